@@ -1,0 +1,35 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "GuideKit",
+    products: [
+        .library(name: "GuideKit", targets: ["GuideKit"]),
+        .executable(name: "guidekit", targets: ["guidekit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // The engine: Foundation and Yams (libyaml) only, so apps and servers can embed it.
+        .target(
+            name: "GuideKit",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The command-line tool: a thin layer over the engine.
+        .executableTarget(
+            name: "guidekit",
+            dependencies: [
+                "GuideKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "GuideKitTests",
+            dependencies: ["GuideKit"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

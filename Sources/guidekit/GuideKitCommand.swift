@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `guidekit` command: lint, evaluate and report on onboarding guides kept as code.
+@main
+struct GuideKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "guidekit",
+        abstract: "Onboarding guides as code: lint them, simulate who sees what, and report where users drop off.",
+        version: "0.1.0",
+        subcommands: []
+    )
+}
