@@ -42,7 +42,9 @@ def _require(module: str, package: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         print(f"installing {package} …", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package])
+        if install.returncode != 0:
+            sys.exit(f"error: could not install {package}; install it with `{sys.executable} -m pip install '{package}'`")
         importlib.invalidate_caches()
         return importlib.import_module(module)
 
@@ -237,7 +239,11 @@ def describe(error: ValidationError) -> str:
             expected = " or ".join(types)
             return f"{error.json_path}: {_shorten(repr(error.instance))} is not of type {expected}"
         error = max(fitting, key=lambda cause: (len(cause.absolute_path), cause.validator != "type"))
-    return f"{error.json_path}: {_shorten(error.message)}"
+    message = error.message
+    if error.validator == "pattern" and isinstance(error.schema, dict) and "title" in error.schema:
+        # "'7 days' is not a valid Duration (a whole number and a unit: …)" beats the raw regular expression.
+        message = f"{error.instance!r} is not a valid {error.schema['title']} ({error.schema.get('description', '')})"
+    return f"{error.json_path}: {_shorten(message)}"
 
 
 def _shorten(message: str, limit: int = 200) -> str:
@@ -405,7 +411,8 @@ class Checker:
                     self.ok(path, " (accepted)")
             elif errors:
                 self.rejected += 1
-                print(f"ok      {self.rel(path)} (rejected: {errors[0]})")
+                count = f"{len(errors)} errors, first" if len(errors) > 1 else "1 error"
+                print(f"ok      {self.rel(path)} (rejected, {count}: {errors[0]})")
             else:
                 self.problem(self.rel(path), f"should fail {schema} but passes")
 
