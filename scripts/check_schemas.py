@@ -50,8 +50,8 @@ def _require(module: str, package: str) -> Any:
 
 
 yaml = _require("yaml", "PyYAML")
-jsonschema = _require("jsonschema", "jsonschema")
-referencing = _require("referencing", "jsonschema>=4.18")
+referencing = _require("referencing", "jsonschema>=4.18")  # before jsonschema: an old one gets upgraded
+jsonschema = _require("jsonschema", "jsonschema>=4.18")
 import referencing.exceptions  # noqa: E402  (after the install above)
 import referencing.jsonschema  # noqa: E402
 from jsonschema import Draft202012Validator  # noqa: E402
@@ -65,7 +65,7 @@ MAX_ERRORS_PER_FILE = 20
 SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
 
 
-# MARK: - YAML 1.2 core schema
+# YAML 1.2 core schema
 
 
 class YAML12Loader(yaml.SafeLoader):
@@ -88,6 +88,16 @@ for _tag, _pattern, _first in [
     YAML12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
+# In YAML an integer is written as one: `version: 1.0` is a real number, not the integer 1 that JSON
+# Schema would take it for.
+YAMLValidator = jsonschema.validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 class YAMLError(Exception):
     """A file that is not a single, well-formed YAML document."""
 
@@ -95,7 +105,7 @@ class YAMLError(Exception):
 def _scalar(node: Any) -> Any:
     tag = node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org,2002:") else node.tag
     text = node.value
-    if tag == "str":
+    if tag in ("str", "merge"):  # `<<` is a merge only as a key
         return text
     if tag == "null":
         return None
@@ -150,37 +160,42 @@ def load_yaml(text: str) -> tuple[Any, dict[tuple, str]]:
         finally:
             active.discard(id(node))
 
-    def build_mapping(node: Any, path: tuple) -> dict:
-        result: dict = {}
-        explicit: dict[str, int] = {}
-        merged: list[Any] = []
+    def entries(node: Any, merging: frozenset = frozenset()) -> dict[str, Any]:
+        """The mapping's keys and value nodes, merges (`<<: *base`) applied: own keys win, then earlier sources."""
+        if id(node) in merging:
+            raise YAMLError(f"line {node.start_mark.line + 1}: a merge refers to its own mapping")
+        own: dict[str, Any] = {}
+        places: dict[str, str] = {}
+        sources: list[Any] = []
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                if not all(isinstance(source, yaml.MappingNode) for source in sources):
+                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                if not all(isinstance(source, yaml.MappingNode) for source in merged):
                     raise YAMLError(f"line {key_node.start_mark.line + 1}: << must merge a mapping or a list of them")
-                merged.extend(sources)
+                sources.extend(merged)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YAMLError(f"line {key_node.start_mark.line + 1}: a mapping key must be a scalar")
             key = key_node.value
-            if key in explicit:
-                raise YAMLError(
-                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r} (first at line {explicit[key]})"
-                )
-            explicit[key] = key_node.start_mark.line + 1
-            result[key] = build(value_node, path + (key,))
-        for source in merged:
-            for key, value in build_mapping(source, path).items():
-                result.setdefault(key, value)
-        return result
+            place = f"line {key_node.start_mark.line + 1}, column {key_node.start_mark.column + 1}"
+            if key in own:
+                raise YAMLError(f"{place}: duplicate key {key!r} (first at {places[key]})")
+            own[key] = value_node
+            places[key] = place
+        for source in sources:
+            for key, value_node in entries(source, merging | {id(node)}).items():
+                own.setdefault(key, value_node)
+        return own
+
+    def build_mapping(node: Any, path: tuple) -> dict:
+        return {key: build(value_node, path + (key,)) for key, value_node in entries(node).items()}
 
     if root is None:
         return None, plain
     return build(root, ()), plain
 
 
-# MARK: - Validation
+# Validation
 
 
 def _walk(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
@@ -380,7 +395,8 @@ class Checker:
             document, plain = load_yaml(text)
         except YAMLError as error:
             return [f"YAML: {error}"]
-        return [describe(error) for error in validate(validator, document, plain)]
+        strict = YAMLValidator(validator.schema, registry=self.registry)
+        return [describe(error) for error in validate(strict, document, plain)]
 
     # (c) the fixtures
 
