@@ -255,7 +255,10 @@ def describe(error: ValidationError) -> str:
             return f"{error.json_path}: {_shorten(repr(error.instance))} is not of type {expected}"
         error = max(fitting, key=lambda cause: (len(cause.absolute_path), cause.validator != "type"))
     message = error.message
-    if error.validator == "pattern" and isinstance(error.schema, dict) and "title" in error.schema:
+    if error.validator == "not" and error.validator_value == {} and isinstance(error.schema, dict):
+        # A field the schema forbids at this place, with the schema's own explanation.
+        message = error.schema.get("description") or f"{error.path[-1]!r} is not allowed here"
+    elif error.validator == "pattern" and isinstance(error.schema, dict) and "title" in error.schema:
         # "'7 days' is not a valid Duration (a whole number and a unit: …)" beats the raw regular expression.
         message = f"{error.instance!r} is not a valid {error.schema['title']} ({error.schema.get('description', '')})"
     return f"{error.json_path}: {_shorten(message)}"
