@@ -6,6 +6,7 @@
 /// - a step without buttons moves on to its natural next (the renderer shows a default "Next");
 ///   a step with buttons moves on only through them: `next` to the natural next, `back` to the previous
 ///   step, `goto` to its step; `dismiss`, `snooze` and `complete` end the guide and `url` stays.
+/// - answering a survey and finishing a checklist move to the natural next, whatever the buttons.
 /// - `advance_on` moves to the natural next.
 /// - a step with `when` may be skipped, which moves to the following step.
 enum StepFlow {
@@ -37,7 +38,7 @@ enum StepFlow {
             case .dismiss, .snooze, .complete, .url: break
             }
         }
-        if step.advanceOn != nil { result += natural }
+        if step.advanceOn != nil || step.kind.value == .survey || step.kind.value == .checklist { result += natural }
         if step.when != nil { result += following }
         return result
     }

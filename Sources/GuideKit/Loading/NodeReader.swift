@@ -12,19 +12,19 @@ struct NodeReader {
 
     /// The fields of one mapping, by name.
     struct Fields {
-        /// The pairs, by key text.
-        var pairs: [String: SourceNode.Pair]
+        /// The known fields' names and pairs, in document order (a handful, so a list beats a dictionary).
+        var pairs: [(name: String, pair: SourceNode.Pair)]
         /// Where the mapping is.
         var location: SourceLocation
 
         /// The value of a field, if present.
-        subscript(_ name: String) -> SourceNode? { pairs[name]?.value }
+        subscript(_ name: String) -> SourceNode? { pairs.first { $0.name == name }?.pair.value }
 
         /// Where a field's key is written, if present.
-        func keyLocation(_ name: String) -> SourceLocation? { pairs[name]?.key.location }
+        func keyLocation(_ name: String) -> SourceLocation? { pairs.first { $0.name == name }?.pair.key.location }
 
         /// Whether the field is present.
-        func has(_ name: String) -> Bool { pairs[name] != nil }
+        func has(_ name: String) -> Bool { pairs.contains { $0.name == name } }
     }
 
     mutating func report(
@@ -60,7 +60,8 @@ struct NodeReader {
             wrongType(node, field: field, expected: "a mapping (\(what) with fields such as \(known.prefix(3).joined(separator: ", ")))")
             return nil
         }
-        var result: [String: SourceNode.Pair] = [:]
+        var result: [(name: String, pair: SourceNode.Pair)] = []
+        result.reserveCapacity(pairs.count)
         for pair in pairs {
             guard case .scalar(let key) = pair.key.content else {
                 report(
@@ -78,10 +79,10 @@ struct NodeReader {
                 report("unknown-field", "'\(key.text)' is not a field of \(what)", at: pair.key.location, fix: fix)
                 continue
             }
-            result[key.text] = pair
+            result.append((key.text, pair))
         }
         let fields = Fields(pairs: result, location: node.location)
-        for name in required where result[name] == nil {
+        for name in required where !fields.has(name) {
             report("missing-field", "\(what) is missing '\(name)'", at: node.location, fix: "add '\(name):'")
         }
         return fields

@@ -56,7 +56,6 @@ struct YAMLComposer {
         var pairs: [SourceNode.Pair] = []
         var pendingKey: SourceNode?
         var pendingKeyIsDuplicate = false
-        var firstKeys: [String: SourceLocation] = [:]
         var size = 1
     }
 
@@ -191,22 +190,22 @@ struct YAMLComposer {
             frame.pendingKeyIsDuplicate = false
         } else {
             frame.pendingKey = node
-            if case .scalar(let scalar) = node.content, !(scalar.isPlain && scalar.text == "<<") {
-                if let first = frame.firstKeys[scalar.text] {
-                    frame.pendingKeyIsDuplicate = true
-                    diagnostics.append(
-                        Diagnostic(
-                            .error,
-                            rule: "duplicate-key",
-                            "'\(scalar.text)' is already a key of this mapping at line \(first.line)",
-                            at: node.location,
-                            fix: "remove one of the two; only the first is read",
-                            related: [first]
-                        )
+            if case .scalar(let scalar) = node.content, !(scalar.isPlain && scalar.text == "<<"),
+                let first = frame.pairs.first(where: {
+                    if case .scalar(let key) = $0.key.content { key.text == scalar.text } else { false }
+                })?.key.location
+            {
+                frame.pendingKeyIsDuplicate = true
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        rule: "duplicate-key",
+                        "'\(scalar.text)' is already a key of this mapping at line \(first.line)",
+                        at: node.location,
+                        fix: "remove one of the two; only the first is read",
+                        related: [first]
                     )
-                } else {
-                    frame.firstKeys[scalar.text] = node.location
-                }
+                )
             }
         }
         stack.append(frame)
