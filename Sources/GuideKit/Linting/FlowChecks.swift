@@ -46,7 +46,7 @@ enum FlowChecks {
                 }
             }
         }
-        let known = steps.map(\.id.value).filter { !$0.isEmpty }
+        let known = steps.enumerated().filter { index[$0.element.id.value] == $0.offset }.map(\.element.id.value)
         for step in steps {
             for target in targets(of: step) where index[target.value] == nil {
                 diagnostics.append(
@@ -62,7 +62,9 @@ enum FlowChecks {
             }
         }
         let reached = StepFlow.reachable(steps, index: index)
-        for (position, step) in steps.enumerated() where !reached.contains(position) {
+        // A repeated id is reported as a duplicate, not as unreachable.
+        for (position, step) in steps.enumerated()
+        where !reached.contains(position) && (step.id.value.isEmpty || index[step.id.value] == position) {
             var fix = "add a 'next' button or 'advance_on' to an earlier step, a 'goto' to it, or remove it"
             if position > 0, reached.contains(position - 1) {
                 fix = "step '\(steps[position - 1].id.value)' never moves on to it; " + fix

@@ -143,13 +143,13 @@ public enum GuideLoader {
         let composed = YAMLComposer.compose(bytes, file: file)
         var reader = NodeReader(diagnostics: composed.diagnostics)
         var guide: Guide?
-        if let root = composed.root {
+        if let root = composed.root, !NodeReader.isNull(root) {
             guide = reader.guide(from: root)
         } else if composed.diagnostics.isEmpty {
             reader.report(
                 "empty-file",
                 "the file is empty",
-                at: composed.end,
+                at: composed.root?.location ?? composed.end,
                 fix: "write a guide with 'id', 'name', 'version', 'status' and 'steps', or delete the file"
             )
         }
