@@ -57,7 +57,8 @@ import Testing
             "guides/tests/scenario.yaml": "not: [a guide\n",
             "clean-only/clean.yaml":
                 "id: clean\nname: Clean\nversion: 1\nstatus: draft\nsteps: [{id: a, kind: modal}]\n",
-            "warn-only/renamed.yaml": "id: other\nname: Other\nversion: 1\nstatus: draft\nsteps: [{id: a, kind: modal}]\n",
+            "warn-only/renamed.yaml":
+                "id: other\nname: Other\nversion: 1\nstatus: draft\nsteps: [{id: a, kind: modal}]\n",
         ]
         for (name, text) in files {
             let url = root.appendingPathComponent(name)
@@ -147,7 +148,11 @@ import Testing
         ).write(to: guide)
         let run = try Self.run(["lint", "guides/evented.yaml", "clean-only/clean.yaml"], in: root)
         #expect(run.status == 1)
-        #expect(run.output.contains("5:18  error    [unknown-event] the trigger event 'project_creatd' is not in the event catalog; did you mean 'project_created'?"))
+        #expect(
+            run.output.contains(
+                "5:18  error    [unknown-event] the trigger event 'project_creatd' is not in the event catalog; did you mean 'project_created'?"
+            )
+        )
         #expect(run.lines.last(where: { !$0.isEmpty }) == "2 guides, 1 error, 0 warnings")
     }
 

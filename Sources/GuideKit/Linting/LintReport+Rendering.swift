@@ -31,7 +31,8 @@ extension LintReport {
                 let padded = place + String(repeating: " ", count: width - place.count)
                 let severity = diagnostic.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                 let colour = diagnostic.severity == .error ? "31" : diagnostic.severity == .warning ? "33" : "36"
-                var line = "  \(paint(padded, "2"))  \(paint(severity, colour))  [\(diagnostic.rule)] \(diagnostic.message)"
+                var line =
+                    "  \(paint(padded, "2"))  \(paint(severity, colour))  [\(diagnostic.rule)] \(diagnostic.message)"
                 if let fix = diagnostic.fix { line += paint("; \(fix)", "2") }
                 output += line + "\n"
                 for related in diagnostic.related {
@@ -72,7 +73,8 @@ extension LintReport {
     public func renderGitHub() -> String {
         var output = ""
         for diagnostic in diagnostics {
-            let command = diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
+            let command =
+                diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
             let location = diagnostic.location
             var message = "[\(diagnostic.rule)] \(diagnostic.message)"
             if let fix = diagnostic.fix { message += "; \(fix)" }

@@ -15,8 +15,10 @@ public enum GuideLoader {
     /// The project file's name in a guides folder.
     public static let projectFileName = "guidekit.yaml"
 
-    /// Loads a guides folder: `guidekit.yaml` (if present) and every other `*.yaml` or `*.yml` file at its
-    /// top level. Subfolders such as `tests/` are not read.
+    /// Loads a guides folder.
+    ///
+    /// It reads `guidekit.yaml` (if present) and every other `*.yaml` or `*.yml` file at the folder's top
+    /// level. Subfolders such as `tests/` are not read.
     ///
     /// - Parameter path: the folder, as the user named it; diagnostics use paths below it.
     /// - Returns: the project, the guides and the loading diagnostics, sorted by file, line and column.
@@ -31,7 +33,12 @@ public enum GuideLoader {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
-            throw LoadError(.unreadable, "cannot list \(path): \(error.localizedDescription)", path: path, underlying: error)
+            throw LoadError(
+                .unreadable,
+                "cannot list \(path): \(error.localizedDescription)",
+                path: path,
+                underlying: error
+            )
         }
         let prefix = path.hasSuffix("/") ? path : path + "/"
         var projects: [String] = []
@@ -58,8 +65,10 @@ public enum GuideLoader {
         return result
     }
 
-    /// Loads one file: a guide, or the project file when its name is `guidekit.yaml` or ends in
-    /// `.guidekit.yaml`. JSON files are read too (JSON is YAML's flow syntax).
+    /// Loads one file, a guide or the project file.
+    ///
+    /// A file named `guidekit.yaml` or ending in `.guidekit.yaml` is a project file, any other a guide.
+    /// JSON files are read too (JSON is YAML's flow syntax). A folder is loaded as with ``loadFolder(at:)``.
     ///
     /// - Parameter path: the file, as the user named it.
     /// - Returns: the guide or project and its diagnostics.
@@ -156,7 +165,10 @@ public enum GuideLoader {
         return (guide, sorted(reader.diagnostics))
     }
 
-    static func loadProject(bytes: UnsafeRawBufferPointer, file: String) -> (project: Project?, diagnostics: [Diagnostic]) {
+    static func loadProject(
+        bytes: UnsafeRawBufferPointer,
+        file: String
+    ) -> (project: Project?, diagnostics: [Diagnostic]) {
         let composed = YAMLComposer.compose(bytes, file: file)
         var reader = NodeReader(diagnostics: composed.diagnostics)
         var project: Project?

@@ -8,7 +8,12 @@ extension NodeReader {
     /// Reads the project file's root.
     mutating func project(from root: SourceNode) -> Project? {
         guard
-            let fields = fields(of: root, what: "the project file", field: "the project file", known: Self.projectFields)
+            let fields = fields(
+                of: root,
+                what: "the project file",
+                field: "the project file",
+                known: Self.projectFields
+            )
         else { return nil }
         var project = Project(at: root.location)
         if let locale = string(fields["default_locale"], field: "default_locale") {
@@ -34,7 +39,9 @@ extension NodeReader {
             }
         }
         project.throttle = duration(fields["throttle"], field: "throttle")?.value
-        if let node = fields["attributes"] { project.catalog.userAttributes = attributes(from: node, field: "attributes") }
+        if let node = fields["attributes"] {
+            project.catalog.userAttributes = attributes(from: node, field: "attributes")
+        }
         if let node = fields["account_attributes"] {
             project.catalog.accountAttributes = attributes(from: node, field: "account_attributes")
         }
@@ -42,7 +49,12 @@ extension NodeReader {
             for (name, value) in entries(node, field: "events", of: "event names to descriptions") ?? [] {
                 var description: String?
                 if !Self.isNull(value),
-                    let eventFields = self.fields(of: value, what: "an event", field: name.value, known: ["description"])
+                    let eventFields = self.fields(
+                        of: value,
+                        what: "an event",
+                        field: name.value,
+                        known: ["description"]
+                    )
                 {
                     description = string(eventFields["description"], field: "description")?.value
                 }

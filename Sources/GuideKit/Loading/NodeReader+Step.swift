@@ -89,7 +89,12 @@ extension NodeReader {
         }
         if kind == .survey {
             for field in ["question", "scale"] where !fields.has(field) {
-                report("missing-field", "survey \(name) is missing '\(field)'", at: step.location, fix: "add '\(field):'")
+                report(
+                    "missing-field",
+                    "survey \(name) is missing '\(field)'",
+                    at: step.location,
+                    fix: "add '\(field):'"
+                )
             }
             if step.survey?.scale == .choice, !fields.has("choices") {
                 report(

@@ -47,7 +47,9 @@ extension NodeReader {
         let isValid =
             (2...3).contains(parts.first?.count ?? 0)
             && parts.first?.allSatisfy { $0.isASCII && $0.isLowercase } == true
-            && parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+            && parts.dropFirst().allSatisfy {
+                (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            }
         guard !isValid else { return }
         let fixed = locale.value.replacingOccurrences(of: "_", with: "-")
         report(

@@ -57,7 +57,11 @@ struct NodeReader {
         required: [String] = []
     ) -> Fields? {
         guard case .mapping(let pairs) = node.content else {
-            wrongType(node, field: field, expected: "a mapping (\(what) with fields such as \(known.prefix(3).joined(separator: ", ")))")
+            wrongType(
+                node,
+                field: field,
+                expected: "a mapping (\(what) with fields such as \(known.prefix(3).joined(separator: ", ")))"
+            )
             return nil
         }
         var result: [(name: String, pair: SourceNode.Pair)] = []
@@ -98,7 +102,11 @@ struct NodeReader {
     }
 
     /// The pairs of a mapping keyed by names the author chooses (step ids, locales, event names).
-    mutating func entries(_ node: SourceNode, field: String, of what: String) -> [(key: Located<String>, value: SourceNode)]? {
+    mutating func entries(
+        _ node: SourceNode,
+        field: String,
+        of what: String
+    ) -> [(key: Located<String>, value: SourceNode)]? {
         guard case .mapping(let pairs) = node.content else {
             wrongType(node, field: field, expected: "a mapping of \(what)")
             return nil
@@ -106,7 +114,11 @@ struct NodeReader {
         var result: [(key: Located<String>, value: SourceNode)] = []
         for pair in pairs {
             guard case .scalar(let key) = pair.key.content, !Self.isNull(pair.key) else {
-                report("wrong-type", "a key of '\(field)' must be a name, not \(Self.describe(pair.key))", at: pair.key.location)
+                report(
+                    "wrong-type",
+                    "a key of '\(field)' must be a name, not \(Self.describe(pair.key))",
+                    at: pair.key.location
+                )
                 continue
             }
             result.append((Located(key.text, at: pair.key.location), pair.value))
@@ -133,7 +145,11 @@ struct NodeReader {
             return string(node, field: field).map { [$0] }
         }
         guard case .sequence(let items) = node.content else {
-            wrongType(node, field: field, expected: allowsSingle ? "a string or a list of strings" : "a list of strings")
+            wrongType(
+                node,
+                field: field,
+                expected: allowsSingle ? "a string or a list of strings" : "a list of strings"
+            )
             return nil
         }
         return items.compactMap { string($0, field: "an item of '\(field)'") }
@@ -198,7 +214,8 @@ struct NodeReader {
         if let duration = GuideDuration(parsing: text.value) { return Located(duration, at: text.location) }
         var fix = "write " + GuideDuration.expectedForm
         let lowered = text.value.lowercased().filter { !$0.isWhitespace }
-        for (long, short) in [("seconds", "s"), ("second", "s"), ("minutes", "m"), ("minute", "m"), ("min", "m"),
+        for (long, short) in [
+            ("seconds", "s"), ("second", "s"), ("minutes", "m"), ("minute", "m"), ("min", "m"),
             ("hours", "h"), ("hour", "h"), ("days", "d"), ("day", "d"), ("weeks", "w"), ("week", "w"),
         ] where lowered.hasSuffix(long) {
             let digits = lowered.dropLast(long.count)

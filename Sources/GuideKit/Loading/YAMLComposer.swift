@@ -260,7 +260,13 @@ struct YAMLComposer {
             if problem.contains("control characters") {
                 fix = "remove the control character (byte \(hex(state.problem_value)))"
             }
-            return Diagnostic(.error, rule: "yaml-syntax", "the file is not valid YAML text: \(problem)", at: at, fix: fix)
+            return Diagnostic(
+                .error,
+                rule: "yaml-syntax",
+                "the file is not valid YAML text: \(problem)",
+                at: at,
+                fix: fix
+            )
         }
         if state.error == YAML_MEMORY_ERROR {
             return Diagnostic(.error, rule: "yaml-syntax", "out of memory while reading", at: end)

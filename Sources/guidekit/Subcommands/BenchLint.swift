@@ -25,7 +25,9 @@ struct BenchLint: ParsableCommand {
     }
 
     func run() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-bench-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "guidekit-bench-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(GuideGenerator.project().utf8).write(to: folder.appendingPathComponent(GuideLoader.projectFileName))
@@ -47,7 +49,9 @@ struct BenchLint: ParsableCommand {
                 let result = try GuideLoader.loadFolder(at: folder.path)
                 diagnostics = linter.lint(result)
             }
-            if run > 0 { times.append(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)) }
+            if run > 0 {
+                times.append(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+            }
             findings = diagnostics.count
             if run == 0, let first = diagnostics.first {
                 print("warning: the generated guides are not clean: \(first)")

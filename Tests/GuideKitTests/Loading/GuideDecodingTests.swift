@@ -64,7 +64,10 @@ import Testing
         #expect(tour.version.value == 3)
         #expect(tour.status == .published)
         #expect(tour.priority == 10)
-        #expect(tour.trigger?.kind == .page([Located("/projects/*", at: .init(file: "welcome-tour.yaml", line: 9, column: 17))]))
+        #expect(
+            tour.trigger?.kind
+                == .page([Located("/projects/*", at: .init(file: "welcome-tour.yaml", line: 9, column: 17))])
+        )
         #expect(tour.schedule?.start?.value == Timestamp.date(parsing: "2026-12-01"))
         #expect(tour.frequency?.cooldown == GuideDuration(seconds: 7 * 86_400))
         #expect(tour.frequency?.snooze == GuideDuration(seconds: 7_200))
@@ -76,7 +79,12 @@ import Testing
         #expect(tour.goal?.within == GuideDuration(seconds: 14 * 86_400))
         #expect(tour.steps.map(\.kind.value) == [.modal, .tooltip, .checklist, .survey])
         let hello = tour.steps[0]
-        #expect(hello.buttons.map(\.action) == [.next, .url("https://example.com"), .goto(Located("survey", at: .init(file: "welcome-tour.yaml", line: 29, column: 38)))])
+        #expect(
+            hello.buttons.map(\.action) == [
+                .next, .url("https://example.com"),
+                .goto(Located("survey", at: .init(file: "welcome-tour.yaml", line: 29, column: 38))),
+            ]
+        )
         let point = tour.steps[1]
         #expect(point.placement == .bottom)
         #expect(point.advanceOn?.kind == .click("#new"))
@@ -84,7 +92,15 @@ import Testing
         #expect(point.next.map(\.goto.value) == ["survey", "todo"])
         #expect(point.next[1].when == nil)
         #expect(tour.steps[2].items.first?.doneWhen != nil)
-        #expect(tour.steps[3].survey == Survey(question: "Which?", scale: .choice, choices: ["A", "B"], choicesLocation: .init(file: "welcome-tour.yaml", line: 44, column: 14)))
+        #expect(
+            tour.steps[3].survey
+                == Survey(
+                    question: "Which?",
+                    scale: .choice,
+                    choices: ["A", "B"],
+                    choicesLocation: .init(file: "welcome-tour.yaml", line: 44, column: 14)
+                )
+        )
         #expect(tour.translations.first?.locale.value == "ja")
         #expect(tour.translations.first?.steps.first?.title == "こんにちは")
         #expect(Linter().lint(LoadResult(guides: [tour], guideFiles: ["welcome-tour.yaml"])).isEmpty)

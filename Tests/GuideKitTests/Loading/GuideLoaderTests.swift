@@ -47,7 +47,9 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try GuideLoader.loadFolder(at: folder.path)
-        let places = result.diagnostics.map { "\(($0.location.file as NSString).lastPathComponent):\($0.location.line)" }
+        let places = result.diagnostics.map {
+            "\(($0.location.file as NSString).lastPathComponent):\($0.location.line)"
+        }
         #expect(places == ["a.yaml:3", "a.yaml:5", "a.yaml:6", "b.yaml:5"])
     }
 
@@ -74,7 +76,8 @@ import Testing
 
     @Test func singleFilesAreGuidesOrProjects() throws {
         let folder = try Self.makeFolder([
-            "g.json": "{\"id\": \"g\", \"name\": \"G\", \"version\": 1, \"status\": \"draft\", \"steps\": [{\"id\": \"a\", \"kind\": \"modal\"}]}",
+            "g.json":
+                "{\"id\": \"g\", \"name\": \"G\", \"version\": 1, \"status\": \"draft\", \"steps\": [{\"id\": \"a\", \"kind\": \"modal\"}]}",
             "demo.guidekit.yaml": "throttle: 1d\n",
         ])
         defer { try? FileManager.default.removeItem(at: folder) }

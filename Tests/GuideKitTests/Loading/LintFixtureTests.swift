@@ -42,7 +42,8 @@ import Testing
         // The fixtures' convention: a name containing `guidekit` is a project file.
         let result =
             name.contains("guidekit")
-            ? GuideLoader.load(guideFiles: [], projectFile: path) : GuideLoader.load(guideFiles: [path], projectFile: nil)
+            ? GuideLoader.load(guideFiles: [], projectFile: path)
+            : GuideLoader.load(guideFiles: [path], projectFile: nil)
         let diagnostics = Linter().lint(result)
         try Self.verify(marked, diagnostics.filter { $0.location.file == path }, fixture: name)
     }
@@ -87,7 +88,9 @@ import Testing
         var declared = Set<String>()
         var files = Self.singleFiles.map { Self.folder.appendingPathComponent($0) }
         for folder in Self.folders {
-            let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.appendingPathComponent(folder).path)
+            let names = try FileManager.default.contentsOfDirectory(
+                atPath: Self.folder.appendingPathComponent(folder).path
+            )
             files += names.map { Self.folder.appendingPathComponent(folder).appendingPathComponent($0) }
         }
         for file in files {
@@ -111,7 +114,10 @@ import Testing
             let missing = expected.subtracting(actual).sorted { $0.description < $1.description }
             let extra = found.filter { !expected.contains($0.expectation) }
             #expect(missing.isEmpty, "\(fixture): expected but not reported: \(missing)")
-            #expect(extra.isEmpty, "\(fixture): reported but not expected:\n\(extra.map(\.description).joined(separator: "\n"))")
+            #expect(
+                extra.isEmpty,
+                "\(fixture): reported but not expected:\n\(extra.map(\.description).joined(separator: "\n"))"
+            )
             return
         }
         let errors = found.filter { $0.severity == .error }

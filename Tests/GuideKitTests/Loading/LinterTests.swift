@@ -7,7 +7,12 @@ import Testing
         let (guide, diagnostics) = GuideLoader.loadGuide(yaml: yaml, file: file)
         let loadedProject = project.map { GuideLoader.loadProject(yaml: $0).project } ?? nil
         return Linter().lint(
-            LoadResult(project: loadedProject, guides: guide.map { [$0] } ?? [], guideFiles: [file], diagnostics: diagnostics)
+            LoadResult(
+                project: loadedProject,
+                guides: guide.map { [$0] } ?? [],
+                guideFiles: [file],
+                diagnostics: diagnostics
+            )
         )
     }
 
@@ -88,7 +93,8 @@ import Testing
 
     @Test func duplicateGuideIdsNameBothPlaces() throws {
         let first = GuideLoader.loadGuide(yaml: Self.header + "steps: [{id: a, kind: modal}]\n", file: "g.yaml").guide
-        let second = GuideLoader.loadGuide(yaml: "\n" + Self.header + "steps: [{id: a, kind: modal}]\n", file: "h.yaml").guide
+        let second = GuideLoader.loadGuide(yaml: "\n" + Self.header + "steps: [{id: a, kind: modal}]\n", file: "h.yaml")
+            .guide
         let diagnostics = Linter().lint(LoadResult(guides: [try #require(first), try #require(second)]))
         let duplicate = try #require(diagnostics.first { $0.rule == "duplicate-guide-id" })
         #expect(duplicate.location == SourceLocation(file: "h.yaml", line: 2, column: 5))

@@ -28,14 +28,16 @@ import Testing
         #expect(loaded.tags == ["on", "off", "yes", "1.10", "007", "~x"])
     }
 
-    @Test(arguments: [
-        ("version: \"1\"", "wrong-type", "write 1 without quotes"),
-        ("version: 1.10", "wrong-type", nil),
-        ("version: 0x10", "wrong-type", nil),
-        ("version: one", "wrong-type", nil),
-        ("version:", "wrong-type", "write a value after 'version:'"),
-        ("version: 0", "invalid-value", "write 'version: 1' and bump it when the steps change"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("version: \"1\"", "wrong-type", "write 1 without quotes"),
+            ("version: 1.10", "wrong-type", nil),
+            ("version: 0x10", "wrong-type", nil),
+            ("version: one", "wrong-type", nil),
+            ("version:", "wrong-type", "write a value after 'version:'"),
+            ("version: 0", "invalid-value", "write 'version: 1' and bump it when the steps change"),
+        ] as [(String, String, String?)]
+    )
     func integersArePlainDecimals(line: String, rule: String, fix: String?) throws {
         let (_, diagnostics) = Self.guide("id: g\nname: G\nstatus: draft\n\(line)\n")
         let diagnostic = try #require(diagnostics.first)
