@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Reads guide and project files into the model, with a diagnostic for everything that is wrong.
 ///
@@ -101,11 +103,17 @@ public enum GuideLoader {
             result.projectFile = projectFile
             result.diagnostics += diagnostics
         }
-        for file in guideFiles {
-            let (guide, diagnostics) = read(file) { loadGuide(bytes: $0, file: file) }
+        // Files are independent, so they are read on all cores; each result lands in its own slot.
+        let slots = Mutex([(guide: Guide?, diagnostics: [Diagnostic])?](repeating: nil, count: guideFiles.count))
+        DispatchQueue.concurrentPerform(iterations: guideFiles.count) { index in
+            let file = guideFiles[index]
+            let loaded = read(file) { loadGuide(bytes: $0, file: file) }
+            slots.withLock { $0[index] = loaded }
+        }
+        for (file, slot) in zip(guideFiles, slots.withLock { $0 }) {
             result.guideFiles.append(file)
-            if let guide { result.guides.append(guide) }
-            result.diagnostics += diagnostics
+            if let guide = slot?.guide { result.guides.append(guide) }
+            result.diagnostics += slot?.diagnostics ?? []
         }
         result.diagnostics = sorted(result.diagnostics)
         return result

@@ -322,8 +322,15 @@ struct NodeReader {
     }
 
     static func isKebabCase(_ text: String) -> Bool {
-        guard !text.isEmpty, text.first != "-", text.last != "-", !text.contains("--") else { return false }
-        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        var previous: UInt8 = 45  // a leading '-' counts as a repeated one
+        for byte in text.utf8 {
+            let isHyphen = byte == 45
+            guard (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || (isHyphen && previous != 45) else {
+                return false
+            }
+            previous = byte
+        }
+        return previous != 45
     }
 
     /// `Welcome_Tour` → `welcome-tour`.

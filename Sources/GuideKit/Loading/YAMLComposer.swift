@@ -177,38 +177,38 @@ struct YAMLComposer {
 
     /// Hands a finished node to its parent, or makes it the root.
     private mutating func complete(_ node: SourceNode, size: Int) {
-        guard var frame = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        frame.size += size
-        if !frame.isMapping {
-            frame.items.append(node)
-        } else if let key = frame.pendingKey {
-            if !frame.pendingKeyIsDuplicate { frame.pairs.append(.init(key: key, value: node)) }
-            frame.pendingKey = nil
-            frame.pendingKeyIsDuplicate = false
+        // The parent is mutated in place: popping and pushing it back would copy it.
+        let top = stack.count - 1
+        stack[top].size += size
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            if !stack[top].pendingKeyIsDuplicate { stack[top].pairs.append(.init(key: key, value: node)) }
+            stack[top].pendingKey = nil
+            stack[top].pendingKeyIsDuplicate = false
         } else {
-            frame.pendingKey = node
-            if case .scalar(let scalar) = node.content, !(scalar.isPlain && scalar.text == "<<"),
-                let first = frame.pairs.first(where: {
+            stack[top].pendingKey = node
+            guard case .scalar(let scalar) = node.content, !(scalar.isPlain && scalar.text == "<<"),
+                let first = stack[top].pairs.first(where: {
                     if case .scalar(let key) = $0.key.content { key.text == scalar.text } else { false }
                 })?.key.location
-            {
-                frame.pendingKeyIsDuplicate = true
-                diagnostics.append(
-                    Diagnostic(
-                        .error,
-                        rule: "duplicate-key",
-                        "'\(scalar.text)' is already a key of this mapping at line \(first.line)",
-                        at: node.location,
-                        fix: "remove one of the two; only the first is read",
-                        related: [first]
-                    )
+            else { return }
+            stack[top].pendingKeyIsDuplicate = true
+            diagnostics.append(
+                Diagnostic(
+                    .error,
+                    rule: "duplicate-key",
+                    "'\(scalar.text)' is already a key of this mapping at line \(first.line)",
+                    at: node.location,
+                    fix: "remove one of the two; only the first is read",
+                    related: [first]
                 )
-            }
+            )
         }
-        stack.append(frame)
     }
 
     /// Applies `<<` merge keys: the pairs of the merged mappings that the mapping does not set itself.

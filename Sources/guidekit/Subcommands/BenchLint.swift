@@ -41,16 +41,19 @@ struct BenchLint: ParsableCommand {
 
         let linter = Linter()
         var times: [Double] = []
+        var cpuTimes: [Double] = []
         var findings = 0
         for run in 0...runs {
             let clock = ContinuousClock()
             var diagnostics: [Diagnostic] = []
+            let cpuStart = Self.cpuSeconds()
             let elapsed = try clock.measure {
                 let result = try GuideLoader.loadFolder(at: folder.path)
                 diagnostics = linter.lint(result)
             }
             if run > 0 {
                 times.append(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+                cpuTimes.append(Self.cpuSeconds() - cpuStart)
             }
             findings = diagnostics.count
             if run == 0, let first = diagnostics.first {
@@ -58,11 +61,23 @@ struct BenchLint: ParsableCommand {
             }
         }
         times.sort()
+        cpuTimes.sort()
         let median = times[times.count / 2]
         let best = times[0]
         print("load + lint, \(runs) runs: median \(Self.format(median)), best \(Self.format(best))")
+        print(
+            "CPU time (this process, less sensitive to a busy machine): median "
+                + "\(Self.format(cpuTimes[cpuTimes.count / 2])), best \(Self.format(cpuTimes[0]))"
+        )
         print("throughput: \(Int(Double(guides) / median)) guides/s, \(Int(Double(bytes) / median / 1_048_576)) MiB/s")
         print("findings per run: \(findings)")
+    }
+
+    /// The CPU time this process has used, in seconds.
+    private static func cpuSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private static func format(_ seconds: Double) -> String {
