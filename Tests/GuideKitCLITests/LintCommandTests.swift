@@ -79,7 +79,7 @@ import Testing
         #expect(
             run.lines == [
                 "guides/broken.yaml",
-                "  6:26  error    [unknown-field] 'titel' is not a field of a step; did you mean 'title'?",
+                "  6:26  error    [unknown-field] 'titel' is not a step field; did you mean 'title'?",
                 "",
                 "guides/renamed.yaml",
                 "  1:5  warning  [file-name-mismatch] guide id 'other' differs from the file name 'renamed.yaml'; "
@@ -106,7 +106,7 @@ import Testing
         #expect(first["column"] as? Int == 26)
         #expect(first["severity"] as? String == "error")
         #expect(first["rule"] as? String == "unknown-field")
-        #expect(first["message"] as? String == "'titel' is not a field of a step")
+        #expect(first["message"] as? String == "'titel' is not a step field")
         #expect(first["fix"] as? String == "did you mean 'title'?")
         #expect(array.last?["fix"] is String)
         #expect(Set(first.keys) == ["file", "line", "column", "severity", "rule", "message", "fix"])
@@ -119,7 +119,7 @@ import Testing
         #expect(run.status == 1)
         #expect(
             run.lines.first
-                == "::error file=guides/broken.yaml,line=6,col=26::[unknown-field] 'titel' is not a field of a step; "
+                == "::error file=guides/broken.yaml,line=6,col=26::[unknown-field] 'titel' is not a step field; "
                 + "did you mean 'title'?"
         )
         #expect(run.lines[1].hasPrefix("::warning file=guides/renamed.yaml,line=1,col=5::[file-name-mismatch] "))

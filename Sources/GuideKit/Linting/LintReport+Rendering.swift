@@ -5,7 +5,7 @@ extension LintReport {
     ///
     /// ```
     /// guides/welcome.yaml
-    ///   12:7  error    [unknown-field] 'titel' is not a field of a step; did you mean 'title'?
+    ///   12:7  error    [unknown-field] 'titel' is not a step field; did you mean 'title'?
     ///
     /// 12 guides, 1 error, 0 warnings
     /// ```

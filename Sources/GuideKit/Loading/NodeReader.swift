@@ -77,10 +77,11 @@ struct NodeReader {
                 continue
             }
             guard known.contains(key.text) else {
+                let noun = Self.noun(what)
                 let fix =
                     Suggestion.didYouMean(key.text, in: known)
-                    ?? "the fields of \(what) are \(known.map { "'\($0)'" }.joined(separator: ", "))"
-                report("unknown-field", "'\(key.text)' is not a field of \(what)", at: pair.key.location, fix: fix)
+                    ?? "\(noun) fields are \(known.map { "'\($0)'" }.joined(separator: ", "))"
+                report("unknown-field", "'\(key.text)' is not a \(noun) field", at: pair.key.location, fix: fix)
                 continue
             }
             result.append((key.text, pair))
@@ -90,6 +91,14 @@ struct NodeReader {
             report("missing-field", "\(what) is missing '\(name)'", at: node.location, fix: "add '\(name):'")
         }
         return fields
+    }
+
+    /// `step` for `a step`, `trigger` for `the trigger`: the noun in `'titel' is not a step field`.
+    static func noun(_ what: String) -> String {
+        for article in ["a ", "an ", "the "] where what.hasPrefix(article) {
+            return String(what.dropFirst(article.count))
+        }
+        return what
     }
 
     /// The items of a list, or `nil` (with a diagnostic) when `node` is not one.

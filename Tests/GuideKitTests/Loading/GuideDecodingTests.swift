@@ -165,7 +165,7 @@ import Testing
             diagnostics.map(\.description) == [
                 "guides/g.yaml:4:9: error: [invalid-value] 'publshed' is not a valid 'status'; it must be one of "
                     + "draft, published, archived; did you mean 'published'?",
-                "guides/g.yaml:6:26: error: [unknown-field] 'titel' is not a field of a step; did you mean 'title'?",
+                "guides/g.yaml:6:26: error: [unknown-field] 'titel' is not a step field; did you mean 'title'?",
             ]
         )
     }

@@ -130,4 +130,26 @@ import Testing
         #expect(diagnostic.location.column == 10)
         #expect(diagnostic.fix == "save the file as UTF-8 text")
     }
+
+    @Test func randomBytesNeverCrashTheLoader() throws {
+        let folder = try Self.makeFolder([:])
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("id: name\n-[]{}&*!|>'\"#%@`\t ,?:~".utf8)
+        for index in 0..<150 {
+            let count = Int.random(in: 0..<300, using: &generator)
+            let bytes = (0..<count).map { _ in
+                index.isMultiple(of: 2)
+                    ? UInt8.random(in: 0...255, using: &generator)
+                    : alphabet[Int.random(in: 0..<alphabet.count, using: &generator)]
+            }
+            try Data(bytes).write(to: folder.appendingPathComponent("f\(index).yaml"))
+        }
+        let result = try GuideLoader.loadFolder(at: folder.path)
+        #expect(result.guideFiles.count == 150)
+        #expect(result.diagnostics.count >= 150, "every random file has at least one finding")
+        #expect(result.diagnostics.allSatisfy { $0.location.line >= 1 && $0.location.column >= 1 })
+        _ = Linter().lint(result)
+    }
 }

@@ -124,7 +124,7 @@ import Testing
                 Diagnostic(
                     .error,
                     rule: "unknown-field",
-                    "'titel' is not a field of a step",
+                    "'titel' is not a step field",
                     at: SourceLocation(file: "guides/a,b.yaml", line: 12, column: 7),
                     fix: "did you mean 'title'?"
                 ),
@@ -140,7 +140,7 @@ import Testing
         #expect(
             report.renderHuman(colored: false) == """
                 guides/a,b.yaml
-                  12:7  error    [unknown-field] 'titel' is not a field of a step; did you mean 'title'?
+                  12:7  error    [unknown-field] 'titel' is not a step field; did you mean 'title'?
                   3:9   warning  [unreachable-step] step "x" can never be reached
                 100%
 
@@ -153,7 +153,7 @@ import Testing
             report.renderJSON() == """
                 [
                   {"file": "guides/a,b.yaml", "line": 12, "column": 7, "severity": "error", "rule": "unknown-field", \
-                "message": "'titel' is not a field of a step", "fix": "did you mean 'title'?"},
+                "message": "'titel' is not a step field", "fix": "did you mean 'title'?"},
                   {"file": "guides/a,b.yaml", "line": 3, "column": 9, "severity": "warning", "rule": "unreachable-step", \
                 "message": "step \\"x\\" can never be reached\\n100%", "fix": null}
                 ]
@@ -162,7 +162,7 @@ import Testing
         )
         #expect(
             report.renderGitHub() == """
-                ::error file=guides/a%2Cb.yaml,line=12,col=7::[unknown-field] 'titel' is not a field of a step; did you mean 'title'?
+                ::error file=guides/a%2Cb.yaml,line=12,col=7::[unknown-field] 'titel' is not a step field; did you mean 'title'?
                 ::warning file=guides/a%2Cb.yaml,line=3,col=9::[unreachable-step] step "x" can never be reached%0A100%25
                 12 guides, 1 error, 1 warning
 
