@@ -89,6 +89,43 @@ public enum GuideLoader {
         return load(guideFiles: [path], projectFile: nil)
     }
 
+    /// Loads folders and single files as `guidekit lint` does: each folder on its own, and the files of one
+    /// folder together with that folder's project file (the one given, or the `guidekit.yaml` beside them).
+    ///
+    /// - Parameter paths: folders and files, as the user named them.
+    /// - Returns: one result per folder, in the order first named.
+    /// - Throws: ``LoadError`` when a path does not exist or a folder cannot be listed.
+    public static func load(paths: [String]) throws(LoadError) -> [LoadResult] {
+        var results: [LoadResult] = []
+        var filesByFolder: [(folder: String, files: [String])] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw LoadError(.notFound, "no such file or folder: \(path)", path: path)
+            }
+            if isDirectory.boolValue {
+                results.append(try loadFolder(at: path))
+                continue
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            if let index = filesByFolder.firstIndex(where: { $0.folder == folder }) {
+                filesByFolder[index].files.append(path)
+            } else {
+                filesByFolder.append((folder, [path]))
+            }
+        }
+        for (folder, files) in filesByFolder {
+            let isProject = { (path: String) in isProjectFile((path as NSString).lastPathComponent) }
+            var project = files.first(where: isProject)
+            if project == nil {
+                let sibling = (folder.isEmpty ? "" : folder + "/") + projectFileName
+                if FileManager.default.fileExists(atPath: sibling) { project = sibling }
+            }
+            results.append(load(guideFiles: files.filter { !isProject($0) }, projectFile: project))
+        }
+        return results
+    }
+
     /// Loads the given guide files and project file.
     ///
     /// - Parameters:

@@ -38,7 +38,13 @@ struct Lint: ParsableCommand {
         var diagnostics: [Diagnostic] = []
         var guideCount = 0
         let linter = Linter()
-        for group in try Self.groups(paths) {
+        let groups: [LoadResult]
+        do {
+            groups = try GuideLoader.load(paths: paths)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        for group in groups {
             let report = linter.report(group)
             diagnostics += report.diagnostics
             guideCount += report.guideCount
@@ -54,40 +60,5 @@ struct Lint: ParsableCommand {
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if report.fails(strict: strict) { throw ExitCode(1) }
-    }
-
-    /// Loads each folder on its own; files in one folder are loaded together with that folder's project file.
-    private static func groups(_ paths: [String]) throws -> [LoadResult] {
-        var results: [LoadResult] = []
-        var filesByFolder: [(folder: String, files: [String])] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            do {
-                if isDirectory.boolValue {
-                    results.append(try GuideLoader.loadFolder(at: path))
-                    continue
-                }
-            } catch {
-                throw ValidationError(error.message)
-            }
-            let folder = (path as NSString).deletingLastPathComponent
-            if let index = filesByFolder.firstIndex(where: { $0.folder == folder }) {
-                filesByFolder[index].files.append(path)
-            } else {
-                filesByFolder.append((folder, [path]))
-            }
-        }
-        for (folder, files) in filesByFolder {
-            let projects = files.filter { GuideLoader.isProjectFile(($0 as NSString).lastPathComponent) }
-            let guides = files.filter { !GuideLoader.isProjectFile(($0 as NSString).lastPathComponent) }
-            var project = projects.first
-            if project == nil {
-                let sibling = (folder.isEmpty ? "" : folder + "/") + GuideLoader.projectFileName
-                if FileManager.default.fileExists(atPath: sibling) { project = sibling }
-            }
-            results.append(GuideLoader.load(guideFiles: guides, projectFile: project))
-        }
-        return results
     }
 }

@@ -89,6 +89,26 @@ import Testing
         #expect(project.project?.throttle == GuideDuration(seconds: 86_400))
     }
 
+    @Test func pathsGroupFilesByFolderWithTheProjectBesideThem() throws {
+        let folder = try Self.makeFolder([
+            "guides/guidekit.yaml": "events: {signed_up: {}}\n",
+            "guides/a.yaml": Self.guide("a", extra: "trigger: {event: signed_in}\n"),
+            "guides/b.yaml": Self.guide("b"),
+            "other/c.yaml": Self.guide("c", extra: "trigger: {event: anything}\n"),
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = try GuideLoader.load(paths: [
+            folder.path + "/guides/a.yaml", folder.path + "/other", folder.path + "/guides/b.yaml",
+        ])
+        #expect(results.count == 2)
+        #expect(results[0].guides.map(\.id.value) == ["c"])
+        #expect(results[0].project == nil)
+        #expect(results[1].guides.map(\.id.value) == ["a", "b"])
+        #expect(results[1].projectFile == folder.path + "/guides/guidekit.yaml")
+        #expect(Linter().lint(results[1]).map(\.rule) == ["unknown-event"])
+        #expect(throws: LoadError.self) { try GuideLoader.load(paths: [folder.path + "/missing.yaml"]) }
+    }
+
     @Test func twoProjectFilesAreReported() throws {
         let folder = try Self.makeFolder(["guidekit.yaml": "throttle: 1d\n", "guidekit.yml": "throttle: 2d\n"])
         defer { try? FileManager.default.removeItem(at: folder) }
