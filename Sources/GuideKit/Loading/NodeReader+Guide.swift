@@ -64,7 +64,15 @@ extension NodeReader {
 
     mutating func trigger(from node: SourceNode) -> Trigger? {
         let kinds = ["page", "event", "manual"]
-        guard let fields = fields(of: node, what: "the trigger", field: "trigger", known: kinds) else { return nil }
+        guard
+            let fields = fields(
+                of: node,
+                what: "the trigger",
+                field: "trigger",
+                known: kinds,
+                scalarFix: { $0.hasPrefix("/") ? "write 'trigger: {page: \($0)}'" : "write 'trigger: {event: \($0)}'" }
+            )
+        else { return nil }
         let present = kinds.filter { fields.has($0) }
         guard let first = present.first else {
             report(
@@ -213,7 +221,8 @@ extension NodeReader {
                 what: "the goal",
                 field: "goal",
                 known: ["event", "within"],
-                required: ["event"]
+                required: ["event"],
+                scalarFix: { "write 'goal: {event: \($0)}'" }
             ),
             let event = string(fields["event"], field: "event")
         else { return nil }

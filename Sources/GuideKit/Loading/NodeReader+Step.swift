@@ -1,3 +1,5 @@
+import Foundation
+
 extension NodeReader {
     /// The fields of a step, in documentation order.
     static let stepFields = [
@@ -123,7 +125,12 @@ extension NodeReader {
                 what: "a button",
                 field: "a button",
                 known: ["label", "action"],
-                required: ["label", "action"]
+                required: ["label", "action"],
+                scalarFix: { text in
+                    ButtonAction.keywords.contains(text)
+                        ? "write '{label: \(text.prefix(1).uppercased() + text.dropFirst()), action: \(text)}'"
+                        : "write '{label: \(text), action: next}'"
+                }
             )
         else { return nil }
         let label = string(fields["label"], field: "label") ?? Located("", at: node.location)
@@ -170,12 +177,16 @@ extension NodeReader {
                     fix: text.value == "goto" ? "write 'action: {goto: <step-id>}'" : "write 'action: {url: <link>}'"
                 )
             default:
+                var fix = Suggestion.didYouMean(text.value, in: ButtonAction.keywords)
+                for prefix in ["goto ", "url "] where text.value.hasPrefix(prefix) {
+                    let target = text.value.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
+                    fix = "write 'action: {\(prefix.dropLast()): \(target)}'"
+                }
                 report(
                     "invalid-value",
                     "'\(text.value)' is not a button action; it must be one of \(allowed.joined(separator: ", "))",
                     at: text.location,
-                    fix: Suggestion.didYouMean(text.value, in: ButtonAction.keywords)
-                        ?? "write one of \(allowed.joined(separator: ", "))"
+                    fix: fix
                 )
             }
             return nil

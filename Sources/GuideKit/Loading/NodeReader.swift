@@ -48,19 +48,25 @@ struct NodeReader {
     ///   - field: the name of the field holding the mapping, for a wrong-type message.
     ///   - known: every field name allowed, in documentation order.
     ///   - required: the names that must be present.
+    ///   - scalarFix: the fix when the author wrote a scalar, given its text (`trigger: /home` means
+    ///     `trigger: {page: /home}`).
     /// - Returns: the fields, or `nil` when `node` is not a mapping.
     mutating func fields(
         of node: SourceNode,
         what: String,
         field: String,
         known: [String],
-        required: [String] = []
+        required: [String] = [],
+        scalarFix: ((String) -> String)? = nil
     ) -> Fields? {
         guard case .mapping(let pairs) = node.content else {
+            var fix: String?
+            if case .scalar(let scalar) = node.content, !Self.isNull(node) { fix = scalarFix?(scalar.text) }
             wrongType(
                 node,
                 field: field,
-                expected: "a mapping (\(what) with fields such as \(known.prefix(3).joined(separator: ", ")))"
+                expected: "a mapping (\(what) with fields such as \(known.prefix(3).joined(separator: ", ")))",
+                fix: fix
             )
             return nil
         }
@@ -104,7 +110,8 @@ struct NodeReader {
     /// The items of a list, or `nil` (with a diagnostic) when `node` is not one.
     mutating func sequence(_ node: SourceNode, field: String, of what: String) -> [SourceNode]? {
         guard case .sequence(let items) = node.content else {
-            wrongType(node, field: field, expected: "a list of \(what)")
+            let fix = node.content.isMapping ? "start each of the \(what) with '- ' on its own line" : nil
+            wrongType(node, field: field, expected: "a list of \(what)", fix: fix)
             return nil
         }
         return items
@@ -207,7 +214,7 @@ struct NodeReader {
         guard let text = string(node, field: field) else { return nil }
         if let value = Choice(rawValue: text.value) { return value }
         let allowed = Choice.allCases.map(\.rawValue)
-        let fix = Suggestion.didYouMean(text.value, in: allowed) ?? "write one of \(allowed.joined(separator: ", "))"
+        let fix = Suggestion.didYouMean(text.value, in: allowed)
         report(
             "invalid-value",
             "'\(text.value)' is not a valid '\(field)'; it must be one of \(allowed.joined(separator: ", "))",
@@ -272,9 +279,9 @@ struct NodeReader {
     // MARK: - Wrong types
 
     /// Reports that `node` is not the `expected` kind of value, with a fix where the author's intent is clear.
-    mutating func wrongType(_ node: SourceNode, field: String, expected: String) {
-        var fix: String?
-        if case .scalar(let scalar) = node.content {
+    mutating func wrongType(_ node: SourceNode, field: String, expected: String, fix given: String? = nil) {
+        var fix = given
+        if fix == nil, case .scalar(let scalar) = node.content {
             let text = scalar.text
             if expected == "true or false" {
                 fix = "write true or false"
@@ -358,5 +365,12 @@ struct NodeReader {
         }
         while result.last == "-" { result.removeLast() }
         return result
+    }
+}
+
+extension SourceNode.Content {
+    /// Whether the content is a mapping.
+    fileprivate var isMapping: Bool {
+        if case .mapping = self { true } else { false }
     }
 }
