@@ -170,6 +170,22 @@ import Testing
         )
     }
 
+    @Test(arguments: [
+        ("trigger: /home\nsteps: [{id: a, kind: modal}]", "write 'trigger: {page: /home}'"),
+        ("trigger: signed_up\nsteps: [{id: a, kind: modal}]", "write 'trigger: {event: signed_up}'"),
+        ("goal: project_created\nsteps: [{id: a, kind: modal}]", "write 'goal: {event: project_created}'"),
+        ("steps:\n  id: a\n  kind: modal", "start each of the steps with '- ' on its own line"),
+        ("steps: [{id: a, kind: modal, buttons: [next]}]", "write '{label: Next, action: next}'"),
+        ("steps: [{id: a, kind: modal, buttons: [{label: Go, action: goto a}]}]", "write 'action: {goto: a}'"),
+        ("steps: [{id: a, kind: modal, buttons: [{label: Go, action: dismis}]}]", "did you mean 'dismiss'?"),
+        ("steps: [{id: a, kind: modal, buttons: [{label: Go, action: goto}]}]", "write 'action: {goto: <step-id>}'"),
+    ])
+    func scalarsWhereMappingsBelongGetAFix(_ body: String, fix: String) throws {
+        let (_, diagnostics) = GuideLoader.loadGuide(yaml: "id: g\nname: G\nversion: 1\nstatus: draft\n" + body)
+        #expect(diagnostics.count == 1, "\(diagnostics)")
+        #expect(diagnostics.first?.fix == fix)
+    }
+
     @Test func nonKebabIdsGetAFixedSpelling() throws {
         let (_, diagnostics) = GuideLoader.loadGuide(
             yaml: "id: WelcomeTour v2\nname: G\nversion: 1\nstatus: draft\nsteps: [{id: a, kind: modal}]\n"
