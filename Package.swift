@@ -30,6 +30,11 @@ let package = Package(
             dependencies: ["GuideKit"],
             resources: [.copy("Fixtures")]
         ),
+        // Runs the built `guidekit` binary on fixture folders: output, formats and exit codes.
+        .testTarget(
+            name: "GuideKitCLITests",
+            dependencies: ["guidekit", "GuideKit"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
