@@ -21,7 +21,8 @@ public struct CSVRenderer: Sendable {
                 let cells: [String] = [
                     guide.guide, String(guide.version), guide.group ?? "", String(step.index), step.id,
                     String(step.reached), String(step.completed), String(step.dismissed), String(step.snoozed),
-                    String(step.dropped), String(step.inProgress), number(step.dropRate.value), number(step.time.median),
+                    String(step.dropped), String(step.inProgress), number(step.dropRate.value),
+                    number(step.time.median),
                     number(step.time.p90), String(step.time.users), String(step.time.skewed), String(guide.started),
                     String(guide.noStepShown), String(guide.finished), number(guide.completion.value),
                     guide.orderSource.rawValue,

@@ -13,7 +13,9 @@ extension Comparison {
             guard let baseline = mine.first(where: { String($0.version) == spec.baseline }),
                 let candidate = mine.first(where: { String($0.version) == spec.candidate })
             else { return [] }
-            return [compare(baseline, candidate, guide: spec.guide, labels: ("v\(spec.baseline)", "v\(spec.candidate)"))]
+            return [
+                compare(baseline, candidate, guide: spec.guide, labels: ("v\(spec.baseline)", "v\(spec.candidate)"))
+            ]
         }
         let name = breakdown.name
         var result: [Comparison] = []
@@ -42,7 +44,9 @@ extension Comparison {
     ) -> Comparison {
         var rows = [row("completion", baseline.completion, candidate.completion)]
         for step in candidate.steps {
-            guard let old = baseline.steps.first(where: { $0.id == step.id }) else { continue }
+            guard let old = baseline.steps.first(where: { $0.id == step.id }), old.reached + step.reached > 0 else {
+                continue
+            }
             rows.append(row(step.id, old.dropRate, step.dropRate))
         }
         let tested = rows.indices.filter { rows[$0].p != nil }
@@ -55,7 +59,12 @@ extension Comparison {
     }
 
     private static func row(_ metric: String, _ baseline: Rate, _ candidate: Rate) -> Row {
-        let test = Statistics.twoProportionZTest(x1: baseline.count, n1: baseline.of, x2: candidate.count, n2: candidate.of)
+        let test = Statistics.twoProportionZTest(
+            x1: baseline.count,
+            n1: baseline.of,
+            x2: candidate.count,
+            n2: candidate.of
+        )
         var difference: Double?
         if let old = baseline.value, let new = candidate.value { difference = new - old }
         return Row(

@@ -154,7 +154,11 @@ struct ReportAssembler {
             finished[group] += 1
             let startedAt = tally.runStarted[run]
             if startedAt < .infinity {
-                if finishedAt >= startedAt { finishTimes[group].append(finishedAt - startedAt) } else { finishSkew[group] += 1 }
+                if finishedAt >= startedAt {
+                    finishTimes[group].append(finishedAt - startedAt)
+                } else {
+                    finishSkew[group] += 1
+                }
             }
         }
 
@@ -240,12 +244,21 @@ struct ReportAssembler {
             return InputSummary.Skipped(
                 issue: issue,
                 count: entry.count,
-                first: entry.first.map { InputSummary.Place(file: sources[$0.file].name, line: $0.line, detail: $0.detail) }
+                first: entry.first.map {
+                    InputSummary.Place(file: sources[$0.file].name, line: $0.line, detail: $0.detail)
+                }
             )
         }
         return InputSummary(
             files: files.map {
-                InputSummary.File(name: $0.name, format: $0.format, bytes: $0.bytes, lines: $0.lines, events: $0.events, skipped: $0.issues)
+                InputSummary.File(
+                    name: $0.name,
+                    format: $0.format,
+                    bytes: $0.bytes,
+                    lines: $0.lines,
+                    events: $0.events,
+                    skipped: $0.issues
+                )
             },
             lines: tally.lines,
             events: tally.events,

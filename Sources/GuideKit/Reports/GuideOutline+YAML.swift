@@ -9,7 +9,6 @@ extension GuideOutline {
     /// - Parameters:
     ///   - yaml: the guide file's text.
     ///   - file: its path, for the error.
-    /// - Returns: the outline.
     /// - Throws: ``EventLogError`` naming the file when it is not a guide with an id, a version and
     ///   steps with ids.
     public init(yaml: String, file: String) throws {
@@ -87,11 +86,21 @@ extension StepOrderBook {
                 }
             } catch let error as EventLogError {
                 problems.append(
-                    Diagnostic(.warning, rule: "unreadable-guide", error.message, at: SourceLocation(file: path, line: 1, column: 1))
+                    Diagnostic(
+                        .warning,
+                        rule: "unreadable-guide",
+                        error.message,
+                        at: SourceLocation(file: path, line: 1, column: 1)
+                    )
                 )
             } catch {
                 problems.append(
-                    Diagnostic(.warning, rule: "unreadable-guide", "\(error)", at: SourceLocation(file: path, line: 1, column: 1))
+                    Diagnostic(
+                        .warning,
+                        rule: "unreadable-guide",
+                        "\(error)",
+                        at: SourceLocation(file: path, line: 1, column: 1)
+                    )
                 )
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Renders a report as one self-contained HTML file: inline CSS and SVG, no scripts, fonts or
-/// network requests. Per guide version a funnel chart, the step table; then the comparisons and the
+/// Renders a report as one self-contained HTML file.
+///
+/// Inline CSS and SVG, no scripts, fonts or network requests. Per guide version a funnel chart, the step table; then the comparisons and the
 /// input summary.
 public struct HTMLRenderer: Sendable {
     /// The page title.
@@ -67,22 +68,30 @@ public struct HTMLRenderer: Sendable {
         var out = "<section class=\"guide\" id=\"\(anchor)\">\n"
         out += "<h2>\(escape(guide.label)) <span class=\"muted\">\(escape(guide.name))</span></h2>\n"
         let sourceClass = guide.orderSource == .matchedById ? "warn" : "muted"
-        out += "<p class=\"\(sourceClass)\">step order: \(escape(guide.orderSource.rawValue)) (\(escape(guide.orderOrigin)))</p>\n"
+        out +=
+            "<p class=\"\(sourceClass)\">step order: \(escape(guide.orderSource.rawValue)) (\(escape(guide.orderOrigin)))</p>\n"
         out += "<div class=\"cards\">"
         out += card("started", F.count(guide.started), "")
         out += card("finished", F.count(guide.finished), F.percent(guide.completion.value) + interval(guide.completion))
         out += card("no step shown", F.count(guide.noStepShown), "render failures")
         out += card("dismissed", F.count(guide.dismissed), "")
-        out += card("time to finish", F.duration(guide.timeToFinish.median), "p90 " + F.duration(guide.timeToFinish.p90))
+        out += card(
+            "time to finish",
+            F.duration(guide.timeToFinish.median),
+            "p90 " + F.duration(guide.timeToFinish.p90)
+        )
         out += "</div>\n"
         out += funnel(guide)
         out += "<table class=\"steps\"><thead><tr><th>#</th><th>step</th><th>reached</th><th>completed</th>"
-        out += "<th>dropped</th><th>in progress</th><th>drop-off</th><th>dismissed</th><th>median</th><th>p90</th></tr></thead><tbody>\n"
+        out +=
+            "<th>dropped</th><th>in progress</th><th>drop-off</th><th>dismissed</th><th>median</th><th>p90</th></tr></thead><tbody>\n"
         for step in guide.steps {
             let worst = guide.worstStep == step.index
             out += worst ? "<tr class=\"worst\">" : "<tr>"
-            out += "<td>\(step.index + 1)</td><td class=\"id\">\(escape(step.id))\(worst ? " <span class=\"tag\">worst</span>" : "")</td>"
-            out += "<td>\(F.count(step.reached))</td><td>\(F.count(step.completed))</td><td>\(F.count(step.dropped))</td>"
+            out +=
+                "<td>\(step.index + 1)</td><td class=\"id\">\(escape(step.id))\(worst ? " <span class=\"tag\">worst</span>" : "")</td>"
+            out +=
+                "<td>\(F.count(step.reached))</td><td>\(F.count(step.completed))</td><td>\(F.count(step.dropped))</td>"
             out += "<td>\(F.count(step.inProgress))</td>"
             out += "<td title=\"95% CI\(escape(interval(step.dropRate)))\">\(F.percent(step.dropRate.value))</td>"
             out += "<td>\(F.count(step.dismissed))</td>"
@@ -90,8 +99,11 @@ public struct HTMLRenderer: Sendable {
         }
         out += "</tbody></table>\n"
         if !guide.unmappedEvents.isEmpty {
-            let list = guide.unmappedEvents.sorted { $0.key < $1.key }.map { "\(escape($0.key)) (\(F.count($0.value)))" }
-            out += "<p class=\"warn\">unmapped events (step not in v\(guide.version)): \(list.joined(separator: ", "))</p>\n"
+            let list = guide.unmappedEvents.sorted { $0.key < $1.key }.map {
+                "\(escape($0.key)) (\(F.count($0.value)))"
+            }
+            out +=
+                "<p class=\"warn\">unmapped events (step not in v\(guide.version)): \(list.joined(separator: ", "))</p>\n"
         }
         return out + "</section>\n"
     }
@@ -118,28 +130,52 @@ public struct HTMLRenderer: Sendable {
         let scale = Double(max(guide.started, guide.steps.map(\.reached).max() ?? 0, 1))
         var out = "<svg class=\"funnel\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" "
         out += "aria-label=\"funnel of \(escape(guide.label))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-        func bar(_ y: Double, _ label: String, _ total: Int, _ dropped: Int, _ progress: Int, _ text: String, _ worst: Bool) {
+        func bar(
+            _ y: Double,
+            _ label: String,
+            _ total: Int,
+            _ dropped: Int,
+            _ progress: Int,
+            _ text: String,
+            _ worst: Bool
+        ) {
             let full = barArea * Double(total) / scale
             let droppedWidth = barArea * Double(dropped) / scale
             let progressWidth = barArea * Double(progress) / scale
-            out += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(fmt(y + 19))\" text-anchor=\"end\" class=\"\(worst ? "lbl worst" : "lbl")\">\(escape(label))</text>\n"
-            out += "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(barArea))\" height=\"20\" class=\"track\"/>\n"
-            out += "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(full))\" height=\"20\" class=\"reached\"/>\n"
+            out +=
+                "<text x=\"\(Int(labelWidth - 8))\" y=\"\(fmt(y + 19))\" text-anchor=\"end\" class=\"\(worst ? "lbl worst" : "lbl")\">\(escape(label))</text>\n"
+            out +=
+                "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(barArea))\" height=\"20\" class=\"track\"/>\n"
+            out +=
+                "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(full))\" height=\"20\" class=\"reached\"/>\n"
             let dropX = labelWidth + full - droppedWidth
             if dropped > 0 {
-                out += "<rect x=\"\(fmt(dropX))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(droppedWidth))\" height=\"20\" class=\"dropped\"/>\n"
+                out +=
+                    "<rect x=\"\(fmt(dropX))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(droppedWidth))\" height=\"20\" class=\"dropped\"/>\n"
             }
             if progress > 0 {
-                out += "<rect x=\"\(fmt(dropX - progressWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(progressWidth))\" height=\"20\" class=\"progress\"/>\n"
+                out +=
+                    "<rect x=\"\(fmt(dropX - progressWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(progressWidth))\" height=\"20\" class=\"progress\"/>\n"
             }
-            out += "<text x=\"\(fmt(labelWidth + barArea + 10))\" y=\"\(fmt(y + 19))\" class=\"num\">\(escape(text))</text>\n"
+            out +=
+                "<text x=\"\(fmt(labelWidth + barArea + 10))\" y=\"\(fmt(y + 19))\" class=\"num\">\(escape(text))</text>\n"
         }
         bar(0, "started", guide.started, 0, 0, "\(ReportFormatting.count(guide.started)) started", false)
         for (position, step) in guide.steps.enumerated() {
-            let text = "\(ReportFormatting.count(step.reached)) reached · \(ReportFormatting.percent(step.dropRate.value)) dropped"
-            bar(rowHeight * Double(position + 1), "\(step.index + 1). \(step.id)", step.reached, step.dropped, step.inProgress, text, guide.worstStep == step.index)
+            let text =
+                "\(ReportFormatting.count(step.reached)) reached · \(ReportFormatting.percent(step.dropRate.value)) dropped"
+            bar(
+                rowHeight * Double(position + 1),
+                "\(step.index + 1). \(step.id)",
+                step.reached,
+                step.dropped,
+                step.inProgress,
+                text,
+                guide.worstStep == step.index
+            )
         }
-        out += "</svg>\n<p class=\"legend\"><span class=\"sw reached\"></span>reached <span class=\"sw dropped\"></span>dropped here "
+        out +=
+            "</svg>\n<p class=\"legend\"><span class=\"sw reached\"></span>reached <span class=\"sw dropped\"></span>dropped here "
         out += "<span class=\"sw progress\"></span>in progress here</p>\n"
         return out
     }
@@ -148,49 +184,67 @@ public struct HTMLRenderer: Sendable {
 
     private func section(_ comparison: Comparison) -> String {
         typealias F = ReportFormatting
-        var out = "<section class=\"compare\"><h2>Compare \(escape(comparison.guide)): \(escape(comparison.baseline)) → "
-        out += "\(escape(comparison.candidate))</h2>\n<table><thead><tr><th>metric</th><th>\(escape(comparison.baseline))</th>"
-        out += "<th>\(escape(comparison.candidate))</th><th>difference</th><th>p</th><th>p (Holm)</th><th></th></tr></thead><tbody>\n"
+        var out =
+            "<section class=\"compare\"><h2>Compare \(escape(comparison.guide)): \(escape(comparison.baseline)) → "
+        out +=
+            "\(escape(comparison.candidate))</h2>\n<table><thead><tr><th>metric</th><th>\(escape(comparison.baseline))</th>"
+        out +=
+            "<th>\(escape(comparison.candidate))</th><th>difference</th><th>p</th><th>p (Holm)</th><th></th></tr></thead><tbody>\n"
         for row in comparison.rows {
             let name = row.metric == "completion" ? "completion rate" : "drop-off at \(row.metric)"
             out += row.isSignificant ? "<tr class=\"sig\">" : "<tr>"
             out += "<td class=\"id\">\(escape(name))</td>"
-            out += "<td>\(F.percent(row.baseline.value)) <span class=\"muted\">\(F.count(row.baseline.count))/\(F.count(row.baseline.of))</span></td>"
-            out += "<td>\(F.percent(row.candidate.value)) <span class=\"muted\">\(F.count(row.candidate.count))/\(F.count(row.candidate.of))</span></td>"
-            out += "<td>\(row.difference.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f pts", $0 * 100) } ?? "–")</td>"
-            out += "<td>\(row.p.map { String(format: "%.4f", $0) } ?? "–")</td><td>\(row.adjustedP.map { String(format: "%.4f", $0) } ?? "–")</td>"
+            out +=
+                "<td>\(F.percent(row.baseline.value)) <span class=\"muted\">\(F.count(row.baseline.count))/\(F.count(row.baseline.of))</span></td>"
+            out +=
+                "<td>\(F.percent(row.candidate.value)) <span class=\"muted\">\(F.count(row.candidate.count))/\(F.count(row.candidate.of))</span></td>"
+            out +=
+                "<td>\(row.difference.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f pts", $0 * 100) } ?? "–")</td>"
+            out +=
+                "<td>\(row.p.map { String(format: "%.4f", $0) } ?? "–")</td><td>\(row.adjustedP.map { String(format: "%.4f", $0) } ?? "–")</td>"
             out += "<td>\(row.isSignificant ? "significant" : "")</td></tr>\n"
         }
-        out += "</tbody></table><p class=\"muted\">Two-proportion z-test; p-values Holm-corrected over the rows; significant at 0.05.</p></section>\n"
+        out +=
+            "</tbody></table><p class=\"muted\">Two-proportion z-test; p-values Holm-corrected over the rows; significant at 0.05.</p></section>\n"
         return out
     }
 
     private func inputSection(_ report: DropOffReport) -> String {
         typealias F = ReportFormatting
         let input = report.input
-        var out = "<section class=\"input\"><h2>Input</h2>\n<table><thead><tr><th>file</th><th>format</th><th>bytes</th>"
+        var out =
+            "<section class=\"input\"><h2>Input</h2>\n<table><thead><tr><th>file</th><th>format</th><th>bytes</th>"
         out += "<th>lines</th><th>events</th><th>skipped</th></tr></thead><tbody>\n"
         for file in input.files {
-            out += "<tr><td class=\"id\">\(escape(file.name))</td><td>\(file.format.rawValue)</td><td>\(F.count(file.bytes))</td>"
-            out += "<td>\(F.count(file.lines))</td><td>\(F.count(file.events))</td><td>\(F.count(file.skipped))</td></tr>\n"
+            out +=
+                "<tr><td class=\"id\">\(escape(file.name))</td><td>\(file.format.rawValue)</td><td>\(F.count(file.bytes))</td>"
+            out +=
+                "<td>\(F.count(file.lines))</td><td>\(F.count(file.events))</td><td>\(F.count(file.skipped))</td></tr>\n"
         }
         out += "</tbody></table>\n<p>\(F.count(input.events)) events used"
         if input.filteredOut > 0 { out += ", \(F.count(input.filteredOut)) left out by filters" }
         if let range = input.timeRange {
-            out += "; \(Timestamp.string(fromSeconds: range.lowerBound)) … \(Timestamp.string(fromSeconds: range.upperBound))"
+            out +=
+                "; \(Timestamp.string(fromSeconds: range.lowerBound)) … \(Timestamp.string(fromSeconds: range.upperBound))"
         }
         out += ".</p>\n"
         if !input.skipped.isEmpty {
-            out += "<table><thead><tr><th>skipped</th><th>lines</th><th>why</th><th>first lines</th></tr></thead><tbody>\n"
+            out +=
+                "<table><thead><tr><th>skipped</th><th>lines</th><th>why</th><th>first lines</th></tr></thead><tbody>\n"
             for entry in input.skipped {
-                let places = entry.first.map { "\(escape($0.file)):\($0.line)\($0.detail.isEmpty ? "" : " " + escape($0.detail))" }
-                out += "<tr\(entry.issue.isError ? " class=\"bad\"" : "")><td class=\"id\">\(entry.issue.rawValue)</td><td>\(F.count(entry.count))</td>"
-                out += "<td class=\"id\">\(escape(entry.issue.explanation))</td><td class=\"id\">\(places.joined(separator: "<br>"))</td></tr>\n"
+                let places = entry.first.map {
+                    "\(escape($0.file)):\($0.line)\($0.detail.isEmpty ? "" : " " + escape($0.detail))"
+                }
+                out +=
+                    "<tr\(entry.issue.isError ? " class=\"bad\"" : "")><td class=\"id\">\(entry.issue.rawValue)</td><td>\(F.count(entry.count))</td>"
+                out +=
+                    "<td class=\"id\">\(escape(entry.issue.explanation))</td><td class=\"id\">\(places.joined(separator: "<br>"))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
         for (guide, count) in input.unknownGuides.sorted(by: { $0.key < $1.key }) {
-            out += "<p class=\"warn\">unknown guide '\(escape(guide))': \(F.count(count)) events (no guide file with this id)</p>\n"
+            out +=
+                "<p class=\"warn\">unknown guide '\(escape(guide))': \(F.count(count)) events (no guide file with this id)</p>\n"
         }
         for problem in input.guideProblems { out += "<p class=\"warn\">\(escape(problem))</p>\n" }
         return out + "</section>\n"

@@ -15,7 +15,11 @@ public struct JSONRenderer: Sendable {
 
     /// An ordered JSON value.
     indirect enum Node {
-        case null, bool(Bool), int(Int), double(Double?), string(String?)
+        case null
+        case bool(Bool)
+        case int(Int)
+        case double(Double?)
+        case string(String?)
         case array([Node])
         case object([(String, Node)])
     }
@@ -37,7 +41,10 @@ public struct JSONRenderer: Sendable {
             ("name", .string(guide.name)),
             ("version", .int(guide.version)),
             ("group", .string(guide.group)),
-            ("step_order", .object([("source", .string(guide.orderSource.rawValue)), ("origin", .string(guide.orderOrigin))])),
+            (
+                "step_order",
+                .object([("source", .string(guide.orderSource.rawValue)), ("origin", .string(guide.orderOrigin))])
+            ),
             ("events", .int(guide.events)),
             ("started", .int(guide.started)),
             ("no_step_shown", .int(guide.noStepShown)),
@@ -47,7 +54,10 @@ public struct JSONRenderer: Sendable {
             ("completion_ci95", interval(guide.completion)),
             ("time_to_finish", timing(guide.timeToFinish)),
             ("worst_step", .string(guide.worstStep.map { guide.steps[$0].id })),
-            ("unmapped_events", .object(guide.unmappedEvents.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            (
+                "unmapped_events",
+                .object(guide.unmappedEvents.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+            ),
             ("steps", .array(guide.steps.map(step))),
         ])
     }
@@ -111,7 +121,9 @@ public struct JSONRenderer: Sendable {
     }
 
     private func rate(_ rate: Rate) -> Node {
-        .object([("count", .int(rate.count)), ("of", .int(rate.of)), ("rate", .double(rate.value)), ("ci95", interval(rate))])
+        .object([
+            ("count", .int(rate.count)), ("of", .int(rate.of)), ("rate", .double(rate.value)), ("ci95", interval(rate)),
+        ])
     }
 
     private func input(_ input: InputSummary) -> Node {
@@ -149,7 +161,10 @@ public struct JSONRenderer: Sendable {
                                 "first",
                                 .array(
                                     entry.first.map {
-                                        .object([("file", .string($0.file)), ("line", .int($0.line)), ("detail", .string($0.detail))])
+                                        .object([
+                                            ("file", .string($0.file)), ("line", .int($0.line)),
+                                            ("detail", .string($0.detail)),
+                                        ])
                                     }
                                 )
                             ),
@@ -157,7 +172,10 @@ public struct JSONRenderer: Sendable {
                     }
                 )
             ),
-            ("unknown_guides", .object(input.unknownGuides.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            (
+                "unknown_guides",
+                .object(input.unknownGuides.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+            ),
             ("guide_problems", .array(input.guideProblems.map { .string($0) })),
         ])
     }

@@ -37,7 +37,9 @@ public struct TableRenderer: Sendable {
         typealias F = ReportFormatting
         var out = bold("\(guide.label)  \(guide.name)") + "\n"
         var order = "  step order: \(guide.orderSource.rawValue) (\(guide.orderOrigin))"
-        if guide.orderSource == .matchedById { order = "  step order: NOT FOUND for v\(guide.version): matched by id onto the current order" }
+        if guide.orderSource == .matchedById {
+            order = "  step order: NOT FOUND for v\(guide.version): matched by id onto the current order"
+        }
         out += dim(order) + "\n"
         let completion = guide.completion
         var summary = "  started \(F.count(guide.started)) · no step shown \(F.count(guide.noStepShown))"
@@ -131,18 +133,24 @@ public struct TableRenderer: Sendable {
         let input = report.input
         var out = dim("Input") + "\n"
         for file in input.files {
-            out += "  \(file.name): \(F.count(file.lines)) lines, \(F.count(file.events)) events, \(F.count(file.skipped)) skipped\n"
+            out +=
+                "  \(file.name): \(F.count(file.lines)) lines, \(F.count(file.events)) events, \(F.count(file.skipped)) skipped\n"
         }
         out += "  \(F.count(input.events)) events used"
         if input.filteredOut > 0 { out += ", \(F.count(input.filteredOut)) left out by filters" }
         if let range = input.timeRange {
-            out += "; \(Timestamp.string(fromSeconds: range.lowerBound)) … \(Timestamp.string(fromSeconds: range.upperBound))"
+            out +=
+                "; \(Timestamp.string(fromSeconds: range.lowerBound)) … \(Timestamp.string(fromSeconds: range.upperBound))"
         }
         out += "\n"
-        out += "  as of \(report.asOf.map(Timestamp.string(fromSeconds:)) ?? "–"), window \(F.window(report.windowSeconds))"
+        out +=
+            "  as of \(report.asOf.map(Timestamp.string(fromSeconds:)) ?? "–"), window \(F.window(report.windowSeconds))"
         out += report.windowSeconds == 0 ? " (everyone unfinished counts as dropped)\n" : "\n"
         for entry in input.skipped {
-            let label = entry.issue.isError ? red("  skipped \(F.count(entry.count)) × \(entry.issue.rawValue)") : "  noted \(F.count(entry.count)) × \(entry.issue.rawValue)"
+            let label =
+                entry.issue.isError
+                ? red("  skipped \(F.count(entry.count)) × \(entry.issue.rawValue)")
+                : "  noted \(F.count(entry.count)) × \(entry.issue.rawValue)"
             out += label + ": \(entry.issue.explanation)\n"
             for place in entry.first {
                 out += "    \(place.file):\(place.line)" + (place.detail.isEmpty ? "" : ": \(place.detail)") + "\n"

@@ -95,7 +95,13 @@ struct EventLogReader {
         }
         defer { munmap(mapped, size) }
         _ = madvise(mapped, size, MADV_SEQUENTIAL)
-        try readBuffer(UnsafeRawBufferPointer(start: mapped, count: size), name: path, format: format, into: tallies, releasesPages: true)
+        try readBuffer(
+            UnsafeRawBufferPointer(start: mapped, count: size),
+            name: path,
+            format: format,
+            into: tallies,
+            releasesPages: true
+        )
         return size
     }
 
@@ -159,7 +165,11 @@ struct EventLogReader {
                 position += used
                 if releasesPages, position - released >= 16 << 20 {
                     let upTo = position & ~4095
-                    _ = madvise(UnsafeMutableRawPointer(mutating: shared.base + released), upTo - released, MADV_DONTNEED)
+                    _ = madvise(
+                        UnsafeMutableRawPointer(mutating: shared.base + released),
+                        upTo - released,
+                        MADV_DONTNEED
+                    )
                     released = upTo
                 }
             }
@@ -199,7 +209,12 @@ struct EventLogReader {
     }
 
     /// Reads a pipe or standard input in chunks, on one thread.
-    private func readStream(descriptor: Int32, name: String, format: EventLogFormat, into tally: EventTally) throws -> Int {
+    private func readStream(
+        descriptor: Int32,
+        name: String,
+        format: EventLogFormat,
+        into tally: EventTally
+    ) throws -> Int {
         var buffer = [UInt8](repeating: 0, count: 8 << 20)
         var filled = 0
         var total = 0
@@ -223,7 +238,11 @@ struct EventLogReader {
                 guard atEnd || buffer[..<filled].contains(0x0A) else { continue }
                 if filled == 0 { break }
                 let csv = try buffer.withUnsafeBytes {
-                    try CSVLayout(header: UnsafeRawBufferPointer(rebasing: $0[..<filled]), groupProperty: filter.groupProperty, path: name)
+                    try CSVLayout(
+                        header: UnsafeRawBufferPointer(rebasing: $0[..<filled]),
+                        groupProperty: filter.groupProperty,
+                        path: name
+                    )
                 }
                 layout = csv
                 start = csv.headerLength
@@ -248,7 +267,9 @@ struct EventLogReader {
     }
 }
 
-/// The tallies and the mapped bytes, handed to the reading threads. Each thread touches only its own
+/// The tallies and the mapped bytes, handed to the reading threads.
+///
+/// Each thread touches only its own
 /// tally, and the bytes are read-only.
 private final class SharedReadState: @unchecked Sendable {
     let tallies: [EventTally]

@@ -32,8 +32,10 @@ struct CSVLayout: Sendable {
                 }
             }
         }
-        for (role, field) in [(JSONLineScanner.Role.time, "ts"), (.user, "user"), (.guide, "guide"),
-            (.version, "version"), (.type, "type")]
+        for (role, field) in [
+            (JSONLineScanner.Role.time, "ts"), (.user, "user"), (.guide, "guide"),
+            (.version, "version"), (.type, "type"),
+        ]
         where !roles.contains(role) && !(role == .time && roles.contains(.timestamp))
             && !(role == .user && (roles.contains(.userId) || roles.contains(.anonymousId)))
         {
@@ -46,8 +48,9 @@ struct CSVLayout: Sendable {
 }
 
 extension EventTally {
-    /// Reads the complete CSV records in `buffer` (after the header) and returns how many bytes it
-    /// used. A record may span lines inside quotes; an unfinished record is left for the next call
+    /// Reads the complete CSV records in `buffer` (after the header) and returns the bytes used.
+    ///
+    /// A record may span lines inside quotes; an unfinished record is left for the next call
     /// unless `isFinal`, when it is a truncated line.
     func consumeCSV(_ buffer: UnsafeRawBufferPointer, layout: CSVLayout, isFinal: Bool) -> Int {
         guard let raw = buffer.baseAddress else { return 0 }
@@ -88,7 +91,11 @@ extension EventTally {
                             index += 1
                         }
                         guard closed else { break }  // runs to the end of the buffer
-                        slice = FieldSlice(start: cursor + 1, count: index - cursor - 1, kind: doubled ? .escapedString : .string)
+                        slice = FieldSlice(
+                            start: cursor + 1,
+                            count: index - cursor - 1,
+                            kind: doubled ? .escapedString : .string
+                        )
                         cursor = index + 1
                         if cursor < end, base[cursor] != 0x2C, base[cursor] != 0x0A, base[cursor] != 0x0D {
                             problem = problem ?? "text after a closing quote"

@@ -49,7 +49,10 @@ extension EventTally {
                 note(.otherEvent, line: line, detail: "a Segment call without a guide event name")
                 return
             }
-            typeCode = GuideEventType.segmentCode(bytes: base + fields.segmentEvent.start, count: fields.segmentEvent.count)
+            typeCode = GuideEventType.segmentCode(
+                bytes: base + fields.segmentEvent.start,
+                count: fields.segmentEvent.count
+            )
             if typeCode == nil {
                 note(.otherEvent, line: line, detail: "Segment event '\(text(fields.segmentEvent, base))'")
                 return
@@ -134,7 +137,10 @@ extension EventTally {
 
     /// The slice as text for a diagnostic (shortened).
     func text(_ slice: FieldSlice, _ base: UnsafePointer<UInt8>) -> String {
-        let shown = String(decoding: UnsafeBufferPointer(start: base + slice.start, count: min(slice.count, 60)), as: UTF8.self)
+        let shown = String(
+            decoding: UnsafeBufferPointer(start: base + slice.start, count: min(slice.count, 60)),
+            as: UTF8.self
+        )
         return slice.count > 60 ? shown + "…" : shown
     }
 }

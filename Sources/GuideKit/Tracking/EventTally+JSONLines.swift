@@ -37,7 +37,8 @@ extension EventTally {
         var cursor = start
         scanner.skipSpace(&cursor)
         if cursor == end { return }
-        if lineInPart == 1, end - cursor >= 3, base[cursor] == 0xEF, base[cursor + 1] == 0xBB, base[cursor + 2] == 0xBF {
+        if lineInPart == 1, end - cursor >= 3, base[cursor] == 0xEF, base[cursor + 1] == 0xBB, base[cursor + 2] == 0xBF
+        {
             cursor += 3
         }
         var fields = RawEventFields()
@@ -124,13 +125,16 @@ struct JSONLineScanner {
         case ignored, time, timestamp, user, userId, anonymousId, guide, version, step, type, event, properties, group
     }
 
+    private static func isGroupKey(_ groupKey: [UInt8], _ key: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        groupKey.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            return memcmp(base, key, count) == 0
+        }
+    }
+
     @inline(__always)
     static func role(_ key: UnsafePointer<UInt8>, _ count: Int, nested: Bool, groupKey: [UInt8]?) -> Role {
-        if let groupKey, groupKey.count == count,
-            groupKey.withUnsafeBufferPointer({ buffer in buffer.baseAddress.map { memcmp($0, key, count) == 0 } ?? true })
-        {
-            return .group
-        }
+        if let groupKey, groupKey.count == count, isGroupKey(groupKey, key, count) { return .group }
         func equals(_ literal: StaticString) -> Bool {
             literal.utf8CodeUnitCount == count && memcmp(literal.utf8Start, key, count) == 0
         }

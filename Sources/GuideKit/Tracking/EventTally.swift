@@ -1,7 +1,9 @@
 import Foundation
 
-/// What the readers keep while streaming a log: per user and guide version a few timestamps, per
-/// user, guide version and step the first view and completion. Memory grows with users × guides,
+/// What the readers keep while streaming a log.
+///
+/// Per user and guide version a few timestamps, per user, guide version and step the first view and
+/// completion. Memory grows with users × guides,
 /// never with the number of events.
 ///
 /// Every measure is a set membership, a first time or a last time, so reading an event twice (a
@@ -96,7 +98,9 @@ final class EventTally {
         issues[issue] = tally
     }
 
-    /// Adds one valid event. `step` and `value` are `-1` when absent.
+    /// Adds one valid event.
+    ///
+    /// `step` and `value` are `-1` when absent.
     @inline(__always)
     func add(time: Double, user: Int32, guide: Int32, version: Int32, step: Int32, type: UInt8, value: Int32) {
         if !allowedGuides.isEmpty, !allowedGuides.contains(guide) {

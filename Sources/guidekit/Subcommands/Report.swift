@@ -75,16 +75,22 @@ struct Report: ParsableCommand {
         } else {
             throw ValidationError("--window '\(window)' is not \(GuideDuration.expectedForm), or 0")
         }
-        let reserved = ["ts", "timestamp", "user", "userId", "anonymousId", "guide", "step", "type", "event", "properties"]
+        let reserved = [
+            "ts", "timestamp", "user", "userId", "anonymousId", "guide", "step", "type", "event", "properties",
+        ]
         if by != "version" {
             guard !reserved.contains(by) else {
-                throw ValidationError("--by \(by): choose version, variant or an event property other than the core fields")
+                throw ValidationError(
+                    "--by \(by): choose version, variant or an event property other than the core fields"
+                )
             }
             options.breakdown = .property(by)
         }
         if let compare {
             guard let spec = ReportOptions.CompareSpec(parsing: compare) else {
-                throw ValidationError("--compare '\(compare)' is not <guide>@<version>..<version> or <guide>@<group>..<group>")
+                throw ValidationError(
+                    "--compare '\(compare)' is not <guide>@<version>..<version> or <guide>@<group>..<group>"
+                )
             }
             if !spec.comparesVersions, by == "version" { options.breakdown = .property("variant") }
             options.compare = spec
@@ -121,14 +127,18 @@ struct Report: ParsableCommand {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                FileHandle.standardError.write(Data("\(output): error: cannot write the report (\(error.localizedDescription))\n".utf8))
+                FileHandle.standardError.write(
+                    Data("\(output): error: cannot write the report (\(error.localizedDescription))\n".utf8)
+                )
                 throw ExitCode(1)
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         if strict, report.input.badLines > 0 {
-            FileHandle.standardError.write(Data("error: \(report.input.badLines) bad input line(s); see the input summary\n".utf8))
+            FileHandle.standardError.write(
+                Data("error: \(report.input.badLines) bad input line(s); see the input summary\n".utf8)
+            )
             throw ExitCode(1)
         }
     }
