@@ -33,7 +33,8 @@ enum ReportFormatting {
 
     /// A window in the duration notation (`7d`), or `none`.
     static func window(_ seconds: Int) -> String {
-        seconds == 0 ? "none" : GuideDuration(seconds: seconds).description
+        if seconds == 0 { return "none" }
+        return seconds % 86_400 == 0 ? "\(seconds / 86_400)d" : GuideDuration(seconds: seconds).description
     }
 
     /// A bar of eighth blocks, `width` cells for 100%.

@@ -116,6 +116,11 @@ struct Report: ParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
+        if let spec = options.compare, report.comparisons.isEmpty {
+            let have = report.guides.filter { $0.guide == spec.guide }.map { $0.group ?? "v\($0.version)" }
+            let list = have.isEmpty ? "no events of \(spec.guide)" : "the report has " + have.joined(separator: ", ")
+            FileHandle.standardError.write(Data("warning: --compare \(compare ?? ""): nothing to compare (\(list))\n".utf8))
+        }
         let text: String
         switch format {
         case .table: text = TableRenderer(usesColor: output == nil && isatty(1) != 0).render(report)
