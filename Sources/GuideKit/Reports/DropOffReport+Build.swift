@@ -28,169 +28,146 @@ extension DropOffReport {
         var reader = EventLogReader(filter: filter)
         if let threads { reader.threads = threads }
         if let minimumPartSize { reader.minimumPartSize = minimumPartSize }
-        let (tally, files) = try reader.read(sources)
-        self = ReportAssembler(tally: tally, files: files, sources: sources, book: book, options: options).assemble()
+        let result = try reader.read(sources, book: book)
+        self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
     }
 }
 
-/// Turns a tally into the report: resolves step orders, walks the records twice, counts.
+/// Turns the tallies into the report: one pass over each thread's runs, which hold their step slots.
 struct ReportAssembler {
-    let tally: EventTally
-    let files: [EventLogReader.FileCounts]
+    let read: EventLogReader.Result
     let sources: [EventSource]
     let book: StepOrderBook
     let options: ReportOptions
 
-    func assemble() -> DropOffReport {
-        let asOf: Double? = options.asOf ?? (tally.events > 0 ? tally.latest : nil)
-        let window = Double(options.windowSeconds)
-        let groupCount = tally.groups.count
+    /// Counters of one guide version (or group).
+    private struct GroupCounts {
+        var started = 0
+        var noStep = 0
+        var finished = 0
+        var dismissed = 0
+        var finishSkew = 0
+        var finishTimes: [Double] = []
+        var reached: [Int]
+        var completed: [Int]
+        var dismissedAt: [Int]
+        var snoozed: [Int]
+        var dropped: [Int]
+        var inProgress: [Int]
+        var skewed: [Int]
+        var durations: [[Double]]
 
-        // Resolve every group's order; map (group, step string) → index.
-        var resolutions: [StepOrderBook.Resolution?] = []
-        var offsets: [Int] = []
-        var totalSteps = 0
+        init(steps: Int) {
+            reached = Array(repeating: 0, count: steps)
+            completed = reached
+            dismissedAt = reached
+            snoozed = reached
+            dropped = reached
+            inProgress = reached
+            skewed = reached
+            durations = Array(repeating: [], count: steps)
+        }
+    }
+
+    func assemble() -> DropOffReport {
+        let statistics = read.tallies[0]
+        for other in read.tallies.dropFirst() { statistics.mergeStatistics(other) }
+        let asOf: Double? = options.asOf ?? (statistics.events > 0 ? statistics.latest : nil)
+        let window = Double(options.windowSeconds)
+        let cutoff = (asOf ?? 0) - window
+        let groups = read.registry.all
+        var counts = groups.map { GroupCounts(steps: $0.steps.count) }
+
+        for tally in read.tallies {
+            let runs = tally.runs
+            for run in 0..<runs.count {
+                let record = runs.records[run]
+                let group = Int(record.key & 0xFFFF_FFFF)
+                let stepCount = groups[group].steps.count
+                counts[group].started += 1
+                if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }
+                if record.flags & RunTable.dismissedAnywhere != 0 { counts[group].dismissed += 1 }
+                guard groups[group].resolution != nil else { continue }
+                let first = Int(record.firstSlot)
+                var furthest = -1
+                for step in 0..<stepCount {
+                    let slot = runs.slots[first + step]
+                    if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+                }
+                let lastDone = stepCount > 0 ? runs.slots[first + stepCount - 1].completed : .infinity
+                let finishedAt = min(record.completed, lastDone)
+                let isFinished = finishedAt < .infinity
+                if isFinished {
+                    counts[group].finished += 1
+                    if record.started < .infinity {
+                        if finishedAt >= record.started {
+                            counts[group].finishTimes.append(finishedAt - record.started)
+                        } else {
+                            counts[group].finishSkew += 1
+                        }
+                    }
+                }
+                for step in 0..<stepCount {
+                    let slot = runs.slots[first + step]
+                    let flags = runs.slotFlags[first + step]
+                    if flags & EventTally.dismissedHere != 0 { counts[group].dismissedAt[step] += 1 }
+                    if flags & EventTally.snoozedHere != 0 { counts[group].snoozed[step] += 1 }
+                    if slot.completed < .infinity { counts[group].completed[step] += 1 }
+                    guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
+                    counts[group].reached[step] += 1
+                    if slot.viewed < .infinity, slot.completed < .infinity {
+                        if slot.completed >= slot.viewed {
+                            counts[group].durations[step].append(slot.completed - slot.viewed)
+                        } else {
+                            counts[group].skewed[step] += 1
+                        }
+                    }
+                    if step == furthest, !isFinished {
+                        if window <= 0 || record.last < cutoff {
+                            counts[group].dropped[step] += 1
+                        } else {
+                            counts[group].inProgress[step] += 1
+                        }
+                    }
+                }
+            }
+        }
+
+        // Events per group, unmapped steps per group.
+        var groupEvents = [Int](repeating: 0, count: groups.count)
+        var unmapped = [[String: Int]](repeating: [:], count: groups.count)
+        for tally in read.tallies {
+            for (group, count) in tally.groupEvents.enumerated() { groupEvents[group] += count }
+            for key in 0..<tally.stepKeys.count where tally.stepIndexOfKey[key] == EventTally.unmappedStep {
+                let packed = tally.stepKeys.keys[key]
+                let group = Int(packed >> 32)
+                guard groups[group].resolution != nil else { continue }
+                let step = tally.strings.string(Int32(truncatingIfNeeded: packed & 0xFFFF_FFFF))
+                unmapped[group][step, default: 0] += tally.stepEvents[key]
+            }
+        }
         var unknownGuides: [String: Int] = [:]
-        let stepIndex = KeyIndex(capacity: 1_024)
-        let stepIndexValue = FlatBuffer<Int32>()
-        let lastIndex = FlatBuffer<Int32>()
-        for group in 0..<groupCount {
-            let guide = tally.strings.string(tally.groupGuide[group])
-            let resolution = book.resolve(guide: guide, version: Int(tally.groupVersion[group]))
-            resolutions.append(resolution)
-            offsets.append(totalSteps)
-            guard let resolution else {
-                unknownGuides[guide, default: 0] += tally.groupEvents[group]
-                lastIndex.append(-1)
+        var guides: [GuideVersionReport] = []
+        for (id, group) in groups.enumerated() {
+            guard let resolution = group.resolution else {
+                unknownGuides[group.guide, default: 0] += groupEvents[id]
                 continue
             }
-            for (index, step) in resolution.outline.steps.enumerated() {
-                let id = tally.strings.intern(step)
-                let (slot, isNew) = stepIndex.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: id)))
-                if isNew { stepIndexValue.append(Int32(index)) } else { stepIndexValue[slot] = Int32(index) }
-            }
-            lastIndex.append(Int32(resolution.outline.steps.count - 1))
-            totalSteps += resolution.outline.steps.count
-        }
-
-        // Pass 1: per run, the furthest step, finishing by the last step, dismissals.
-        let runCount = tally.runs.count
-        var furthest = [Int32](repeating: -1, count: runCount)
-        var reachedAny = [Bool](repeating: false, count: runCount)
-        var lastStepDone = [Double](repeating: .infinity, count: runCount)
-        var dismissedAny = [Bool](repeating: false, count: runCount)
-        let recordCount = tally.stepRecords.count
-        var recordIndex = [Int32](repeating: -1, count: recordCount)
-        for record in 0..<recordCount {
-            let key = tally.stepRecords.keys[record]
-            let run = Int(key >> 32)
-            let group = Int(tally.runs.keys[run] & 0xFFFF_FFFF)
-            let reached = tally.stepViewed[record] < .infinity || tally.stepCompleted[record] < .infinity
-            if tally.stepFlags[record] & EventTally.dismissedHere != 0 { dismissedAny[run] = true }
-            if reached { reachedAny[run] = true }
-            guard resolutions[group] != nil,
-                let slot = stepIndex.find(UInt64(group) << 32 | (key & 0xFFFF_FFFF))
-            else { continue }
-            let index = stepIndexValue[slot]
-            recordIndex[record] = index
-            if reached, index > furthest[run] { furthest[run] = index }
-            if index == lastIndex[group], tally.stepCompleted[record] < lastStepDone[run] {
-                lastStepDone[run] = tally.stepCompleted[record]
-            }
-        }
-
-        // Pass 2: per step counts and durations.
-        var reached = [Int](repeating: 0, count: totalSteps)
-        var completed = reached
-        var dismissed = reached
-        var snoozed = reached
-        var dropped = reached
-        var inProgress = reached
-        var skewed = reached
-        var durations = [[Double]](repeating: [], count: totalSteps)
-        for record in 0..<recordCount {
-            let index = Int(recordIndex[record])
-            guard index >= 0 else { continue }
-            let run = Int(tally.stepRecords.keys[record] >> 32)
-            let group = Int(tally.runs.keys[run] & 0xFFFF_FFFF)
-            let cell = offsets[group] + index
-            let viewed = tally.stepViewed[record]
-            let done = tally.stepCompleted[record]
-            let flags = tally.stepFlags[record]
-            if flags & EventTally.dismissedHere != 0 { dismissed[cell] += 1 }
-            if flags & EventTally.snoozedHere != 0 { snoozed[cell] += 1 }
-            if done < .infinity { completed[cell] += 1 }
-            guard viewed < .infinity || done < .infinity else { continue }
-            reached[cell] += 1
-            if viewed < .infinity, done < .infinity {
-                if done >= viewed { durations[cell].append(done - viewed) } else { skewed[cell] += 1 }
-            }
-            let isFinished = tally.runCompleted[run] < .infinity || lastStepDone[run] < .infinity
-            if Int32(index) == furthest[run], !isFinished {
-                if window <= 0 || tally.runLast[run] < (asOf ?? 0) - window {
-                    dropped[cell] += 1
-                } else {
-                    inProgress[cell] += 1
-                }
-            }
-        }
-
-        // Per run: started, no step shown, finished, time to finish.
-        var started = [Int](repeating: 0, count: groupCount)
-        var noStep = started
-        var finished = started
-        var dismissedUsers = started
-        var finishSkew = started
-        var finishTimes = [[Double]](repeating: [], count: groupCount)
-        for run in 0..<runCount {
-            let group = Int(tally.runs.keys[run] & 0xFFFF_FFFF)
-            started[group] += 1
-            if !reachedAny[run] { noStep[group] += 1 }
-            if dismissedAny[run] || tally.runFlags[run] & EventTally.dismissedWithoutStep != 0 {
-                dismissedUsers[group] += 1
-            }
-            let finishedAt = min(tally.runCompleted[run], lastStepDone[run])
-            guard finishedAt < .infinity else { continue }
-            finished[group] += 1
-            let startedAt = tally.runStarted[run]
-            if startedAt < .infinity {
-                if finishedAt >= startedAt {
-                    finishTimes[group].append(finishedAt - startedAt)
-                } else {
-                    finishSkew[group] += 1
-                }
-            }
-        }
-
-        // Unmapped steps.
-        var unmapped = [[String: Int]](repeating: [:], count: groupCount)
-        for counter in 0..<tally.groupSteps.count {
-            let key = tally.groupSteps.keys[counter]
-            let group = Int(key >> 32)
-            guard resolutions[group] != nil, stepIndex.find(key) == nil else { continue }
-            unmapped[group][tally.strings.string(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)), default: 0] +=
-                tally.groupStepEvents[counter]
-        }
-
-        var guides: [GuideVersionReport] = []
-        for group in 0..<groupCount {
-            guard let resolution = resolutions[group] else { continue }
-            let value = tally.groupValue[group]
+            let count = counts[id]
             var steps: [StepReport] = []
-            for (index, id) in resolution.outline.steps.enumerated() {
-                let cell = offsets[group] + index
+            for (index, stepId) in group.steps.enumerated() {
                 steps.append(
                     StepReport(
                         index: index,
-                        id: id,
-                        reached: reached[cell],
-                        completed: completed[cell],
-                        dismissed: dismissed[cell],
-                        snoozed: snoozed[cell],
-                        dropped: dropped[cell],
-                        inProgress: inProgress[cell],
-                        dropRate: Rate(dropped[cell], of: reached[cell]),
-                        time: Timing(durations: durations[cell], skewed: skewed[cell])
+                        id: stepId,
+                        reached: count.reached[index],
+                        completed: count.completed[index],
+                        dismissed: count.dismissedAt[index],
+                        snoozed: count.snoozed[index],
+                        dropped: count.dropped[index],
+                        inProgress: count.inProgress[index],
+                        dropRate: Rate(count.dropped[index], of: count.reached[index]),
+                        time: Timing(durations: count.durations[index], skewed: count.skewed[index])
                     )
                 )
             }
@@ -201,44 +178,44 @@ struct ReportAssembler {
                     guide: resolution.outline.id,
                     name: resolution.outline.name,
                     version: resolution.outline.version,
-                    group: groupLabel(value),
+                    group: groupLabel(group.value),
                     orderSource: resolution.source,
                     orderOrigin: resolution.origin,
-                    started: started[group],
-                    noStepShown: noStep[group],
-                    finished: finished[group],
-                    completion: Rate(finished[group], of: started[group]),
-                    dismissed: dismissedUsers[group],
-                    timeToFinish: Timing(durations: finishTimes[group], skewed: finishSkew[group]),
+                    started: count.started,
+                    noStepShown: count.noStep,
+                    finished: count.finished,
+                    completion: Rate(count.finished, of: count.started),
+                    dismissed: count.dismissed,
+                    timeToFinish: Timing(durations: count.finishTimes, skewed: count.finishSkew),
                     steps: steps,
-                    unmappedEvents: unmapped[group],
+                    unmappedEvents: unmapped[id],
                     worstStep: worst?.index,
-                    events: tally.groupEvents[group]
+                    events: groupEvents[id]
                 )
             )
         }
         guides.sort { ($0.guide, $0.version, $0.group ?? "") < ($1.guide, $1.version, $1.group ?? "") }
 
-        let report = DropOffReport(
+        var report = DropOffReport(
             guides: guides,
             comparisons: [],
-            input: inputSummary(unknownGuides: unknownGuides),
+            input: inputSummary(statistics, unknownGuides: unknownGuides),
             asOf: asOf,
             windowSeconds: options.windowSeconds,
             breakdown: options.breakdown.name
         )
-        guard let spec = options.compare else { return report }
-        var withComparison = report
-        withComparison.comparisons = Comparison.make(spec, from: guides, breakdown: options.breakdown)
-        return withComparison
+        if let spec = options.compare {
+            report.comparisons = Comparison.make(spec, from: guides, breakdown: options.breakdown)
+        }
+        return report
     }
 
-    private func groupLabel(_ value: Int32) -> String? {
+    private func groupLabel(_ value: String?) -> String? {
         guard case .property(let name) = options.breakdown else { return nil }
-        return "\(name)=\(value < 0 ? "(none)" : tally.strings.string(value))"
+        return "\(name)=\(value ?? "(none)")"
     }
 
-    private func inputSummary(unknownGuides: [String: Int]) -> InputSummary {
+    private func inputSummary(_ tally: EventTally, unknownGuides: [String: Int]) -> InputSummary {
         let skipped = tally.issues.keys.sorted().compactMap { issue -> InputSummary.Skipped? in
             guard let entry = tally.issues[issue] else { return nil }
             return InputSummary.Skipped(
@@ -250,7 +227,7 @@ struct ReportAssembler {
             )
         }
         return InputSummary(
-            files: files.map {
+            files: read.files.map {
                 InputSummary.File(
                     name: $0.name,
                     format: $0.format,

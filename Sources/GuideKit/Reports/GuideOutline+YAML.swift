@@ -60,6 +60,7 @@ extension StepOrderBook {
         }
         let names = try manager.contentsOfDirectory(atPath: folder).sorted()
         let history = usesGitHistory ? GitGuideHistory(folder: folder) : nil
+        let committed = history?.committedVersions(of: Set(names)) ?? [:]
         for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             guard name != "guidekit.yaml", name != "guidekit.yml" else { continue }
             let path = (folder as NSString).appendingPathComponent(name)
@@ -78,7 +79,7 @@ extension StepOrderBook {
                     continue
                 }
                 add(current: outline, file: path)
-                for (revision, text) in history?.committedVersions(of: name) ?? [] {
+                for (revision, text) in committed[name] ?? [] {
                     guard let old = try? GuideOutline(yaml: text, file: path), old.id == outline.id,
                         old.version != outline.version
                     else { continue }

@@ -6,17 +6,17 @@ import Glibc
 import Darwin
 #endif
 
-/// Streams event logs into a tally, splitting large files between threads.
+/// Streams event logs into per-thread tallies.
 ///
 /// Files are memory-mapped and read in windows; each window's pages are released once read, so
-/// resident memory stays at the size of the tally plus a few windows whatever the file size. A file
-/// of at least `minimumPartSize` bytes is cut at line ends into one part per core; each part is read
-/// by its own thread into its own tally, and the tallies are merged at the end.
+/// resident memory stays at the size of the tallies whatever the file size. A file of at least
+/// `minimumPartSize` bytes is cut at line ends into one part per thread; each thread parses its part
+/// and hands events of users it does not own to their owner (see ``EventTally``).
 struct EventLogReader {
     var filter: EventTally.Filter
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     var minimumPartSize = 16 << 20
-    var windowSize = 64 << 20
+    var windowSize = 4 << 20
 
     /// Per-file counts for the input summary.
     struct FileCounts {
@@ -28,11 +28,22 @@ struct EventLogReader {
         var issues: Int
     }
 
+    /// What was read: one tally per thread (disjoint runs), the groups, and per-file counts.
+    struct Result {
+        var tallies: [EventTally]
+        var registry: GroupRegistry
+        var files: [FileCounts]
+    }
+
     /// Reads all sources.
     ///
     /// - Throws: ``EventLogError`` when a source cannot be opened or its CSV header lacks a column.
-    func read(_ sources: [EventSource]) throws -> (EventTally, [FileCounts]) {
-        let tallies = (0..<threads).map { _ in EventTally(filter: filter) }
+    func read(_ sources: [EventSource], book: StepOrderBook) throws -> Result {
+        let registry = GroupRegistry(book: book)
+        let mailbox = Mailbox(threads: threads)
+        let tallies = (0..<threads).map {
+            EventTally(filter: filter, shard: $0, registry: registry, mailbox: mailbox)
+        }
         var files: [FileCounts] = []
         for (index, source) in sources.enumerated() {
             for tally in tallies { tally.fileIndex = index }
@@ -42,7 +53,7 @@ struct EventLogReader {
             case .file(let path, _):
                 size = try readFile(path: path, format: source.format, into: tallies)
             case .standardInput:
-                size = try readStream(descriptor: 0, name: "-", format: source.format, into: tallies[0])
+                size = try readStream(descriptor: 0, name: "-", format: source.format, into: tallies)
             case .bytes(let bytes, let name, let format):
                 size = bytes.count
                 try bytes.withUnsafeBytes { buffer in
@@ -61,8 +72,7 @@ struct EventLogReader {
                 )
             )
         }
-        for tally in tallies.dropFirst() { tallies[0].merge(tally) }
-        return (tallies[0], files)
+        return Result(tallies: tallies, registry: registry, files: files)
     }
 
     private func totals(_ tallies: [EventTally]) -> (lines: Int, events: Int, issues: Int) {
@@ -86,7 +96,7 @@ struct EventLogReader {
             throw EventLogError(path: path, message: "cannot read the file (\(String(cString: strerror(errno))))")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            return try readStream(descriptor: descriptor, name: path, format: format, into: tallies[0])
+            return try readStream(descriptor: descriptor, name: path, format: format, into: tallies)
         }
         let size = Int(status.st_size)
         guard size > 0 else { return 0 }
@@ -103,6 +113,42 @@ struct EventLogReader {
             releasesPages: true
         )
         return size
+    }
+
+    /// Runs one reading thread per tally: thread `i` runs `parse(i)`, then all threads take the events
+    /// handed to them until every thread has parsed its part.
+    private func runThreads(_ tallies: [EventTally], parse: @escaping @Sendable (Int) -> Void) {
+        let mailbox = tallies[0].mailbox
+        mailbox.reset()
+        let shared = SharedTallies(tallies)
+        let body: @Sendable (Int) -> Void = { index in
+            let tally = shared.tallies[index]
+            parse(index)
+            tally.flushOutboxes()
+            mailbox.finishParsing()
+            while true {
+                let done = mailbox.allParsed
+                tally.drainInbox()
+                if done { break }
+                usleep(200)
+            }
+        }
+        if tallies.count == 1 {
+            body(0)
+            return
+        }
+        let group = DispatchGroup()
+        for index in 1..<tallies.count {
+            group.enter()
+            let thread = Thread {
+                body(index)
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        body(0)
+        group.wait()
     }
 
     /// Reads a whole buffer, in parallel parts when it is large.
@@ -141,9 +187,10 @@ struct EventLogReader {
         let parts = bounds.count - 1
         let cuts = bounds
         let csvLayout = layout
-        let shared = SharedReadState(tallies: tallies, base: base)
         let window = windowSize
-        let work: @Sendable (Int) -> Void = { part in
+        let shared = SharedTallies(tallies, base: base)
+        runThreads(tallies) { part in
+            guard part < parts, let base = shared.base else { return }
             let tally = shared.tallies[part]
             var position = cuts[part]
             let end = cuts[part + 1]
@@ -151,7 +198,7 @@ struct EventLogReader {
             var size = window
             while position < end {
                 let stop = min(end, position + size)
-                let slice = UnsafeRawBufferPointer(start: shared.base + position, count: stop - position)
+                let slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
                 let used =
                     if let csvLayout {
                         tally.consumeCSV(slice, layout: csvLayout, isFinal: stop == end)
@@ -163,33 +210,25 @@ struct EventLogReader {
                     continue
                 }
                 position += used
-                if releasesPages, position - released >= 16 << 20 {
+                tally.drainInbox()
+                if releasesPages, position - released >= 32 << 20 {
                     let upTo = position & ~4095
-                    _ = madvise(
-                        UnsafeMutableRawPointer(mutating: shared.base + released),
-                        upTo - released,
-                        MADV_DONTNEED
-                    )
+                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
                     released = upTo
                 }
             }
         }
-        if parts == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: work)
-            // Line numbers of later parts count from the start of the file.
-            var offset = tallies[0].lineInPart
-            for part in 1..<parts {
-                let tally = tallies[part]
-                for (issue, var entry) in tally.issues {
-                    for index in entry.first.indices where entry.first[index].file == tally.fileIndex {
-                        entry.first[index].line += offset
-                    }
-                    tally.issues[issue] = entry
+        // Line numbers of later parts count from the start of the file.
+        var offset = tallies[0].lineInPart
+        for part in 1..<max(parts, 1) {
+            let tally = tallies[part]
+            for (issue, var entry) in tally.issues {
+                for index in entry.first.indices where entry.first[index].file == tally.fileIndex {
+                    entry.first[index].line += offset
                 }
-                offset += tally.lineInPart
+                tally.issues[issue] = entry
             }
+            offset += tally.lineInPart
         }
     }
 
@@ -208,12 +247,32 @@ struct EventLogReader {
         return true
     }
 
-    /// Reads a pipe or standard input in chunks, on one thread.
-    private func readStream(
-        descriptor: Int32,
-        name: String,
-        format: EventLogFormat,
-        into tally: EventTally
+    /// Reads a pipe or standard input in chunks on the first thread; the others take their users' events.
+    private func readStream(descriptor: Int32, name: String, format: EventLogFormat, into tallies: [EventTally]) throws
+        -> Int
+    {
+        let state = StreamState()
+        let groupProperty = filter.groupProperty
+        let shared = SharedTallies(tallies)
+        runThreads(tallies) { part in
+            guard part == 0 else { return }
+            let tally = shared.tallies[0]
+            do {
+                state.total = try Self.stream(descriptor, name, format, groupProperty, tally)
+            } catch {
+                state.error = error
+            }
+        }
+        if let error = state.error { throw error }
+        return state.total
+    }
+
+    private static func stream(
+        _ descriptor: Int32,
+        _ name: String,
+        _ format: EventLogFormat,
+        _ groupProperty: String?,
+        _ tally: EventTally
     ) throws -> Int {
         var buffer = [UInt8](repeating: 0, count: 8 << 20)
         var filled = 0
@@ -240,7 +299,7 @@ struct EventLogReader {
                 let csv = try buffer.withUnsafeBytes {
                     try CSVLayout(
                         header: UnsafeRawBufferPointer(rebasing: $0[..<filled]),
-                        groupProperty: filter.groupProperty,
+                        groupProperty: groupProperty,
                         path: name
                     )
                 }
@@ -254,6 +313,7 @@ struct EventLogReader {
                 if let layout { return tally.consumeCSV(slice, layout: layout, isFinal: atEnd) }
                 return tally.consumeJSONLines(slice, isFinal: atEnd)
             }
+            tally.drainInbox()
             let kept = filled - start - used
             if kept > 0 {
                 buffer.withUnsafeMutableBytes { raw in
@@ -267,16 +327,21 @@ struct EventLogReader {
     }
 }
 
-/// The tallies and the mapped bytes, handed to the reading threads.
+/// The tallies (and the mapped bytes), handed to the reading threads.
 ///
-/// Each thread touches only its own
-/// tally, and the bytes are read-only.
-private final class SharedReadState: @unchecked Sendable {
+/// Each thread touches only its own tally; the others reach it only through the ``Mailbox``.
+private final class SharedTallies: @unchecked Sendable {
     let tallies: [EventTally]
-    let base: UnsafeRawPointer
+    let base: UnsafeRawPointer?
 
-    init(tallies: [EventTally], base: UnsafeRawPointer) {
+    init(_ tallies: [EventTally], base: UnsafeRawPointer? = nil) {
         self.tallies = tallies
         self.base = base
     }
+}
+
+/// The outcome of reading a stream on a reading thread.
+private final class StreamState: @unchecked Sendable {
+    var total = 0
+    var error: Error?
 }

@@ -90,30 +90,58 @@ extension EventTally {
         guard let version = parseVersion(fields.version, base) else {
             return note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")
         }
-        guard let user = intern(fields.user, base, into: users, unescape: unescape),
-            let guide = intern(fields.guide, base, into: strings, unescape: unescape)
-        else { return note(.invalidJSON, line: line, detail: "a bad escape") }
+        guard let guide = intern(fields.guide, base, unescape: unescape) else {
+            return note(.invalidJSON, line: line, detail: "a bad escape")
+        }
         var step: Int32 = -1
         if hasStep {
-            guard let id = intern(fields.step, base, into: strings, unescape: unescape) else {
+            guard let id = intern(fields.step, base, unescape: unescape) else {
                 return note(.invalidJSON, line: line, detail: "a bad escape")
             }
             step = id
         }
         var value: Int32 = -1
         if groupPropertyBytes != nil, fields.groupValue.isPresent, fields.groupValue.count > 0 {
-            value = intern(fields.groupValue, base, into: strings, unescape: unescape) ?? -1
+            value = intern(fields.groupValue, base, unescape: unescape) ?? -1
         }
-        add(time: time, user: user, guide: guide, version: version, step: step, type: type, value: value)
+        let user = fields.user
+        if user.kind != .escapedString {
+            add(
+                time: time,
+                user: base + user.start,
+                userCount: user.count,
+                guide: guide,
+                version: version,
+                step: step,
+                type: type,
+                value: value
+            )
+            return
+        }
+        guard unescape(user, &scratch) else { return note(.invalidJSON, line: line, detail: "a bad escape") }
+        let decoded = scratch
+        decoded.withUnsafeBytes { buffer in
+            guard let pointer = buffer.baseAddress else { return }
+            add(
+                time: time,
+                user: pointer,
+                userCount: buffer.count,
+                guide: guide,
+                version: version,
+                step: step,
+                type: type,
+                value: value
+            )
+        }
     }
 
     @inline(__always)
     private func intern(
         _ slice: FieldSlice,
         _ base: UnsafePointer<UInt8>,
-        into interner: ByteInterner,
         unescape: (FieldSlice, inout [UInt8]) -> Bool
     ) -> Int32? {
+        let interner = strings
         if slice.kind != .escapedString { return interner.intern(base + slice.start, slice.count) }
         guard unescape(slice, &scratch) else { return nil }
         return scratch.withUnsafeBytes { buffer in

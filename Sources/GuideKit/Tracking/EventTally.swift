@@ -1,14 +1,13 @@
 import Foundation
 
-/// What the readers keep while streaming a log.
+/// What one reading thread keeps while streaming a log.
 ///
-/// Per user and guide version a few timestamps, per user, guide version and step the first view and
-/// completion. Memory grows with users × guides,
-/// never with the number of events.
-///
-/// Every measure is a set membership, a first time or a last time, so reading an event twice (a
-/// duplicate) or in any order gives the same tally. One tally per reading thread; ``merge(_:)``
-/// folds another thread's tally into this one.
+/// Each thread parses its part of the input. An event belongs to the thread chosen by the hash of its
+/// user id: the owner keeps, per user and guide version (a run), a few timestamps and per step the
+/// first view and completion. Events of users owned by another thread are handed over in batches, so
+/// each run lives in exactly one thread and nothing is merged. Memory grows with users × guides, never
+/// with the number of events; every measure is a set membership, a first time or a last time, so
+/// duplicates and input order do not matter.
 final class EventTally {
     /// Which events to keep.
     struct Filter {
@@ -19,63 +18,55 @@ final class EventTally {
         var groupProperty: String?
     }
 
-    /// Run flags.
-    static let dismissedWithoutStep: UInt8 = 1
-    /// Step flags.
+    /// Step slot flag: a guide_dismissed at this step.
     static let dismissedHere: UInt8 = 1
-    /// Step flags.
+    /// Step slot flag: a guide_snoozed at this step.
     static let snoozedHere: UInt8 = 2
+    /// Step marker: the event has no step.
+    static let noStep: Int32 = -1
+    /// Step marker: the step is not in the version's order.
+    static let unmappedStep: Int32 = -2
 
     let filter: Filter
     let groupPropertyBytes: [UInt8]?
+    let shard: Int
+    let registry: GroupRegistry
+    let mailbox: Mailbox
     private var allowedGuides: Set<Int32> = []
 
+    // Parsing side: ids local to this thread.
     let strings = ByteInterner()
+    private let guideVersions = KeyIndex(capacity: 256)
+    private let groupKeys = KeyIndex(capacity: 256)
+    private let groupOfKey = FlatBuffer<Int32>()
+    /// Step order of each global group this thread has met (empty for unknown guides).
+    private var stepNames: [[String]?] = []
+    /// (group, local step id) → step index or ``unmappedStep``, and the events naming it.
+    let stepKeys = KeyIndex(capacity: 1_024)
+    let stepIndexOfKey = FlatBuffer<Int32>()
+    let stepEvents = FlatBuffer<Int>()
+    /// Valid events per global group.
+    var groupEvents: [Int] = []
+    private var outboxes: [RoutedBatch?]
+
+    // Owner side.
     let users = ByteInterner()
-
-    /// (guide, version, group value) → group.
-    let groups = KeyIndex(capacity: 256)
-    let groupVersionKeys = KeyIndex(capacity: 256)
-    let groupGuide = FlatBuffer<Int32>()
-    let groupVersion = FlatBuffer<Int32>()
-    let groupValue = FlatBuffer<Int32>()
-    let groupEvents = FlatBuffer<Int>()
-
-    /// (user, group) → run: one user's events of one guide version.
-    let runs = KeyIndex(capacity: 1 << 16)
-    let runLast = FlatBuffer<Double>(capacity: 1 << 16)
-    let runStarted = FlatBuffer<Double>(capacity: 1 << 16)
-    let runCompleted = FlatBuffer<Double>(capacity: 1 << 16)
-    let runFlags = FlatBuffer<UInt8>(capacity: 1 << 16)
-
-    /// (run, step) → the first view and completion of the step.
-    let stepRecords = KeyIndex(capacity: 1 << 16)
-    let stepViewed = FlatBuffer<Double>(capacity: 1 << 16)
-    let stepCompleted = FlatBuffer<Double>(capacity: 1 << 16)
-    let stepFlags = FlatBuffer<UInt8>(capacity: 1 << 16)
-
-    /// (group, step) → number of events naming the step.
-    let groupSteps = KeyIndex(capacity: 1_024)
-    let groupStepEvents = FlatBuffer<Int>()
+    let runs = RunTable()
 
     /// Input statistics.
     var lines = 0
-    /// The line number within the part of the file being read.
-    var lineInPart = 0
     var events = 0
     var filteredOut = 0
     var earliest = Double.infinity
     var latest = -Double.infinity
     var issues: [InputIssue: IssueTally] = [:]
-    /// The file being read (index into the reader's file list).
+    /// The file being read (index into the reader's source list).
     var fileIndex = 0
-    /// Added to the local line numbers of this tally's issues for `fileIndex` (set when a file is
-    /// split between threads and this tally read the second part).
-    var lineBase = 0
+    /// The line number within the part of the file being read.
+    var lineInPart = 0
 
     /// Reusable scratch space for decoded strings.
     var scratch: [UInt8] = []
-    var scratch2: [UInt8] = []
 
     /// Where an issue occurred and how often.
     struct IssueTally {
@@ -83,26 +74,40 @@ final class EventTally {
         var first: [(file: Int, line: Int, detail: String)] = []
     }
 
-    init(filter: Filter) {
+    init(filter: Filter, shard: Int, registry: GroupRegistry, mailbox: Mailbox) {
         self.filter = filter
+        self.shard = shard
+        self.registry = registry
+        self.mailbox = mailbox
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
+        outboxes = Array(repeating: nil, count: mailbox.count)
         for guide in filter.guides { allowedGuides.insert(strings.intern(guide)) }
         scratch.reserveCapacity(256)
-        scratch2.reserveCapacity(256)
     }
 
     func note(_ issue: InputIssue, line: Int, detail: String = "") {
         var tally = issues[issue, default: IssueTally()]
         tally.count += 1
-        if tally.first.count < 5 { tally.first.append((fileIndex, lineBase + line, detail)) }
+        if tally.first.count < 5 { tally.first.append((fileIndex, line, detail)) }
         issues[issue] = tally
     }
 
-    /// Adds one valid event.
+    // MARK: Parsing side
+
+    /// Adds one valid event read by this thread.
     ///
-    /// `step` and `value` are `-1` when absent.
+    /// `step` and `value` are local string ids or `-1`; the user is given by its bytes.
     @inline(__always)
-    func add(time: Double, user: Int32, guide: Int32, version: Int32, step: Int32, type: UInt8, value: Int32) {
+    func add(
+        time: Double,
+        user: UnsafeRawPointer,
+        userCount: Int,
+        guide: Int32,
+        version: Int32,
+        step: Int32,
+        type: UInt8,
+        value: Int32
+    ) {
         if !allowedGuides.isEmpty, !allowedGuides.contains(guide) {
             filteredOut += 1
             return
@@ -118,139 +123,160 @@ final class EventTally {
         events += 1
         if time > latest { latest = time }
         if time < earliest { earliest = time }
-        let group = groupIndex(guide: guide, version: version, value: value)
+        let group = globalGroup(guide: guide, version: version, value: value)
         groupEvents[group] += 1
-
-        let (run, isNewRun) = runs.insert(UInt64(UInt32(bitPattern: user)) << 32 | UInt64(group))
-        if isNewRun {
-            runLast.append(time)
-            runStarted.append(.infinity)
-            runCompleted.append(.infinity)
-            runFlags.append(0)
-        } else if time > runLast[run] {
-            runLast[run] = time
+        var stepIndex = Self.noStep
+        if step >= 0 {
+            let (key, isNew) = stepKeys.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
+            if isNew {
+                let name = strings.string(step)
+                let index = stepNames[group]?.firstIndex(of: name).map(Int32.init) ?? Self.unmappedStep
+                stepIndexOfKey.append(index)
+                stepEvents.append(1)
+            } else {
+                stepEvents[key] += 1
+            }
+            stepIndex = stepIndexOfKey[key]
         }
-        switch type {
-        case 0:
-            if time < runStarted[run] { runStarted[run] = time }
-        case 3:
-            if time < runCompleted[run] { runCompleted[run] = time }
-        default:
-            break
-        }
-        guard step >= 0 else {
-            if type == 4 { runFlags[run] |= Self.dismissedWithoutStep }
+        let hash = hashBytes(user, userCount)
+        let owner = mailbox.count == 1 ? 0 : Int(truncatingIfNeeded: (hash >> 33) % UInt64(mailbox.count))
+        if owner == shard {
+            tally(time: time, user: user, userCount: userCount, hash: hash, group: group, step: stepIndex, type: type)
             return
         }
-        let (counter, isNewCounter) = groupSteps.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
-        if isNewCounter { groupStepEvents.append(1) } else { groupStepEvents[counter] += 1 }
-
-        let (record, isNew) = stepRecords.insert(UInt64(run) << 32 | UInt64(UInt32(bitPattern: step)))
-        if isNew {
-            stepViewed.append(.infinity)
-            stepCompleted.append(.infinity)
-            stepFlags.append(0)
-        }
-        switch type {
-        case 1:
-            if time < stepViewed[record] { stepViewed[record] = time }
-        case 2:
-            if time < stepCompleted[record] { stepCompleted[record] = time }
-        case 4:
-            stepFlags[record] |= Self.dismissedHere
-        case 5:
-            stepFlags[record] |= Self.snoozedHere
-        default:
-            break
+        let batch = outboxes[owner] ?? RoutedBatch()
+        let offset = batch.bytes.count
+        batch.bytes.append(contentsOf: user, count: userCount)
+        batch.events.append(
+            RoutedEvent(
+                time: time,
+                hash: hash,
+                userOffset: UInt32(truncatingIfNeeded: offset),
+                userCount: UInt32(truncatingIfNeeded: userCount),
+                group: UInt32(truncatingIfNeeded: group),
+                step: stepIndex,
+                type: type
+            )
+        )
+        if batch.isFull {
+            mailbox.post(batch, to: owner)
+            outboxes[owner] = nil
+        } else {
+            outboxes[owner] = batch
         }
     }
 
     @inline(__always)
-    private func groupIndex(guide: Int32, version: Int32, value: Int32) -> Int {
+    private func globalGroup(guide: Int32, version: Int32, value: Int32) -> Int {
         let guideVersion = UInt64(UInt32(bitPattern: guide)) << 32 | UInt64(UInt32(bitPattern: version))
         let key: UInt64
         if groupPropertyBytes == nil {
             key = guideVersion
         } else {
-            let (index, _) = groupVersionKeys.insert(guideVersion)
+            let (index, _) = guideVersions.insert(guideVersion)
             key = UInt64(index) << 32 | UInt64(UInt32(bitPattern: value &+ 1))
         }
-        let (group, isNew) = groups.insert(key)
-        if isNew {
-            groupGuide.append(guide)
-            groupVersion.append(version)
-            groupValue.append(value)
-            groupEvents.append(0)
-        }
-        return group
+        let (slot, isNew) = groupKeys.insert(key)
+        if !isNew { return Int(groupOfKey[slot]) }
+        let (id, steps) = registry.id(
+            guide: strings.string(guide),
+            version: version,
+            value: value < 0 ? nil : strings.string(value)
+        )
+        groupOfKey.append(Int32(id))
+        remember(group: id, steps: steps)
+        return id
     }
 
-    /// Folds `other` (read by another thread) into this tally.
-    func merge(_ other: EventTally) {
-        var stringMap = [Int32](repeating: 0, count: other.strings.count)
-        for id in 0..<other.strings.count {
-            stringMap[id] = other.strings.withBytes(Int32(id)) { strings.intern($0, $1) }
+    private func remember(group: Int, steps: [String]) {
+        if stepNames.count <= group {
+            stepNames.append(contentsOf: Array(repeating: nil, count: group + 1 - stepNames.count))
         }
-        var userMap = [Int32](repeating: 0, count: other.users.count)
-        for id in 0..<other.users.count {
-            userMap[id] = other.users.withBytes(Int32(id)) { users.intern($0, $1) }
+        stepNames[group] = steps
+        if groupEvents.count <= group {
+            groupEvents.append(contentsOf: Array(repeating: 0, count: group + 1 - groupEvents.count))
         }
-        var groupMap = [Int](repeating: 0, count: other.groups.count)
-        for group in 0..<other.groups.count {
-            let value = other.groupValue[group]
-            let mapped = groupIndex(
-                guide: stringMap[Int(other.groupGuide[group])],
-                version: other.groupVersion[group],
-                value: value < 0 ? -1 : stringMap[Int(value)]
-            )
-            groupMap[group] = mapped
-            groupEvents[mapped] += other.groupEvents[group]
+    }
+
+    /// Posts the partly filled batches (at the end of a part).
+    func flushOutboxes() {
+        for (owner, batch) in outboxes.enumerated() {
+            guard let batch, batch.events.count > 0 else { continue }
+            mailbox.post(batch, to: owner)
         }
-        var runMap = [Int32](repeating: 0, count: other.runs.count)
-        for run in 0..<other.runs.count {
-            let key = other.runs.keys[run]
-            let user = userMap[Int(key >> 32)]
-            let group = groupMap[Int(key & 0xFFFF_FFFF)]
-            let (mapped, isNew) = runs.insert(UInt64(UInt32(bitPattern: user)) << 32 | UInt64(group))
-            runMap[run] = Int32(mapped)
-            if isNew {
-                runLast.append(other.runLast[run])
-                runStarted.append(other.runStarted[run])
-                runCompleted.append(other.runCompleted[run])
-                runFlags.append(other.runFlags[run])
-            } else {
-                runLast[mapped] = max(runLast[mapped], other.runLast[run])
-                runStarted[mapped] = min(runStarted[mapped], other.runStarted[run])
-                runCompleted[mapped] = min(runCompleted[mapped], other.runCompleted[run])
-                runFlags[mapped] |= other.runFlags[run]
+        outboxes = Array(repeating: nil, count: mailbox.count)
+    }
+
+    // MARK: Owner side
+
+    /// Tallies the events other threads handed over.
+    func drainInbox() {
+        for batch in mailbox.take(for: shard) {
+            let bytes = UnsafeRawPointer(batch.bytes.base)
+            for index in 0..<batch.events.count {
+                let event = batch.events[index]
+                tally(
+                    time: event.time,
+                    user: bytes + Int(event.userOffset),
+                    userCount: Int(event.userCount),
+                    hash: event.hash,
+                    group: Int(event.group),
+                    step: event.step,
+                    type: event.type
+                )
             }
         }
-        for record in 0..<other.stepRecords.count {
-            let key = other.stepRecords.keys[record]
-            let run = runMap[Int(key >> 32)]
-            let step = stringMap[Int(key & 0xFFFF_FFFF)]
-            let (mapped, isNew) = stepRecords.insert(UInt64(run) << 32 | UInt64(UInt32(bitPattern: step)))
-            if isNew {
-                stepViewed.append(other.stepViewed[record])
-                stepCompleted.append(other.stepCompleted[record])
-                stepFlags.append(other.stepFlags[record])
-            } else {
-                stepViewed[mapped] = min(stepViewed[mapped], other.stepViewed[record])
-                stepCompleted[mapped] = min(stepCompleted[mapped], other.stepCompleted[record])
-                stepFlags[mapped] |= other.stepFlags[record]
-            }
+    }
+
+    @inline(__always)
+    private func tally(
+        time: Double,
+        user: UnsafeRawPointer,
+        userCount: Int,
+        hash: UInt64,
+        group: Int,
+        step: Int32,
+        type: UInt8
+    ) {
+        let userId = users.intern(user, userCount, hash: hash)
+        if stepNames.count <= group || stepNames[group] == nil {
+            remember(group: group, steps: registry.steps(of: group))
         }
-        for counter in 0..<other.groupSteps.count {
-            let key = other.groupSteps.keys[counter]
-            let group = groupMap[Int(key >> 32)]
-            let step = stringMap[Int(key & 0xFFFF_FFFF)]
-            let (mapped, isNew) = groupSteps.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
-            if isNew {
-                groupStepEvents.append(other.groupStepEvents[counter])
-            } else {
-                groupStepEvents[mapped] += other.groupStepEvents[counter]
-            }
+        let stepCount = stepNames[group]?.count ?? 0
+        let run = runs.find(key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group), time: time, stepCount: stepCount)
+        let record = runs.records.base + run
+        if time > record.pointee.last { record.pointee.last = time }
+        switch type {
+        case 0:
+            if time < record.pointee.started { record.pointee.started = time }
+        case 1, 2:
+            record.pointee.flags |= RunTable.reachedAnyStep
+        case 3:
+            if time < record.pointee.completed { record.pointee.completed = time }
+        case 4:
+            record.pointee.flags |= RunTable.dismissedAnywhere
+        default:
+            break
         }
+        guard step >= 0 else { return }
+        let slotIndex = Int(record.pointee.firstSlot) + Int(step)
+        let slot = runs.slots.base + slotIndex
+        switch type {
+        case 1:
+            if time < slot.pointee.viewed { slot.pointee.viewed = time }
+        case 2:
+            if time < slot.pointee.completed { slot.pointee.completed = time }
+        case 4:
+            runs.slotFlags[slotIndex] |= Self.dismissedHere
+        case 5:
+            runs.slotFlags[slotIndex] |= Self.snoozedHere
+        default:
+            break
+        }
+    }
+
+    /// Folds another thread's input statistics into this one's (the runs stay where they are).
+    func mergeStatistics(_ other: EventTally) {
         lines += other.lines
         events += other.events
         filteredOut += other.filteredOut

@@ -168,7 +168,12 @@ final class ByteInterner {
     /// The id of the bytes, adding them when new.
     @inline(__always)
     func intern(_ pointer: UnsafeRawPointer, _ length: Int) -> Int32 {
-        let hash = hashBytes(pointer, length)
+        intern(pointer, length, hash: hashBytes(pointer, length))
+    }
+
+    /// The id of the bytes whose ``hashBytes(_:_:)`` is `hash`, adding them when new.
+    @inline(__always)
+    func intern(_ pointer: UnsafeRawPointer, _ length: Int, hash: UInt64) -> Int32 {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let found = slots[slot]
