@@ -28,8 +28,13 @@ extension DropOffReport {
         var reader = EventLogReader(filter: filter)
         if let threads { reader.threads = threads }
         if let minimumPartSize { reader.minimumPartSize = minimumPartSize }
+        let t0 = ContinuousClock.now
         let result = try reader.read(sources, book: book)
+        let t1 = ContinuousClock.now
         self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
+        if ProcessInfo.processInfo.environment["GUIDEKIT_TRACE"] != nil {
+            FileHandle.standardError.write(Data("TRACE read \(t1 - t0) assemble \(ContinuousClock.now - t1)\n".utf8))
+        }
     }
 }
 

@@ -71,7 +71,9 @@ struct GitGuideHistory {
         var inputFile: URL?
         if let input {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-git-\(UUID().uuidString)")
-            guard (try? input.write(to: url)) != nil, let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+            guard (try? input.write(to: url)) != nil, let handle = try? FileHandle(forReadingFrom: url) else {
+                return nil
+            }
             process.standardInput = handle
             inputFile = url
         }

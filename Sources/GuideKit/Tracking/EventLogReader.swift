@@ -248,7 +248,12 @@ struct EventLogReader {
     }
 
     /// Reads a pipe or standard input in chunks on the first thread; the others take their users' events.
-    private func readStream(descriptor: Int32, name: String, format: EventLogFormat, into tallies: [EventTally]) throws
+    private func readStream(
+        descriptor: Int32,
+        name: String,
+        format: EventLogFormat,
+        into tallies: [EventTally]
+    ) throws
         -> Int
     {
         let state = StreamState()

@@ -11,9 +11,10 @@ struct CSVLayout: Sendable {
     ///
     /// - Throws: ``EventLogError`` when the header lacks a required column.
     init(header buffer: UnsafeRawBufferPointer, groupProperty: String?, path: String) throws {
-        var bytes = Array(buffer)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let bom = buffer.count - bytes.count
+        let headerEnd = buffer.firstIndex(of: 0x0A).map { $0 + 1 } ?? buffer.count
+        var bytes = Array(buffer[..<headerEnd])
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        bytes.removeFirst(bom)
         let lineEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
         headerLength = bom + min(lineEnd + 1, bytes.count)
         var line = Array(bytes[..<lineEnd])

@@ -80,11 +80,7 @@ extension EventTally {
         if !hasStep, type == 1 || type == 2 {
             return note(.missingField, line: line, detail: "no 'step' on a step event")
         }
-        guard fields.time.kind == .string,
-            let time = Timestamp.seconds(
-                parsing: UnsafeRawBufferPointer(start: base + fields.time.start, count: fields.time.count)
-            )
-        else {
+        guard fields.time.kind == .string, let time = seconds(base + fields.time.start, fields.time.count) else {
             return note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")
         }
         guard let version = parseVersion(fields.version, base) else {
@@ -148,6 +144,34 @@ extension EventTally {
             guard let pointer = buffer.baseAddress else { return interner.intern(base, 0) }
             return interner.intern(pointer, buffer.count)
         }
+    }
+
+    /// Parses a timestamp; `2026-11-01T10:00:00Z`, the form logs mostly use, without recomputing the
+    /// date of the previous event.
+    @inline(__always)
+    private func seconds(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        guard count == 20, bytes[10] == 0x54, bytes[19] == 0x5A, bytes[13] == 0x3A, bytes[16] == 0x3A else {
+            return Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+        let date = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
+        let tail = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
+        if date != cachedDate || tail != cachedDateTail {
+            guard let midnight = Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: 10)) else {
+                return nil
+            }
+            cachedDate = date
+            cachedDateTail = tail
+            cachedMidnight = midnight
+        }
+        func pair(_ at: Int) -> Int? {
+            let high = Int(bytes[at]) &- 48
+            let low = Int(bytes[at + 1]) &- 48
+            guard high >= 0, high <= 9, low >= 0, low <= 9 else { return nil }
+            return high * 10 + low
+        }
+        guard let hour = pair(11), let minute = pair(14), let second = pair(17), hour <= 23, minute <= 59, second <= 60
+        else { return nil }
+        return cachedMidnight + Double(hour * 3_600 + minute * 60 + second)
     }
 
     /// A version is a whole number ≥ 1, written as a number or as a string of digits.

@@ -99,7 +99,13 @@ struct JSONLineScanner {
                     Self.role(buffer.baseAddress ?? base, buffer.count, nested: nested, groupKey: groupKey)
                 }
             } else {
-                role = Self.role(base + key.start, key.count, nested: nested, groupKey: groupKey)
+                role = Self.role(
+                    base + key.start,
+                    key.count,
+                    nested: nested,
+                    groupKey: groupKey,
+                    readable: end - key.start
+                )
             }
             if role == .properties, !nested, base[cursor] == 0x7B {
                 guard parseObject(&cursor, into: &fields, nested: true) else { return false }
@@ -126,34 +132,68 @@ struct JSONLineScanner {
     }
 
     private static func isGroupKey(_ groupKey: [UInt8], _ key: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        // Compared in full; the packed word only narrows the keys the scanner knows.
         groupKey.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return true }
             return memcmp(base, key, count) == 0
         }
     }
 
+    /// The first `count` (≤ 8) bytes as a little-endian word.
     @inline(__always)
-    static func role(_ key: UnsafePointer<UInt8>, _ count: Int, nested: Bool, groupKey: [UInt8]?) -> Role {
-        if let groupKey, groupKey.count == count, isGroupKey(groupKey, key, count) { return .group }
-        func equals(_ literal: StaticString) -> Bool {
-            literal.utf8CodeUnitCount == count && memcmp(literal.utf8Start, key, count) == 0
+    static func packed(_ pointer: UnsafePointer<UInt8>, _ count: Int, readable: Int = 0) -> UInt64 {
+        if readable >= 8 {
+            let word = UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
+            return count >= 8 ? word : word & ((1 << (8 * UInt64(count))) - 1)
         }
+        var word: UInt64 = 0
+        for index in 0..<min(count, 8) { word |= UInt64(pointer[index]) << (8 * UInt64(index)) }
+        return word
+    }
+
+    // The known keys packed as little-endian words (their first eight bytes).
+    private static let ts: UInt64 = 0x7374
+    private static let user: UInt64 = 0x7265_7375
+    private static let step: UInt64 = 0x7065_7473
+    private static let type: UInt64 = 0x6570_7974
+    private static let guide: UInt64 = 0x65_6469_7567
+    private static let event: UInt64 = 0x74_6e65_7665
+    private static let userId: UInt64 = 0x6449_7265_7375
+    private static let version: UInt64 = 0x6e_6f69_7372_6576
+    private static let timestamp: UInt64 = 0x6d61_7473_656d_6974
+    private static let properties: UInt64 = 0x6974_7265_706f_7270
+    private static let anonymousId: UInt64 = 0x756f_6d79_6e6f_6e61
+
+    @inline(__always)
+    static func role(
+        _ key: UnsafePointer<UInt8>,
+        _ count: Int,
+        nested: Bool,
+        groupKey: [UInt8]?,
+        readable: Int = 0
+    ) -> Role {
+        if let groupKey, groupKey.count == count, isGroupKey(groupKey, key, count) { return .group }
+        guard count >= 2, count <= 11 else { return .ignored }
+        let word = packed(key, count, readable: readable)
         switch count {
-        case 2: return !nested && equals("ts") ? .time : .ignored
+        case 2: return !nested && word == ts ? .time : .ignored
         case 4:
-            if !nested, equals("user") { return .user }
-            if equals("step") { return .step }
-            if !nested, equals("type") { return .type }
+            if word == step { return .step }
+            if nested { return .ignored }
+            if word == user { return .user }
+            if word == type { return .type }
             return .ignored
         case 5:
-            if equals("guide") { return .guide }
-            if !nested, equals("event") { return .event }
+            if word == guide { return .guide }
+            if !nested, word == event { return .event }
             return .ignored
-        case 6: return !nested && equals("userId") ? .userId : .ignored
-        case 7: return equals("version") ? .version : .ignored
-        case 9: return !nested && equals("timestamp") ? .timestamp : .ignored
-        case 10: return !nested && equals("properties") ? .properties : .ignored
-        case 11: return !nested && equals("anonymousId") ? .anonymousId : .ignored
+        case 6: return !nested && word == userId ? .userId : .ignored
+        case 7: return word == version ? .version : .ignored
+        case 9: return !nested && word == timestamp && key[8] == 0x70 ? .timestamp : .ignored
+        case 10: return !nested && word == properties && key[8] == 0x65 && key[9] == 0x73 ? .properties : .ignored
+        case 11:
+            return !nested && word == anonymousId && key[8] == 0x73 && key[9] == 0x49 && key[10] == 0x64
+                ? .anonymousId : .ignored
         default: return .ignored
         }
     }
@@ -191,13 +231,27 @@ struct JSONLineScanner {
     }
 
     /// Scans a string starting at its opening quote; the slice excludes the quotes.
+    ///
+    /// Eight bytes at a time while no quote, backslash or control character is among them.
     @inline(__always)
     func scanString(_ cursor: inout Int) -> FieldSlice? {
         guard cursor < end, base[cursor] == 0x22 else { return nil }
         let start = cursor + 1
         var index = start
         var escaped = false
-        while index < end {
+        let raw = UnsafeRawPointer(base)
+        while true {
+            while index + 8 <= end {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let special = swarHasByte(word, 0x22) | swarHasByte(word, 0x5C) | swarHasLess(word, 0x20)
+                if special == 0 {
+                    index += 8
+                    continue
+                }
+                index += special.trailingZeroBitCount >> 3
+                break
+            }
+            guard index < end else { return nil }
             let byte = base[index]
             if byte == 0x22 {
                 cursor = index + 1
@@ -219,7 +273,6 @@ struct JSONLineScanner {
             if byte < 0x20 { return nil }
             index += 1
         }
-        return nil
     }
 
     /// Scans any JSON value; strings and numbers give their slice, others `.other` or `.null`.
@@ -367,4 +420,17 @@ struct JSONLineScanner {
         }
         return true
     }
+}
+
+/// Marks (high bit of each byte) the bytes of `word` equal to `byte`; the lowest mark is exact.
+@inline(__always)
+func swarHasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
+    let spread = word ^ (byte &* 0x0101_0101_0101_0101)
+    return (spread &- 0x0101_0101_0101_0101) & ~spread & 0x8080_8080_8080_8080
+}
+
+/// Marks the bytes of `word` below `limit` (≤ 128); the lowest mark is exact.
+@inline(__always)
+func swarHasLess(_ word: UInt64, _ limit: UInt64) -> UInt64 {
+    (word &- (limit &* 0x0101_0101_0101_0101)) & ~word & 0x8080_8080_8080_8080
 }

@@ -67,6 +67,10 @@ final class EventTally {
 
     /// Reusable scratch space for decoded strings.
     var scratch: [UInt8] = []
+    /// The date part of the last `…Z` timestamp and its midnight, so most events skip the calendar.
+    var cachedDate: UInt64 = 0
+    var cachedDateTail: UInt16 = 0
+    var cachedMidnight = 0.0
 
     /// Where an issue occurred and how often.
     struct IssueTally {
@@ -243,7 +247,11 @@ final class EventTally {
             remember(group: group, steps: registry.steps(of: group))
         }
         let stepCount = stepNames[group]?.count ?? 0
-        let run = runs.find(key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group), time: time, stepCount: stepCount)
+        let run = runs.find(
+            key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group),
+            time: time,
+            stepCount: stepCount
+        )
         let record = runs.records.base + run
         if time > record.pointee.last { record.pointee.last = time }
         switch type {

@@ -37,12 +37,12 @@ final class RunTable {
 
     init() {
         let size = 1 << 15
-        table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        table = allocateLarge(UInt64.self, capacity: size)
         table.initialize(repeating: 0, count: size)
         mask = size - 1
     }
 
-    deinit { table.deallocate() }
+    deinit { releaseLarge(table) }
 
     var count: Int { records.count }
 
@@ -83,8 +83,8 @@ final class RunTable {
 
     private func rehash() {
         let size = (mask + 1) * 2
-        table.deallocate()
-        table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        releaseLarge(table)
+        table = allocateLarge(UInt64.self, capacity: size)
         table.initialize(repeating: 0, count: size)
         mask = size - 1
         for index in 0..<records.count {

@@ -102,6 +102,7 @@ struct Report: ParsableCommand {
             }
             forced = parsed
         }
+        let clock = ContinuousClock.now
         let book: StepOrderBook
         do {
             book = try StepOrderBook(guidesFolder: guides)
@@ -119,7 +120,12 @@ struct Report: ParsableCommand {
         if let spec = options.compare, report.comparisons.isEmpty {
             let have = report.guides.filter { $0.guide == spec.guide }.map { $0.group ?? "v\($0.version)" }
             let list = have.isEmpty ? "no events of \(spec.guide)" : "the report has " + have.joined(separator: ", ")
-            FileHandle.standardError.write(Data("warning: --compare \(compare ?? ""): nothing to compare (\(list))\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: --compare \(compare ?? ""): nothing to compare (\(list))\n".utf8)
+            )
+        }
+        if ProcessInfo.processInfo.environment["GUIDEKIT_TRACE"] != nil {
+            FileHandle.standardError.write(Data("report built in \(ContinuousClock.now - clock)\n".utf8))
         }
         let text: String
         switch format {
