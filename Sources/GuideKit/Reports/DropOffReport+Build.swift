@@ -28,13 +28,8 @@ extension DropOffReport {
         var reader = EventLogReader(filter: filter)
         if let threads { reader.threads = threads }
         if let minimumPartSize { reader.minimumPartSize = minimumPartSize }
-        let t0 = ContinuousClock.now
         let result = try reader.read(sources, book: book)
-        let t1 = ContinuousClock.now
         self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
-        if ProcessInfo.processInfo.environment["GUIDEKIT_TRACE"] != nil {
-            FileHandle.standardError.write(Data("TRACE read \(t1 - t0) assemble \(ContinuousClock.now - t1)\n".utf8))
-        }
     }
 }
 
@@ -74,6 +69,16 @@ struct ReportAssembler {
         }
     }
 
+    private func countFinish(_ counts: inout GroupCounts, _ record: RunRecord, finishedAt: Double) {
+        counts.finished += 1
+        guard record.started < .infinity else { return }
+        if finishedAt >= record.started {
+            counts.finishTimes.append(finishedAt - record.started)
+        } else {
+            counts.finishSkew += 1
+        }
+    }
+
     func assemble() -> DropOffReport {
         let statistics = read.tallies[0]
         for other in read.tallies.dropFirst() { statistics.mergeStatistics(other) }
@@ -93,27 +98,24 @@ struct ReportAssembler {
                 if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }
                 if record.flags & RunTable.dismissedAnywhere != 0 { counts[group].dismissed += 1 }
                 guard groups[group].resolution != nil else { continue }
+                guard record.firstSlot != RunTable.noSlots else {
+                    if record.completed < .infinity {
+                        countFinish(&counts[group], record, finishedAt: record.completed)
+                    }
+                    continue
+                }
                 let first = Int(record.firstSlot)
                 var furthest = -1
                 for step in 0..<stepCount {
-                    let slot = runs.slots[first + step]
+                    let slot = runs.slot(first + step)
                     if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
                 }
-                let lastDone = stepCount > 0 ? runs.slots[first + stepCount - 1].completed : .infinity
+                let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
                 let finishedAt = min(record.completed, lastDone)
                 let isFinished = finishedAt < .infinity
-                if isFinished {
-                    counts[group].finished += 1
-                    if record.started < .infinity {
-                        if finishedAt >= record.started {
-                            counts[group].finishTimes.append(finishedAt - record.started)
-                        } else {
-                            counts[group].finishSkew += 1
-                        }
-                    }
-                }
+                if isFinished { countFinish(&counts[group], record, finishedAt: finishedAt) }
                 for step in 0..<stepCount {
-                    let slot = runs.slots[first + step]
+                    let slot = runs.slot(first + step)
                     let flags = runs.slotFlags[first + step]
                     if flags & EventTally.dismissedHere != 0 { counts[group].dismissedAt[step] += 1 }
                     if flags & EventTally.snoozedHere != 0 { counts[group].snoozed[step] += 1 }

@@ -16,7 +16,7 @@ struct EventLogReader {
     var filter: EventTally.Filter
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     var minimumPartSize = 16 << 20
-    var windowSize = 4 << 20
+    var windowSize = 2 << 20
 
     /// Per-file counts for the input summary.
     struct FileCounts {
@@ -181,7 +181,7 @@ struct EventLogReader {
                 let cut = base.distance(to: UnsafeRawPointer(newline)) + 1
                 if cut > bounds[bounds.count - 1], cut < buffer.count { bounds.append(cut) }
             }
-            if format == .csv, !quotesAreBalanced(base, bounds) { bounds = [start] }
+            if format == .csv, !quotesAreBalanced(base, bounds, releasesPages: releasesPages) { bounds = [start] }
         }
         bounds.append(buffer.count)
         let parts = bounds.count - 1
@@ -211,7 +211,7 @@ struct EventLogReader {
                 }
                 position += used
                 tally.drainInbox()
-                if releasesPages, position - released >= 32 << 20 {
+                if releasesPages, position - released >= 8 << 20 {
                     let upTo = position & ~4095
                     _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
                     released = upTo
@@ -233,15 +233,27 @@ struct EventLogReader {
     }
 
     /// Whether every cut point lies outside quotes (an even number of quotes before it).
-    private func quotesAreBalanced(_ base: UnsafeRawPointer, _ bounds: [Int]) -> Bool {
+    ///
+    /// The scanned
+    /// pages are released as it goes, so the scan does not hold the file in memory.
+    private func quotesAreBalanced(_ base: UnsafeRawPointer, _ bounds: [Int], releasesPages: Bool) -> Bool {
         var quotes = 0
         var position = bounds[0]
+        var released = position & ~4095
         for cut in bounds.dropFirst() {
-            while position < cut, let found = memchr(base + position, 0x22, cut - position) {
-                quotes += 1
-                position = base.distance(to: UnsafeRawPointer(found)) + 1
+            while position < cut {
+                let stop = min(cut, position + (8 << 20))
+                while position < stop, let found = memchr(base + position, 0x22, stop - position) {
+                    quotes += 1
+                    position = base.distance(to: UnsafeRawPointer(found)) + 1
+                }
+                position = stop
+                if releasesPages {
+                    let upTo = position & ~4095
+                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
+                    released = upTo
+                }
             }
-            position = cut
             if quotes % 2 != 0 { return false }
         }
         return true

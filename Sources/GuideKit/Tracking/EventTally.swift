@@ -50,7 +50,7 @@ final class EventTally {
     private var outboxes: [RoutedBatch?]
 
     // Owner side.
-    let users = ByteInterner()
+    let users = ByteInterner(large: true)
     let runs = RunTable()
 
     /// Input statistics.
@@ -246,12 +246,7 @@ final class EventTally {
         if stepNames.count <= group || stepNames[group] == nil {
             remember(group: group, steps: registry.steps(of: group))
         }
-        let stepCount = stepNames[group]?.count ?? 0
-        let run = runs.find(
-            key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group),
-            time: time,
-            stepCount: stepCount
-        )
+        let run = runs.find(key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group), time: time)
         let record = runs.records.base + run
         if time > record.pointee.last { record.pointee.last = time }
         switch type {
@@ -267,13 +262,31 @@ final class EventTally {
             break
         }
         guard step >= 0 else { return }
+        if record.pointee.firstSlot == RunTable.noSlots {
+            record.pointee.firstSlot = runs.addSlots(stepNames[group]?.count ?? 0)
+        }
         let slotIndex = Int(record.pointee.firstSlot) + Int(step)
-        let slot = runs.slots.base + slotIndex
         switch type {
-        case 1:
-            if time < slot.pointee.viewed { slot.pointee.viewed = time }
-        case 2:
-            if time < slot.pointee.completed { slot.pointee.completed = time }
+        case 1, 2:
+            if let compact = runs.compactSlots {
+                if let value = runs.compact(time) {
+                    let slot = compact.base + slotIndex
+                    if type == 1 {
+                        if value < slot.pointee.viewed { slot.pointee.viewed = value }
+                    } else if value < slot.pointee.completed {
+                        slot.pointee.completed = value
+                    }
+                    return
+                }
+                runs.widen()
+            }
+            guard let wide = runs.wideSlots else { return }
+            let slot = wide.base + slotIndex
+            if type == 1 {
+                if time < slot.pointee.viewed { slot.pointee.viewed = time }
+            } else if time < slot.pointee.completed {
+                slot.pointee.completed = time
+            }
         case 4:
             runs.slotFlags[slotIndex] |= Self.dismissedHere
         case 5:

@@ -8,13 +8,38 @@ final class FlatBuffer<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
+    /// Bytes of address space reserved up front (0 when allocated with malloc).
+    private var reserved = 0
 
+    /// Creates a buffer for `capacity` values that grows by copying.
     init(capacity: Int = 1_024) {
         self.capacity = max(16, capacity)
         base = allocateLarge(Element.self, capacity: self.capacity)
     }
 
-    deinit { releaseLarge(base) }
+    /// Creates a buffer that reserves address space for `reserving` bytes and never moves.
+    ///
+    /// Pages are committed only when written, so a big reservation costs nothing, and growing copies nothing
+    /// (no peak of old and new storage). Falls back to malloc when the reservation fails.
+    init(reserving bytes: Int) {
+        let stride = MemoryLayout<Element>.stride
+        let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        if let mapped, mapped != MAP_FAILED {
+            #if os(Linux)
+            _ = madvise(mapped, bytes, MADV_HUGEPAGE)
+            #endif
+            reserved = bytes
+            capacity = bytes / stride
+            base = mapped.bindMemory(to: Element.self, capacity: capacity)
+        } else {
+            capacity = 1 << 16
+            base = allocateLarge(Element.self, capacity: capacity)
+        }
+    }
+
+    deinit {
+        if reserved > 0 { munmap(UnsafeMutableRawPointer(base), reserved) } else { releaseLarge(base) }
+    }
 
     @inline(__always)
     func append(_ value: Element) {
@@ -31,6 +56,16 @@ final class FlatBuffer<Element: BitwiseCopyable> {
 
     func grow(to newCapacity: Int) {
         guard newCapacity > capacity else { return }
+        if reserved > 0 {
+            // Past the reservation: continue in malloc'd storage.
+            let fresh = allocateLarge(Element.self, capacity: newCapacity)
+            fresh.moveInitialize(from: base, count: count)
+            munmap(UnsafeMutableRawPointer(base), reserved)
+            reserved = 0
+            base = fresh
+            capacity = newCapacity
+            return
+        }
         let fresh = allocateLarge(Element.self, capacity: newCapacity)
         fresh.moveInitialize(from: base, count: count)
         releaseLarge(base)
@@ -146,13 +181,17 @@ final class KeyIndex {
 
 /// Interns byte strings (user, guide and step ids) into dense integers `0..<count`.
 final class ByteInterner {
-    private let arena = FlatBuffer<UInt8>(capacity: 1 << 16)
-    private let starts = FlatBuffer<Int>()
-    private let hashes = FlatBuffer<UInt64>()
+    private let arena: FlatBuffer<UInt8>
+    private let starts: FlatBuffer<Int>
+    private let hashes: FlatBuffer<UInt64>
     private var slots: UnsafeMutablePointer<Int32>
     private var mask: Int
 
-    init() {
+    /// Creates an interner; `large` reserves address space for millions of ids (users).
+    init(large: Bool = false) {
+        arena = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 1 << 12)
+        starts = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 256)
+        hashes = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 256)
         let size = 1 << 12
         slots = allocateLarge(Int32.self, capacity: size)
         slots.initialize(repeating: -1, count: size)

@@ -102,7 +102,6 @@ struct Report: ParsableCommand {
             }
             forced = parsed
         }
-        let clock = ContinuousClock.now
         let book: StepOrderBook
         do {
             book = try StepOrderBook(guidesFolder: guides)
@@ -123,9 +122,6 @@ struct Report: ParsableCommand {
             FileHandle.standardError.write(
                 Data("warning: --compare \(compare ?? ""): nothing to compare (\(list))\n".utf8)
             )
-        }
-        if ProcessInfo.processInfo.environment["GUIDEKIT_TRACE"] != nil {
-            FileHandle.standardError.write(Data("report built in \(ContinuousClock.now - clock)\n".utf8))
         }
         let text: String
         switch format {
