@@ -41,7 +41,7 @@ struct ReportAssembler {
     let options: ReportOptions
 
     /// Counters of one guide version (or group).
-    private struct GroupCounts {
+    struct GroupCounts: Sendable {
         var started = 0
         var noStep = 0
         var finished = 0
@@ -57,6 +57,25 @@ struct ReportAssembler {
         var skewed: [Int]
         var durations: [[Double]]
 
+        mutating func add(_ other: GroupCounts) {
+            started += other.started
+            noStep += other.noStep
+            finished += other.finished
+            dismissed += other.dismissed
+            finishSkew += other.finishSkew
+            finishTimes += other.finishTimes
+            for step in reached.indices {
+                reached[step] += other.reached[step]
+                completed[step] += other.completed[step]
+                dismissedAt[step] += other.dismissedAt[step]
+                snoozed[step] += other.snoozed[step]
+                dropped[step] += other.dropped[step]
+                inProgress[step] += other.inProgress[step]
+                skewed[step] += other.skewed[step]
+                durations[step] += other.durations[step]
+            }
+        }
+
         init(steps: Int) {
             reached = Array(repeating: 0, count: steps)
             completed = reached
@@ -69,7 +88,67 @@ struct ReportAssembler {
         }
     }
 
-    private func countFinish(_ counts: inout GroupCounts, _ record: RunRecord, finishedAt: Double) {
+    /// Counts the runs of one thread's tally per group and step.
+    private static func count(
+        _ tally: EventTally,
+        groups: [GroupRegistry.Group],
+        window: Double,
+        cutoff: Double
+    ) -> [GroupCounts] {
+        var counts = groups.map { GroupCounts(steps: $0.steps.count) }
+        let runs = tally.runs
+        for run in 0..<runs.count {
+            let record = runs.records[run]
+            let group = Int(record.key & 0xFFFF_FFFF)
+            let stepCount = groups[group].steps.count
+            counts[group].started += 1
+            if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }
+            if record.flags & RunTable.dismissedAnywhere != 0 { counts[group].dismissed += 1 }
+            guard groups[group].resolution != nil else { continue }
+            guard record.firstSlot != RunTable.noSlots else {
+                if record.completed < .infinity {
+                    countFinish(&counts[group], record, finishedAt: record.completed)
+                }
+                continue
+            }
+            let first = Int(record.firstSlot)
+            var furthest = -1
+            for step in 0..<stepCount {
+                let slot = runs.slot(first + step)
+                if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+            }
+            let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
+            let finishedAt = min(record.completed, lastDone)
+            let isFinished = finishedAt < .infinity
+            if isFinished { countFinish(&counts[group], record, finishedAt: finishedAt) }
+            for step in 0..<stepCount {
+                let slot = runs.slot(first + step)
+                let flags = runs.slotFlags[first + step]
+                if flags & EventTally.dismissedHere != 0 { counts[group].dismissedAt[step] += 1 }
+                if flags & EventTally.snoozedHere != 0 { counts[group].snoozed[step] += 1 }
+                if slot.completed < .infinity { counts[group].completed[step] += 1 }
+                guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
+                counts[group].reached[step] += 1
+                if slot.viewed < .infinity, slot.completed < .infinity {
+                    if slot.completed >= slot.viewed {
+                        counts[group].durations[step].append(slot.completed - slot.viewed)
+                    } else {
+                        counts[group].skewed[step] += 1
+                    }
+                }
+                if step == furthest, !isFinished {
+                    if window <= 0 || record.last < cutoff {
+                        counts[group].dropped[step] += 1
+                    } else {
+                        counts[group].inProgress[step] += 1
+                    }
+                }
+            }
+        }
+        return counts
+    }
+
+    private static func countFinish(_ counts: inout GroupCounts, _ record: RunRecord, finishedAt: Double) {
         counts.finished += 1
         guard record.started < .infinity else { return }
         if finishedAt >= record.started {
@@ -86,58 +165,16 @@ struct ReportAssembler {
         let window = Double(options.windowSeconds)
         let cutoff = (asOf ?? 0) - window
         let groups = read.registry.all
-        var counts = groups.map { GroupCounts(steps: $0.steps.count) }
-
-        for tally in read.tallies {
-            let runs = tally.runs
-            for run in 0..<runs.count {
-                let record = runs.records[run]
-                let group = Int(record.key & 0xFFFF_FFFF)
-                let stepCount = groups[group].steps.count
-                counts[group].started += 1
-                if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }
-                if record.flags & RunTable.dismissedAnywhere != 0 { counts[group].dismissed += 1 }
-                guard groups[group].resolution != nil else { continue }
-                guard record.firstSlot != RunTable.noSlots else {
-                    if record.completed < .infinity {
-                        countFinish(&counts[group], record, finishedAt: record.completed)
-                    }
-                    continue
-                }
-                let first = Int(record.firstSlot)
-                var furthest = -1
-                for step in 0..<stepCount {
-                    let slot = runs.slot(first + step)
-                    if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
-                }
-                let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
-                let finishedAt = min(record.completed, lastDone)
-                let isFinished = finishedAt < .infinity
-                if isFinished { countFinish(&counts[group], record, finishedAt: finishedAt) }
-                for step in 0..<stepCount {
-                    let slot = runs.slot(first + step)
-                    let flags = runs.slotFlags[first + step]
-                    if flags & EventTally.dismissedHere != 0 { counts[group].dismissedAt[step] += 1 }
-                    if flags & EventTally.snoozedHere != 0 { counts[group].snoozed[step] += 1 }
-                    if slot.completed < .infinity { counts[group].completed[step] += 1 }
-                    guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
-                    counts[group].reached[step] += 1
-                    if slot.viewed < .infinity, slot.completed < .infinity {
-                        if slot.completed >= slot.viewed {
-                            counts[group].durations[step].append(slot.completed - slot.viewed)
-                        } else {
-                            counts[group].skewed[step] += 1
-                        }
-                    }
-                    if step == furthest, !isFinished {
-                        if window <= 0 || record.last < cutoff {
-                            counts[group].dropped[step] += 1
-                        } else {
-                            counts[group].inProgress[step] += 1
-                        }
-                    }
-                }
-            }
+        // Each thread's runs are counted on their own thread, then the counts are added up.
+        let perTally = ResultSlots<[GroupCounts]>(count: read.tallies.count)
+        let tallies = SendableTallies(read.tallies)
+        DispatchQueue.concurrentPerform(iterations: read.tallies.count) { index in
+            perTally.store(index, Self.count(tallies.tallies[index], groups: groups, window: window, cutoff: cutoff))
+        }
+        var counts = perTally.take(0) ?? groups.map { GroupCounts(steps: $0.steps.count) }
+        for index in 1..<max(read.tallies.count, 1) {
+            guard let more = perTally.take(index) else { continue }
+            for group in counts.indices { counts[group].add(more[group]) }
         }
 
         // Events per group, unmapped steps per group.
@@ -153,6 +190,15 @@ struct ReportAssembler {
                 unmapped[group][step, default: 0] += tally.stepEvents[key]
             }
         }
+        // Medians and p90s per step, groups in parallel.
+        let timings = ResultSlots<([Timing], Timing)>(count: groups.count)
+        let shared = ResultSlots<GroupCounts>(count: groups.count)
+        for (id, count) in counts.enumerated() { shared.store(id, count) }
+        DispatchQueue.concurrentPerform(iterations: groups.count) { id in
+            guard let count = shared.take(id) else { return }
+            let steps = count.durations.indices.map { Timing(durations: count.durations[$0], skewed: count.skewed[$0]) }
+            timings.store(id, (steps, Timing(durations: count.finishTimes, skewed: count.finishSkew)))
+        }
         var unknownGuides: [String: Int] = [:]
         var guides: [GuideVersionReport] = []
         for (id, group) in groups.enumerated() {
@@ -161,6 +207,7 @@ struct ReportAssembler {
                 continue
             }
             let count = counts[id]
+            let (stepTimings, finishTiming) = timings.take(id) ?? ([], Timing(durations: [], skewed: 0))
             var steps: [StepReport] = []
             for (index, stepId) in group.steps.enumerated() {
                 steps.append(
@@ -174,7 +221,7 @@ struct ReportAssembler {
                         dropped: count.dropped[index],
                         inProgress: count.inProgress[index],
                         dropRate: Rate(count.dropped[index], of: count.reached[index]),
-                        time: Timing(durations: count.durations[index], skewed: count.skewed[index])
+                        time: stepTimings[index]
                     )
                 )
             }
@@ -193,7 +240,7 @@ struct ReportAssembler {
                     finished: count.finished,
                     completion: Rate(count.finished, of: count.started),
                     dismissed: count.dismissed,
-                    timeToFinish: Timing(durations: count.finishTimes, skewed: count.finishSkew),
+                    timeToFinish: finishTiming,
                     steps: steps,
                     unmappedEvents: unmapped[id],
                     worstStep: worst?.index,
@@ -252,5 +299,38 @@ struct ReportAssembler {
             guideProblems: book.problems.map(\.description),
             timeRange: tally.events > 0 ? tally.earliest...tally.latest : nil
         )
+    }
+}
+
+/// One result per index, written by concurrent workers (each index by one worker only).
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var values: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func store(_ index: Int, _ value: Value) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    func take(_ index: Int) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = values[index]
+        values[index] = nil
+        return value
+    }
+}
+
+/// The tallies, read (never written) by the counting workers.
+private final class SendableTallies: @unchecked Sendable {
+    let tallies: [EventTally]
+
+    init(_ tallies: [EventTally]) {
+        self.tallies = tallies
     }
 }

@@ -67,10 +67,11 @@ public struct Timing: Sendable, Hashable {
 
     /// Computes the timing of unsorted durations.
     public init(durations: [Double], skewed: Int) {
-        let sorted = durations.sorted()
-        users = sorted.count
-        median = Statistics.quantile(sorted: sorted, 0.5)
-        p90 = Statistics.quantile(sorted: sorted, 0.9)
+        var values = durations
+        let found = Statistics.quantiles(of: &values, [0.5, 0.9])
+        users = values.count
+        median = found[0]
+        p90 = found[1]
         self.skewed = skewed
     }
 }

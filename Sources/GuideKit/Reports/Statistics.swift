@@ -21,6 +21,74 @@ public enum Statistics {
         return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
     }
 
+    /// The `q` quantiles of unsorted values, exactly as ``quantile(sorted:_:)`` gives them, found by
+    /// selection in linear time instead of sorting.
+    ///
+    /// - Parameters:
+    ///   - values: the values, reordered in place.
+    ///   - qs: the quantiles wanted, 0…1.
+    /// - Returns: one value per quantile, `nil` for no values.
+    public static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double?] {
+        guard !values.isEmpty else { return qs.map { _ in nil } }
+        let count = values.count
+        return values.withUnsafeMutableBufferPointer { buffer in
+            qs.map { q in
+                let position = Double(count - 1) * q
+                let lower = Int(position.rounded(.down))
+                let low = select(buffer, lower)
+                var high = low
+                if lower + 1 < count {
+                    high = buffer[lower + 1]
+                    for index in (lower + 2)..<count where buffer[index] < high { high = buffer[index] }
+                }
+                return low + (position - Double(lower)) * (high - low)
+            }
+        }
+    }
+
+    /// Reorders `buffer` so that position `k` holds the value it would hold sorted, smaller or equal
+    /// values before it and greater or equal after (quickselect, median-of-three pivots; a range
+    /// that does not shrink fast enough is sorted instead).
+    private static func select(_ buffer: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+        var low = 0
+        var high = buffer.count - 1
+        var rounds = 0
+        while high - low > 16 {
+            rounds += 1
+            if rounds > 64 {
+                var range = UnsafeMutableBufferPointer(rebasing: buffer[low...high])
+                range.sort()
+                return buffer[k]
+            }
+            let middle = low + (high - low) / 2
+            if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+            if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+            if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+            let pivot = buffer[middle]
+            var left = low
+            var right = high
+            while left <= right {
+                while buffer[left] < pivot { left += 1 }
+                while buffer[right] > pivot { right -= 1 }
+                if left <= right {
+                    buffer.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if k <= right {
+                high = right
+            } else if k >= left {
+                low = left
+            } else {
+                return buffer[k]
+            }
+        }
+        var range = UnsafeMutableBufferPointer(rebasing: buffer[low...high])
+        range.sort()
+        return buffer[k]
+    }
+
     /// The Wilson score interval for `successes` out of `trials`.
     ///
     /// - Parameters:

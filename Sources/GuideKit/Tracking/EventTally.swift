@@ -32,7 +32,8 @@ final class EventTally {
     let shard: Int
     let registry: GroupRegistry
     let mailbox: Mailbox
-    private var allowedGuides: Set<Int32> = []
+    private let allowedGuides: Set<Int32>
+    private let hasGuideFilter: Bool
 
     // Parsing side: ids local to this thread.
     let strings = ByteInterner()
@@ -41,36 +42,89 @@ final class EventTally {
     private let groupOfKey = FlatBuffer<Int32>()
     /// Step order of each global group this thread has met (empty for unknown guides).
     private var stepNames: [[String]?] = []
+    /// The number of steps of each global group, `-1` until this thread meets the group.
+    private let stepCounts = FlatBuffer<Int32>(capacity: 256)
     /// (group, local step id) → step index or ``unmappedStep``, and the events naming it.
     let stepKeys = KeyIndex(capacity: 1_024)
     let stepIndexOfKey = FlatBuffer<Int32>()
     let stepEvents = FlatBuffer<Int>()
     /// Valid events per global group.
-    var groupEvents: [Int] = []
-    private var outboxes: [RoutedBatch?]
+    let groupEventCounts = FlatBuffer<Int>(capacity: 256)
+    /// Batches being filled for each other thread.
+    private let outboxes: UnsafeMutablePointer<RoutedBatch?>
+    /// The counters the hot loop touches, behind a pointer: class properties would pay for a
+    /// dynamic exclusivity check on every access.
+    private let hot: UnsafeMutablePointer<HotState>
+
+    struct HotState {
+        var lines = 0
+        var lineInPart = 0
+        var events = 0
+        var filteredOut = 0
+        var earliest = Double.infinity
+        var latest = -Double.infinity
+        var cachedDate: UInt64 = 0
+        var cachedDateTail: UInt16 = 0
+        var cachedMidnight = 0.0
+    }
 
     // Owner side.
     let users = ByteInterner(large: true)
     let runs = RunTable()
 
-    /// Input statistics.
-    var lines = 0
-    var events = 0
-    var filteredOut = 0
-    var earliest = Double.infinity
-    var latest = -Double.infinity
+    /// Lines read.
+    var lines: Int {
+        get { hot.pointee.lines }
+        set { hot.pointee.lines = newValue }
+    }
+    /// Valid events used.
+    var events: Int {
+        get { hot.pointee.events }
+        set { hot.pointee.events = newValue }
+    }
+    /// Valid events left out by filters.
+    var filteredOut: Int {
+        get { hot.pointee.filteredOut }
+        set { hot.pointee.filteredOut = newValue }
+    }
+    /// The earliest event time used.
+    var earliest: Double {
+        get { hot.pointee.earliest }
+        set { hot.pointee.earliest = newValue }
+    }
+    /// The latest event time used.
+    var latest: Double {
+        get { hot.pointee.latest }
+        set { hot.pointee.latest = newValue }
+    }
+    /// Valid events per global group.
+    var groupEvents: [Int] { (0..<groupEventCounts.count).map { groupEventCounts[$0] } }
     var issues: [InputIssue: IssueTally] = [:]
     /// The file being read (index into the reader's source list).
     var fileIndex = 0
     /// The line number within the part of the file being read.
-    var lineInPart = 0
+    var lineInPart: Int {
+        get { hot.pointee.lineInPart }
+        set { hot.pointee.lineInPart = newValue }
+    }
 
     /// Reusable scratch space for decoded strings.
     var scratch: [UInt8] = []
     /// The date part of the last `…Z` timestamp and its midnight, so most events skip the calendar.
-    var cachedDate: UInt64 = 0
-    var cachedDateTail: UInt16 = 0
-    var cachedMidnight = 0.0
+    var cachedDate: UInt64 {
+        get { hot.pointee.cachedDate }
+        set { hot.pointee.cachedDate = newValue }
+    }
+    /// The last two bytes of the cached date.
+    var cachedDateTail: UInt16 {
+        get { hot.pointee.cachedDateTail }
+        set { hot.pointee.cachedDateTail = newValue }
+    }
+    /// Midnight of the cached date, in seconds since the epoch.
+    var cachedMidnight: Double {
+        get { hot.pointee.cachedMidnight }
+        set { hot.pointee.cachedMidnight = newValue }
+    }
 
     /// Where an issue occurred and how often.
     struct IssueTally {
@@ -84,9 +138,22 @@ final class EventTally {
         self.registry = registry
         self.mailbox = mailbox
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
-        outboxes = Array(repeating: nil, count: mailbox.count)
-        for guide in filter.guides { allowedGuides.insert(strings.intern(guide)) }
+        outboxes = UnsafeMutablePointer<RoutedBatch?>.allocate(capacity: mailbox.count)
+        outboxes.initialize(repeating: nil, count: mailbox.count)
+        hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
+        hot.initialize(to: HotState())
+        var allowed: Set<Int32> = []
+        for guide in filter.guides { allowed.insert(strings.intern(guide)) }
+        allowedGuides = allowed
+        hasGuideFilter = !allowed.isEmpty
         scratch.reserveCapacity(256)
+    }
+
+    deinit {
+        outboxes.deinitialize(count: mailbox.count)
+        outboxes.deallocate()
+        hot.deinitialize(count: 1)
+        hot.deallocate()
     }
 
     func note(_ issue: InputIssue, line: Int, detail: String = "") {
@@ -112,7 +179,7 @@ final class EventTally {
         type: UInt8,
         value: Int32
     ) {
-        if !allowedGuides.isEmpty, !allowedGuides.contains(guide) {
+        if hasGuideFilter, !allowedGuides.contains(guide) {
             filteredOut += 1
             return
         }
@@ -128,7 +195,7 @@ final class EventTally {
         if time > latest { latest = time }
         if time < earliest { earliest = time }
         let group = globalGroup(guide: guide, version: version, value: value)
-        groupEvents[group] += 1
+        groupEventCounts[group] += 1
         var stepIndex = Self.noStep
         if step >= 0 {
             let (key, isNew) = stepKeys.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
@@ -197,18 +264,17 @@ final class EventTally {
             stepNames.append(contentsOf: Array(repeating: nil, count: group + 1 - stepNames.count))
         }
         stepNames[group] = steps
-        if groupEvents.count <= group {
-            groupEvents.append(contentsOf: Array(repeating: 0, count: group + 1 - groupEvents.count))
-        }
+        while stepCounts.count <= group { stepCounts.append(-1) }
+        stepCounts[group] = Int32(steps.count)
+        while groupEventCounts.count <= group { groupEventCounts.append(0) }
     }
 
     /// Posts the partly filled batches (at the end of a part).
     func flushOutboxes() {
-        for (owner, batch) in outboxes.enumerated() {
-            guard let batch, batch.events.count > 0 else { continue }
-            mailbox.post(batch, to: owner)
+        for owner in 0..<mailbox.count {
+            if let batch = outboxes[owner], batch.events.count > 0 { mailbox.post(batch, to: owner) }
+            outboxes[owner] = nil
         }
-        outboxes = Array(repeating: nil, count: mailbox.count)
     }
 
     // MARK: Owner side
@@ -243,7 +309,7 @@ final class EventTally {
         type: UInt8
     ) {
         let userId = users.intern(user, userCount, hash: hash)
-        if stepNames.count <= group || stepNames[group] == nil {
+        if group >= stepCounts.count || stepCounts[group] < 0 {
             remember(group: group, steps: registry.steps(of: group))
         }
         let run = runs.find(key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group), time: time)
@@ -263,7 +329,7 @@ final class EventTally {
         }
         guard step >= 0 else { return }
         if record.pointee.firstSlot == RunTable.noSlots {
-            record.pointee.firstSlot = runs.addSlots(stepNames[group]?.count ?? 0)
+            record.pointee.firstSlot = runs.addSlots(Int(stepCounts[group]))
         }
         let slotIndex = Int(record.pointee.firstSlot) + Int(step)
         switch type {

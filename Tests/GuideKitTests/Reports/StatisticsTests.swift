@@ -46,3 +46,19 @@ import Testing
         #expect(Statistics.holm([]).isEmpty)
     }
 }
+
+@Suite struct SelectionTests {
+    @Test(arguments: [0, 1, 2, 17, 100, 1_001, 5_000])
+    func selectionEqualsSortingExactly(count: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        // Many ties, as in whole-second durations, and some spread.
+        var values = (0..<count).map { _ in Double(Int.random(in: 0...40, using: &generator)) }
+        values += (0..<count / 3).map { _ in Double.random(in: 0...1_000, using: &generator) }
+        let sorted = values.sorted()
+        for q in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
+            var copy = values
+            let selected = try #require(Statistics.quantiles(of: &copy, [q]).first)
+            #expect(selected == Statistics.quantile(sorted: sorted, q))
+        }
+    }
+}
