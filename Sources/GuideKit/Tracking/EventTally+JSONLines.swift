@@ -214,7 +214,8 @@ struct JSONLineScanner {
             fields.type = value
             if value.kind == .string, value.count == 5, memcmp(base + value.start, "track", 5) == 0 {
                 fields.isSegmentCall = true
-            } else if value.kind == .string, Self.isOtherSegmentCall(base + value.start, value.count) {
+            } else if value.kind == .string, value.count <= 8, Self.isOtherSegmentCall(base + value.start, value.count)
+            {
                 fields.isSegmentCall = true
             }
         case .event: fields.segmentEvent = value
