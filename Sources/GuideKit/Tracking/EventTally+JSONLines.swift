@@ -99,18 +99,23 @@ struct JSONLineScanner {
                     Self.role(buffer.baseAddress ?? base, buffer.count, nested: nested, groupKey: groupKey)
                 }
             } else {
-                role = Self.role(
-                    base + key.start,
-                    key.count,
-                    nested: nested,
-                    groupKey: groupKey,
-                    readable: end - key.start
-                )
+                role =
+                    groupKey == nil
+                    ? Self.knownRole(base + key.start, key.count, nested: nested, readable: end - key.start)
+                    : Self.role(
+                        base + key.start,
+                        key.count,
+                        nested: nested,
+                        groupKey: groupKey,
+                        readable: end - key.start
+                    )
             }
             if role == .properties, !nested, base[cursor] == 0x7B {
                 guard parseObject(&cursor, into: &fields, nested: true) else { return false }
             } else {
-                guard let value = scanValue(&cursor) else { return false }
+                // Strings are most values: scanned inline, the rest through the general path.
+                let found = base[cursor] == 0x22 ? scanString(&cursor) : scanValue(&cursor)
+                guard let value = found else { return false }
                 assign(value, role: role, to: &fields, nested: nested)
             }
             skipSpace(&cursor)
@@ -173,6 +178,12 @@ struct JSONLineScanner {
         readable: Int = 0
     ) -> Role {
         if let groupKey, groupKey.count == count, isGroupKey(groupKey, key, count) { return .group }
+        return knownRole(key, count, nested: nested, readable: readable)
+    }
+
+    /// The role of one of the keys the scanner knows (not the breakdown property).
+    @inline(__always)
+    static func knownRole(_ key: UnsafePointer<UInt8>, _ count: Int, nested: Bool, readable: Int) -> Role {
         guard count >= 2, count <= 11 else { return .ignored }
         let word = packed(key, count, readable: readable)
         switch count {
