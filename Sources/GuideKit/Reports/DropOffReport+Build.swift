@@ -1,0 +1,336 @@
+import Foundation
+
+extension DropOffReport {
+    /// Reads event logs and builds the report.
+    ///
+    /// - Parameters:
+    ///   - sources: the event logs.
+    ///   - book: the step order of every guide version.
+    ///   - options: filters, window, breakdown and comparison.
+    /// - Throws: ``EventLogError`` when a source cannot be read at all.
+    public init(reading sources: [EventSource], book: StepOrderBook, options: ReportOptions = ReportOptions()) throws {
+        try self.init(reading: sources, book: book, options: options, threads: nil, minimumPartSize: nil)
+    }
+
+    /// The same, with the reader's parallelism settable (tests force small parts to exercise merging).
+    init(
+        reading sources: [EventSource],
+        book: StepOrderBook,
+        options: ReportOptions,
+        threads: Int?,
+        minimumPartSize: Int?
+    ) throws {
+        var filter = EventTally.Filter()
+        filter.guides = Set(options.guides)
+        filter.since = options.since
+        filter.until = options.until
+        if case .property(let name) = options.breakdown { filter.groupProperty = name }
+        var reader = EventLogReader(filter: filter)
+        if let threads { reader.threads = threads }
+        if let minimumPartSize { reader.minimumPartSize = minimumPartSize }
+        let result = try reader.read(sources, book: book)
+        self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
+    }
+}
+
+/// Turns the tallies into the report: one pass over each thread's runs, which hold their step slots.
+struct ReportAssembler {
+    let read: EventLogReader.Result
+    let sources: [EventSource]
+    let book: StepOrderBook
+    let options: ReportOptions
+
+    /// Counters of one guide version (or group).
+    struct GroupCounts: Sendable {
+        var started = 0
+        var noStep = 0
+        var finished = 0
+        var dismissed = 0
+        var finishSkew = 0
+        var finishTimes: [Double] = []
+        var reached: [Int]
+        var completed: [Int]
+        var dismissedAt: [Int]
+        var snoozed: [Int]
+        var dropped: [Int]
+        var inProgress: [Int]
+        var skewed: [Int]
+        var durations: [[Double]]
+
+        mutating func add(_ other: GroupCounts) {
+            started += other.started
+            noStep += other.noStep
+            finished += other.finished
+            dismissed += other.dismissed
+            finishSkew += other.finishSkew
+            finishTimes += other.finishTimes
+            for step in reached.indices {
+                reached[step] += other.reached[step]
+                completed[step] += other.completed[step]
+                dismissedAt[step] += other.dismissedAt[step]
+                snoozed[step] += other.snoozed[step]
+                dropped[step] += other.dropped[step]
+                inProgress[step] += other.inProgress[step]
+                skewed[step] += other.skewed[step]
+                durations[step] += other.durations[step]
+            }
+        }
+
+        init(steps: Int) {
+            reached = Array(repeating: 0, count: steps)
+            completed = reached
+            dismissedAt = reached
+            snoozed = reached
+            dropped = reached
+            inProgress = reached
+            skewed = reached
+            durations = Array(repeating: [], count: steps)
+        }
+    }
+
+    /// Counts the runs of one thread's tally per group and step.
+    private static func count(
+        _ tally: EventTally,
+        groups: [GroupRegistry.Group],
+        window: Double,
+        cutoff: Double
+    ) -> [GroupCounts] {
+        var counts = groups.map { GroupCounts(steps: $0.steps.count) }
+        let runs = tally.runs
+        for run in 0..<runs.count {
+            let record = runs.records[run]
+            let group = Int(record.key & 0xFFFF_FFFF)
+            let stepCount = groups[group].steps.count
+            counts[group].started += 1
+            if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }
+            if record.flags & RunTable.dismissedAnywhere != 0 { counts[group].dismissed += 1 }
+            guard groups[group].resolution != nil else { continue }
+            guard record.firstSlot != RunTable.noSlots else {
+                if record.completed < .infinity {
+                    countFinish(&counts[group], record, finishedAt: record.completed)
+                }
+                continue
+            }
+            let first = Int(record.firstSlot)
+            var furthest = -1
+            for step in 0..<stepCount {
+                let slot = runs.slot(first + step)
+                if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+            }
+            let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
+            let finishedAt = min(record.completed, lastDone)
+            let isFinished = finishedAt < .infinity
+            if isFinished { countFinish(&counts[group], record, finishedAt: finishedAt) }
+            for step in 0..<stepCount {
+                let slot = runs.slot(first + step)
+                let flags = runs.slotFlags[first + step]
+                if flags & EventTally.dismissedHere != 0 { counts[group].dismissedAt[step] += 1 }
+                if flags & EventTally.snoozedHere != 0 { counts[group].snoozed[step] += 1 }
+                if slot.completed < .infinity { counts[group].completed[step] += 1 }
+                guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
+                counts[group].reached[step] += 1
+                if slot.viewed < .infinity, slot.completed < .infinity {
+                    if slot.completed >= slot.viewed {
+                        counts[group].durations[step].append(slot.completed - slot.viewed)
+                    } else {
+                        counts[group].skewed[step] += 1
+                    }
+                }
+                if step == furthest, !isFinished {
+                    if window <= 0 || record.last < cutoff {
+                        counts[group].dropped[step] += 1
+                    } else {
+                        counts[group].inProgress[step] += 1
+                    }
+                }
+            }
+        }
+        return counts
+    }
+
+    private static func countFinish(_ counts: inout GroupCounts, _ record: RunRecord, finishedAt: Double) {
+        counts.finished += 1
+        guard record.started < .infinity else { return }
+        if finishedAt >= record.started {
+            counts.finishTimes.append(finishedAt - record.started)
+        } else {
+            counts.finishSkew += 1
+        }
+    }
+
+    func assemble() -> DropOffReport {
+        let statistics = read.tallies[0]
+        for other in read.tallies.dropFirst() { statistics.mergeStatistics(other) }
+        let asOf: Double? = options.asOf ?? (statistics.events > 0 ? statistics.latest : nil)
+        let window = Double(options.windowSeconds)
+        let cutoff = (asOf ?? 0) - window
+        let groups = read.registry.all
+        // Each thread's runs are counted on their own thread, then the counts are added up.
+        let perTally = ResultSlots<[GroupCounts]>(count: read.tallies.count)
+        let tallies = SendableTallies(read.tallies)
+        DispatchQueue.concurrentPerform(iterations: read.tallies.count) { index in
+            perTally.store(index, Self.count(tallies.tallies[index], groups: groups, window: window, cutoff: cutoff))
+        }
+        var counts = perTally.take(0) ?? groups.map { GroupCounts(steps: $0.steps.count) }
+        for index in 1..<max(read.tallies.count, 1) {
+            guard let more = perTally.take(index) else { continue }
+            for group in counts.indices { counts[group].add(more[group]) }
+        }
+
+        // Events per group, unmapped steps per group.
+        var groupEvents = [Int](repeating: 0, count: groups.count)
+        var unmapped = [[String: Int]](repeating: [:], count: groups.count)
+        for tally in read.tallies {
+            for (group, count) in tally.groupEvents.enumerated() { groupEvents[group] += count }
+            for key in 0..<tally.stepKeys.count where tally.stepIndexOfKey[key] == EventTally.unmappedStep {
+                let packed = tally.stepKeys.keys[key]
+                let group = Int(packed >> 32)
+                guard groups[group].resolution != nil else { continue }
+                let step = tally.strings.string(Int32(truncatingIfNeeded: packed & 0xFFFF_FFFF))
+                unmapped[group][step, default: 0] += tally.stepEvents[key]
+            }
+        }
+        // Medians and p90s per step, groups in parallel.
+        let timings = ResultSlots<([Timing], Timing)>(count: groups.count)
+        let shared = ResultSlots<GroupCounts>(count: groups.count)
+        for (id, count) in counts.enumerated() { shared.store(id, count) }
+        DispatchQueue.concurrentPerform(iterations: groups.count) { id in
+            guard let count = shared.take(id) else { return }
+            let steps = count.durations.indices.map { Timing(durations: count.durations[$0], skewed: count.skewed[$0]) }
+            timings.store(id, (steps, Timing(durations: count.finishTimes, skewed: count.finishSkew)))
+        }
+        var unknownGuides: [String: Int] = [:]
+        var guides: [GuideVersionReport] = []
+        for (id, group) in groups.enumerated() {
+            guard let resolution = group.resolution else {
+                unknownGuides[group.guide, default: 0] += groupEvents[id]
+                continue
+            }
+            let count = counts[id]
+            let (stepTimings, finishTiming) = timings.take(id) ?? ([], Timing(durations: [], skewed: 0))
+            var steps: [StepReport] = []
+            for (index, stepId) in group.steps.enumerated() {
+                steps.append(
+                    StepReport(
+                        index: index,
+                        id: stepId,
+                        reached: count.reached[index],
+                        completed: count.completed[index],
+                        dismissed: count.dismissedAt[index],
+                        snoozed: count.snoozed[index],
+                        dropped: count.dropped[index],
+                        inProgress: count.inProgress[index],
+                        dropRate: Rate(count.dropped[index], of: count.reached[index]),
+                        time: stepTimings[index]
+                    )
+                )
+            }
+            let worst = steps.filter { $0.dropped > 0 }
+                .max { ($0.dropRate.value ?? 0, -$0.index) < ($1.dropRate.value ?? 0, -$1.index) }
+            guides.append(
+                GuideVersionReport(
+                    guide: resolution.outline.id,
+                    name: resolution.outline.name,
+                    version: resolution.outline.version,
+                    group: groupLabel(group.value),
+                    orderSource: resolution.source,
+                    orderOrigin: resolution.origin,
+                    started: count.started,
+                    noStepShown: count.noStep,
+                    finished: count.finished,
+                    completion: Rate(count.finished, of: count.started),
+                    dismissed: count.dismissed,
+                    timeToFinish: finishTiming,
+                    steps: steps,
+                    unmappedEvents: unmapped[id],
+                    worstStep: worst?.index,
+                    events: groupEvents[id]
+                )
+            )
+        }
+        guides.sort { ($0.guide, $0.version, $0.group ?? "") < ($1.guide, $1.version, $1.group ?? "") }
+
+        var report = DropOffReport(
+            guides: guides,
+            comparisons: [],
+            input: inputSummary(statistics, unknownGuides: unknownGuides),
+            asOf: asOf,
+            windowSeconds: options.windowSeconds,
+            breakdown: options.breakdown.name
+        )
+        if let spec = options.compare {
+            report.comparisons = Comparison.make(spec, from: guides, breakdown: options.breakdown)
+        }
+        return report
+    }
+
+    private func groupLabel(_ value: String?) -> String? {
+        guard case .property(let name) = options.breakdown else { return nil }
+        return "\(name)=\(value ?? "(none)")"
+    }
+
+    private func inputSummary(_ tally: EventTally, unknownGuides: [String: Int]) -> InputSummary {
+        let skipped = tally.issues.keys.sorted().compactMap { issue -> InputSummary.Skipped? in
+            guard let entry = tally.issues[issue] else { return nil }
+            return InputSummary.Skipped(
+                issue: issue,
+                count: entry.count,
+                first: entry.first.map {
+                    InputSummary.Place(file: sources[$0.file].name, line: $0.line, detail: $0.detail)
+                }
+            )
+        }
+        return InputSummary(
+            files: read.files.map {
+                InputSummary.File(
+                    name: $0.name,
+                    format: $0.format,
+                    bytes: $0.bytes,
+                    lines: $0.lines,
+                    events: $0.events,
+                    skipped: $0.issues
+                )
+            },
+            lines: tally.lines,
+            events: tally.events,
+            filteredOut: tally.filteredOut,
+            skipped: skipped,
+            unknownGuides: unknownGuides,
+            guideProblems: book.problems.map(\.description),
+            timeRange: tally.events > 0 ? tally.earliest...tally.latest : nil
+        )
+    }
+}
+
+/// One result per index, written by concurrent workers (each index by one worker only).
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var values: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func store(_ index: Int, _ value: Value) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    func take(_ index: Int) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = values[index]
+        values[index] = nil
+        return value
+    }
+}
+
+/// The tallies, read (never written) by the counting workers.
+private final class SendableTallies: @unchecked Sendable {
+    let tallies: [EventTally]
+
+    init(_ tallies: [EventTally]) {
+        self.tallies = tallies
+    }
+}

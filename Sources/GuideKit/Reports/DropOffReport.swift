@@ -1,0 +1,236 @@
+/// The drop-off report: per guide version, who reached each step, who left there and how long it took.
+///
+/// Definitions are in the DropOffReport article. The report is a plain value; renderers turn it into
+/// a terminal table, JSON, CSV or HTML.
+public struct DropOffReport: Sendable, Hashable {
+    /// One guide version (or one group of it, with `--by`).
+    public var guides: [GuideVersionReport]
+    /// Comparisons asked for with `--compare`.
+    public var comparisons: [Comparison]
+    /// What was read and what was not used.
+    public var input: InputSummary
+    /// The moment "now" for the in-progress window (the latest event unless given).
+    public var asOf: Double?
+    /// The inactivity window in seconds; 0 means no window.
+    public var windowSeconds: Int
+    /// The breakdown (`version`, `variant` or a property name).
+    public var breakdown: String
+
+    /// Creates a report.
+    public init(
+        guides: [GuideVersionReport],
+        comparisons: [Comparison],
+        input: InputSummary,
+        asOf: Double?,
+        windowSeconds: Int,
+        breakdown: String
+    ) {
+        self.guides = guides
+        self.comparisons = comparisons
+        self.input = input
+        self.asOf = asOf
+        self.windowSeconds = windowSeconds
+        self.breakdown = breakdown
+    }
+}
+
+/// A proportion with its Wilson 95% interval.
+public struct Rate: Sendable, Hashable {
+    /// The count of successes.
+    public var count: Int
+    /// The count of trials.
+    public var of: Int
+    /// `count / of`, `nil` when `of` is 0.
+    public var value: Double?
+    /// The Wilson 95% interval, `nil` when `of` is 0.
+    public var interval: ClosedRange<Double>?
+
+    /// Creates a rate of `count` out of `of`.
+    public init(_ count: Int, of total: Int) {
+        self.count = count
+        self.of = total
+        value = total > 0 ? Double(count) / Double(total) : nil
+        interval = Statistics.wilson(successes: count, trials: total)
+    }
+}
+
+/// A median and 90th percentile of durations in seconds.
+public struct Timing: Sendable, Hashable {
+    /// How many users the durations come from.
+    public var users: Int
+    /// The median, `nil` without users.
+    public var median: Double?
+    /// The 90th percentile, `nil` without users.
+    public var p90: Double?
+    /// Durations that were negative (clock skew), counted and left out.
+    public var skewed: Int
+
+    /// Computes the timing of unsorted durations.
+    public init(durations: [Double], skewed: Int) {
+        var values = durations
+        let found = Statistics.quantiles(of: &values, [0.5, 0.9])
+        users = values.count
+        median = found[0]
+        p90 = found[1]
+        self.skewed = skewed
+    }
+}
+
+/// The report of one guide version (or one group of it).
+public struct GuideVersionReport: Sendable, Hashable {
+    /// The guide id.
+    public var guide: String
+    /// The guide's name.
+    public var name: String
+    /// The version.
+    public var version: Int
+    /// The breakdown value (`A`, `ios`), `nil` when not broken down by a property.
+    public var group: String?
+    /// Where the step order came from.
+    public var orderSource: StepOrderBook.Source
+    /// The file (and commit) the order was read from.
+    public var orderOrigin: String
+    /// Users with any event of the version.
+    public var started: Int
+    /// Started users who reached no step.
+    public var noStepShown: Int
+    /// Users who finished (a guide_completed, or a step_completed of the last step).
+    public var finished: Int
+    /// finished / started.
+    public var completion: Rate
+    /// Users who dismissed the guide (at any step or none).
+    public var dismissed: Int
+    /// From the first guide_started to finishing.
+    public var timeToFinish: Timing
+    /// The steps in defined order.
+    public var steps: [StepReport]
+    /// Events naming steps that are not in this version's order, by step id.
+    public var unmappedEvents: [String: Int]
+    /// The index of the step with the highest drop rate (ties: the earliest), `nil` without drops.
+    public var worstStep: Int?
+    /// Number of events of this version that were used.
+    public var events: Int
+
+    /// A label such as `welcome-tour v3` or `welcome-tour v3 [variant=B]`.
+    public var label: String {
+        var text = "\(guide) v\(version)"
+        if let group { text += " [\(group)]" }
+        return text
+    }
+}
+
+/// One step of a guide version.
+public struct StepReport: Sendable, Hashable {
+    /// Position in the version's order, from 0.
+    public var index: Int
+    /// The step id.
+    public var id: String
+    /// Users with a step_viewed or step_completed of the step.
+    public var reached: Int
+    /// Users with a step_completed of the step.
+    public var completed: Int
+    /// Users with a guide_dismissed at the step.
+    public var dismissed: Int
+    /// Users with a guide_snoozed at the step.
+    public var snoozed: Int
+    /// Users whose furthest step is this one, who did not finish, and whose last event is older than
+    /// the window.
+    public var dropped: Int
+    /// Users who would be dropped here but were active within the window.
+    public var inProgress: Int
+    /// dropped / reached with its Wilson interval.
+    public var dropRate: Rate
+    /// Time on the step: first step_completed − first step_viewed.
+    public var time: Timing
+}
+
+/// What was read and what was not used.
+public struct InputSummary: Sendable, Hashable {
+    /// One input file.
+    public struct File: Sendable, Hashable {
+        /// The path, or `-`.
+        public var name: String
+        /// The format it was read as.
+        public var format: EventLogFormat
+        /// Its size in bytes.
+        public var bytes: Int
+        /// Lines read (a CSV header counts).
+        public var lines: Int
+        /// Valid events (before filters).
+        public var events: Int
+        /// Lines not used, by any reason.
+        public var skipped: Int
+    }
+
+    /// Lines of one reason, with the first places.
+    public struct Skipped: Sendable, Hashable {
+        /// The reason.
+        public var issue: InputIssue
+        /// How many lines.
+        public var count: Int
+        /// The first places: file, line and a detail.
+        public var first: [Place]
+    }
+
+    /// A line in an input file.
+    public struct Place: Sendable, Hashable {
+        /// The file.
+        public var file: String
+        /// The 1-based line.
+        public var line: Int
+        /// What was wrong on it.
+        public var detail: String
+    }
+
+    /// The files, in the order given.
+    public var files: [File]
+    /// Lines read.
+    public var lines: Int
+    /// Valid events used by the report (after filters).
+    public var events: Int
+    /// Valid events left out by --guide, --since or --until.
+    public var filteredOut: Int
+    /// Lines not used, by reason.
+    public var skipped: [Skipped]
+    /// Events of guides not in the guides folder, by guide id.
+    public var unknownGuides: [String: Int]
+    /// Problems reading the guides folder.
+    public var guideProblems: [String]
+    /// The earliest and latest event time used.
+    public var timeRange: ClosedRange<Double>?
+
+    /// Lines skipped because they were bad input (not counting notes such as other Segment events).
+    public var badLines: Int { skipped.filter(\.issue.isError).reduce(0) { $0 + $1.count } }
+}
+
+/// A comparison of two versions (or two groups) of a guide.
+public struct Comparison: Sendable, Hashable {
+    /// One compared proportion.
+    public struct Row: Sendable, Hashable {
+        /// `completion`, or the step id for a drop rate.
+        public var metric: String
+        /// The proportion in the first.
+        public var baseline: Rate
+        /// The proportion in the second.
+        public var candidate: Rate
+        /// candidate − baseline.
+        public var difference: Double?
+        /// The z statistic.
+        public var z: Double?
+        /// The two-sided p-value.
+        public var p: Double?
+        /// Holm-adjusted p-value over all rows of this comparison.
+        public var adjustedP: Double?
+        /// Whether the adjusted p-value is below 0.05.
+        public var isSignificant: Bool
+    }
+
+    /// The guide.
+    public var guide: String
+    /// The first side (`v3`, or `variant=A` within a version).
+    public var baseline: String
+    /// The second side.
+    public var candidate: String
+    /// Completion first, then the drop rate of each step both sides have, in the candidate's order.
+    public var rows: [Row]
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// The statistics the report uses: exact percentiles, Wilson intervals, two-proportion z-tests and
+/// Holm's correction.
+public enum Statistics {
+    /// The 97.5th percentile of the standard normal distribution (a 95% two-sided interval).
+    public static let z95 = 1.959_963_984_540_054
+
+    /// The `q` quantile of sorted values with linear interpolation between closest ranks (R-7, numpy's
+    /// default `linear` method, DuckDB's `quantile_cont`).
+    ///
+    /// - Parameters:
+    ///   - sorted: values in ascending order.
+    ///   - q: the quantile, 0…1.
+    /// - Returns: the quantile, or `nil` for no values.
+    public static func quantile(sorted: [Double], _ q: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let position = Double(sorted.count - 1) * q
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
+    }
+
+    /// The `q` quantiles of unsorted values, exactly as ``quantile(sorted:_:)`` gives them, found by
+    /// selection in linear time instead of sorting.
+    ///
+    /// - Parameters:
+    ///   - values: the values, reordered in place.
+    ///   - qs: the quantiles wanted, 0…1.
+    /// - Returns: one value per quantile, `nil` for no values.
+    public static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double?] {
+        guard !values.isEmpty else { return qs.map { _ in nil } }
+        let count = values.count
+        return values.withUnsafeMutableBufferPointer { buffer in
+            qs.map { q in
+                let position = Double(count - 1) * q
+                let lower = Int(position.rounded(.down))
+                let low = select(buffer, lower)
+                var high = low
+                if lower + 1 < count {
+                    high = buffer[lower + 1]
+                    for index in (lower + 2)..<count where buffer[index] < high { high = buffer[index] }
+                }
+                return low + (position - Double(lower)) * (high - low)
+            }
+        }
+    }
+
+    /// Reorders `buffer` so that position `k` holds the value it would hold sorted, smaller or equal
+    /// values before it and greater or equal after (quickselect, median-of-three pivots; a range
+    /// that does not shrink fast enough is sorted instead).
+    private static func select(_ buffer: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+        var low = 0
+        var high = buffer.count - 1
+        var rounds = 0
+        while high - low > 16 {
+            rounds += 1
+            if rounds > 64 {
+                var range = UnsafeMutableBufferPointer(rebasing: buffer[low...high])
+                range.sort()
+                return buffer[k]
+            }
+            let middle = low + (high - low) / 2
+            if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+            if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+            if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+            let pivot = buffer[middle]
+            var left = low
+            var right = high
+            while left <= right {
+                while buffer[left] < pivot { left += 1 }
+                while buffer[right] > pivot { right -= 1 }
+                if left <= right {
+                    buffer.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if k <= right {
+                high = right
+            } else if k >= left {
+                low = left
+            } else {
+                return buffer[k]
+            }
+        }
+        var range = UnsafeMutableBufferPointer(rebasing: buffer[low...high])
+        range.sort()
+        return buffer[k]
+    }
+
+    /// The Wilson score interval for `successes` out of `trials`.
+    ///
+    /// - Parameters:
+    ///   - successes: the count of successes.
+    ///   - trials: the count of trials.
+    ///   - z: the normal quantile (1.96 for 95%).
+    /// - Returns: the interval's bounds, or `nil` when `trials` is 0.
+    public static func wilson(successes: Int, trials: Int, z: Double = z95) -> ClosedRange<Double>? {
+        guard trials > 0 else { return nil }
+        let n = Double(trials)
+        let p = Double(successes) / n
+        let z2 = z * z
+        let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+        let half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
+        return max(0, centre - half)...min(1, centre + half)
+    }
+
+    /// The pooled two-proportion z-test of `x1/n1` against `x2/n2`.
+    ///
+    /// - Returns: `z` (positive when the second proportion is higher) and the two-sided p-value, or
+    ///   `nil` when a sample is empty or the pooled proportion is 0 or 1 (no variance).
+    public static func twoProportionZTest(x1: Int, n1: Int, x2: Int, n2: Int) -> (z: Double, p: Double)? {
+        guard n1 > 0, n2 > 0 else { return nil }
+        let p1 = Double(x1) / Double(n1)
+        let p2 = Double(x2) / Double(n2)
+        let pooled = Double(x1 + x2) / Double(n1 + n2)
+        let variance = pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))
+        guard variance > 0 else { return nil }
+        let z = (p2 - p1) / variance.squareRoot()
+        return (z, erfc(abs(z) / 2.0.squareRoot()))
+    }
+
+    /// Holm's step-down adjusted p-values, in the input order (monotone, capped at 1).
+    ///
+    /// - Parameter pValues: the raw p-values.
+    /// - Returns: the adjusted p-values; compare each with α to control the family-wise error rate.
+    public static func holm(_ pValues: [Double]) -> [Double] {
+        let m = pValues.count
+        let order = pValues.indices.sorted { (pValues[$0], $0) < (pValues[$1], $1) }
+        var adjusted = [Double](repeating: 1, count: m)
+        var running = 0.0
+        for (rank, index) in order.enumerated() {
+            running = max(running, min(1, Double(m - rank) * pValues[index]))
+            adjusted[index] = running
+        }
+        return adjusted
+    }
+}

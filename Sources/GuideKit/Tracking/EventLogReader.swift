@@ -1,0 +1,364 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams event logs into per-thread tallies.
+///
+/// Files are memory-mapped and read in windows; each window's pages are released once read, so
+/// resident memory stays at the size of the tallies whatever the file size. A file of at least
+/// `minimumPartSize` bytes is cut at line ends into one part per thread; each thread parses its part
+/// and hands events of users it does not own to their owner (see ``EventTally``).
+struct EventLogReader {
+    var filter: EventTally.Filter
+    var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    var minimumPartSize = 16 << 20
+    var windowSize = 2 << 20
+
+    /// Per-file counts for the input summary.
+    struct FileCounts {
+        var name: String
+        var format: EventLogFormat
+        var bytes: Int
+        var lines: Int
+        var events: Int
+        var issues: Int
+    }
+
+    /// What was read: one tally per thread (disjoint runs), the groups, and per-file counts.
+    struct Result {
+        var tallies: [EventTally]
+        var registry: GroupRegistry
+        var files: [FileCounts]
+    }
+
+    /// Reads all sources.
+    ///
+    /// - Throws: ``EventLogError`` when a source cannot be opened or its CSV header lacks a column.
+    func read(_ sources: [EventSource], book: StepOrderBook) throws -> Result {
+        let registry = GroupRegistry(book: book)
+        let mailbox = Mailbox(threads: threads)
+        let tallies = (0..<threads).map {
+            EventTally(filter: filter, shard: $0, registry: registry, mailbox: mailbox)
+        }
+        var files: [FileCounts] = []
+        for (index, source) in sources.enumerated() {
+            for tally in tallies { tally.fileIndex = index }
+            let before = totals(tallies)
+            var size = 0
+            switch source {
+            case .file(let path, _):
+                size = try readFile(path: path, format: source.format, into: tallies)
+            case .standardInput:
+                size = try readStream(descriptor: 0, name: "-", format: source.format, into: tallies)
+            case .bytes(let bytes, let name, let format):
+                size = bytes.count
+                try bytes.withUnsafeBytes { buffer in
+                    try readBuffer(buffer, name: name, format: format, into: tallies)
+                }
+            }
+            let after = totals(tallies)
+            files.append(
+                FileCounts(
+                    name: source.name,
+                    format: source.format,
+                    bytes: size,
+                    lines: after.lines - before.lines,
+                    events: after.events - before.events,
+                    issues: after.issues - before.issues
+                )
+            )
+        }
+        return Result(tallies: tallies, registry: registry, files: files)
+    }
+
+    private func totals(_ tallies: [EventTally]) -> (lines: Int, events: Int, issues: Int) {
+        var result = (lines: 0, events: 0, issues: 0)
+        for tally in tallies {
+            result.lines += tally.lines
+            result.events += tally.events + tally.filteredOut
+            result.issues += tally.issues.values.reduce(0) { $0 + $1.count }
+        }
+        return result
+    }
+
+    private func readFile(path: String, format: EventLogFormat, into tallies: [EventTally]) throws -> Int {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw EventLogError(path: path, message: "cannot open the file (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw EventLogError(path: path, message: "cannot read the file (\(String(cString: strerror(errno))))")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            return try readStream(descriptor: descriptor, name: path, format: format, into: tallies)
+        }
+        let size = Int(status.st_size)
+        guard size > 0 else { return 0 }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            throw EventLogError(path: path, message: "cannot map the file (\(String(cString: strerror(errno))))")
+        }
+        defer { munmap(mapped, size) }
+        _ = madvise(mapped, size, MADV_SEQUENTIAL)
+        try readBuffer(
+            UnsafeRawBufferPointer(start: mapped, count: size),
+            name: path,
+            format: format,
+            into: tallies,
+            releasesPages: true
+        )
+        return size
+    }
+
+    /// Runs one reading thread per tally: thread `i` runs `parse(i)`, then all threads take the events
+    /// handed to them until every thread has parsed its part.
+    private func runThreads(_ tallies: [EventTally], parse: @escaping @Sendable (Int) -> Void) {
+        let mailbox = tallies[0].mailbox
+        mailbox.reset()
+        let shared = SharedTallies(tallies)
+        let body: @Sendable (Int) -> Void = { index in
+            let tally = shared.tallies[index]
+            parse(index)
+            tally.flushOutboxes()
+            mailbox.finishParsing()
+            while true {
+                let done = mailbox.allParsed
+                tally.drainInbox()
+                if done { break }
+                usleep(200)
+            }
+        }
+        if tallies.count == 1 {
+            body(0)
+            return
+        }
+        let group = DispatchGroup()
+        for index in 1..<tallies.count {
+            group.enter()
+            let thread = Thread {
+                body(index)
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        body(0)
+        group.wait()
+    }
+
+    /// Reads a whole buffer, in parallel parts when it is large.
+    private func readBuffer(
+        _ buffer: UnsafeRawBufferPointer,
+        name: String,
+        format: EventLogFormat,
+        into tallies: [EventTally],
+        releasesPages: Bool = false
+    ) throws {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        var start = 0
+        var layout: CSVLayout?
+        for tally in tallies { tally.lineInPart = 0 }
+        if format == .csv {
+            let csv = try CSVLayout(header: buffer, groupProperty: filter.groupProperty, path: name)
+            layout = csv
+            start = csv.headerLength
+            tallies[0].lines += 1
+            tallies[0].lineInPart = 1
+        }
+        var bounds = [start]
+        let body = buffer.count - start
+        if tallies.count > 1, body >= minimumPartSize {
+            for part in 1..<tallies.count {
+                let guess = start + body * part / tallies.count
+                guard guess > bounds[bounds.count - 1], guess < buffer.count,
+                    let newline = memchr(base + guess, 0x0A, buffer.count - guess)
+                else { continue }
+                let cut = base.distance(to: UnsafeRawPointer(newline)) + 1
+                if cut > bounds[bounds.count - 1], cut < buffer.count { bounds.append(cut) }
+            }
+            if format == .csv, !quotesAreBalanced(base, bounds, releasesPages: releasesPages) { bounds = [start] }
+        }
+        bounds.append(buffer.count)
+        let parts = bounds.count - 1
+        let cuts = bounds
+        let csvLayout = layout
+        let window = windowSize
+        let shared = SharedTallies(tallies, base: base)
+        runThreads(tallies) { part in
+            guard part < parts, let base = shared.base else { return }
+            let tally = shared.tallies[part]
+            var position = cuts[part]
+            let end = cuts[part + 1]
+            var released = position & ~4095
+            var size = window
+            while position < end {
+                let stop = min(end, position + size)
+                let slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
+                let used =
+                    if let csvLayout {
+                        tally.consumeCSV(slice, layout: csvLayout, isFinal: stop == end)
+                    } else {
+                        tally.consumeJSONLines(slice, isFinal: stop == end)
+                    }
+                if used == 0 {
+                    size *= 2
+                    continue
+                }
+                position += used
+                tally.drainInbox()
+                if releasesPages, position - released >= 8 << 20 {
+                    let upTo = position & ~4095
+                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
+                    released = upTo
+                }
+            }
+        }
+        // Line numbers of later parts count from the start of the file.
+        var offset = tallies[0].lineInPart
+        for part in 1..<max(parts, 1) {
+            let tally = tallies[part]
+            for (issue, var entry) in tally.issues {
+                for index in entry.first.indices where entry.first[index].file == tally.fileIndex {
+                    entry.first[index].line += offset
+                }
+                tally.issues[issue] = entry
+            }
+            offset += tally.lineInPart
+        }
+    }
+
+    /// Whether every cut point lies outside quotes (an even number of quotes before it).
+    ///
+    /// The scanned
+    /// pages are released as it goes, so the scan does not hold the file in memory.
+    private func quotesAreBalanced(_ base: UnsafeRawPointer, _ bounds: [Int], releasesPages: Bool) -> Bool {
+        var quotes = 0
+        var position = bounds[0]
+        var released = position & ~4095
+        for cut in bounds.dropFirst() {
+            while position < cut {
+                let stop = min(cut, position + (8 << 20))
+                while position < stop, let found = memchr(base + position, 0x22, stop - position) {
+                    quotes += 1
+                    position = base.distance(to: UnsafeRawPointer(found)) + 1
+                }
+                position = stop
+                if releasesPages {
+                    let upTo = position & ~4095
+                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
+                    released = upTo
+                }
+            }
+            if quotes % 2 != 0 { return false }
+        }
+        return true
+    }
+
+    /// Reads a pipe or standard input in chunks on the first thread; the others take their users' events.
+    private func readStream(
+        descriptor: Int32,
+        name: String,
+        format: EventLogFormat,
+        into tallies: [EventTally]
+    ) throws
+        -> Int
+    {
+        let state = StreamState()
+        let groupProperty = filter.groupProperty
+        let shared = SharedTallies(tallies)
+        runThreads(tallies) { part in
+            guard part == 0 else { return }
+            let tally = shared.tallies[0]
+            do {
+                state.total = try Self.stream(descriptor, name, format, groupProperty, tally)
+            } catch {
+                state.error = error
+            }
+        }
+        if let error = state.error { throw error }
+        return state.total
+    }
+
+    private static func stream(
+        _ descriptor: Int32,
+        _ name: String,
+        _ format: EventLogFormat,
+        _ groupProperty: String?,
+        _ tally: EventTally
+    ) throws -> Int {
+        var buffer = [UInt8](repeating: 0, count: 8 << 20)
+        var filled = 0
+        var total = 0
+        var layout: CSVLayout?
+        var atEnd = false
+        tally.lineInPart = 0
+        while !atEnd {
+            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                Glibc.read(descriptor, raw.baseAddress.map { $0 + filled }, raw.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw EventLogError(path: name, message: "cannot read (\(String(cString: strerror(errno))))")
+            }
+            atEnd = count == 0
+            filled += count
+            total += count
+            var start = 0
+            if format == .csv, layout == nil {
+                guard atEnd || buffer[..<filled].contains(0x0A) else { continue }
+                if filled == 0 { break }
+                let csv = try buffer.withUnsafeBytes {
+                    try CSVLayout(
+                        header: UnsafeRawBufferPointer(rebasing: $0[..<filled]),
+                        groupProperty: groupProperty,
+                        path: name
+                    )
+                }
+                layout = csv
+                start = csv.headerLength
+                tally.lines += 1
+                tally.lineInPart = 1
+            }
+            let used = buffer.withUnsafeBytes { raw in
+                let slice = UnsafeRawBufferPointer(rebasing: raw[start..<filled])
+                if let layout { return tally.consumeCSV(slice, layout: layout, isFinal: atEnd) }
+                return tally.consumeJSONLines(slice, isFinal: atEnd)
+            }
+            tally.drainInbox()
+            let kept = filled - start - used
+            if kept > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    guard let pointer = raw.baseAddress else { return }
+                    memmove(pointer, pointer + start + used, kept)
+                }
+            }
+            filled = kept
+        }
+        return total
+    }
+}
+
+/// The tallies (and the mapped bytes), handed to the reading threads.
+///
+/// Each thread touches only its own tally; the others reach it only through the ``Mailbox``.
+private final class SharedTallies: @unchecked Sendable {
+    let tallies: [EventTally]
+    let base: UnsafeRawPointer?
+
+    init(_ tallies: [EventTally], base: UnsafeRawPointer? = nil) {
+        self.tallies = tallies
+        self.base = base
+    }
+}
+
+/// The outcome of reading a stream on a reading thread.
+private final class StreamState: @unchecked Sendable {
+    var total = 0
+    var error: Error?
+}

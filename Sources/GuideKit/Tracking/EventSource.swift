@@ -1,0 +1,36 @@
+/// Where events come from: a file, standard input, or bytes in memory.
+public enum EventSource: Sendable, Hashable {
+    /// A file on disk; the format comes from its extension unless given.
+    case file(path: String, format: EventLogFormat? = nil)
+    /// Standard input (`-` on the command line), JSON Lines unless a format is given.
+    case standardInput(format: EventLogFormat? = nil)
+    /// Bytes in memory, named for the input summary.
+    case bytes([UInt8], name: String, format: EventLogFormat)
+
+    /// The name shown in the input summary and in diagnostics.
+    public var name: String {
+        switch self {
+        case .file(let path, _): path
+        case .standardInput: "-"
+        case .bytes(_, let name, _): name
+        }
+    }
+
+    /// The format the source is read as.
+    public var format: EventLogFormat {
+        switch self {
+        case .file(let path, let format): format ?? EventLogFormat(path: path)
+        case .standardInput(let format): format ?? .jsonLines
+        case .bytes(_, _, let format): format
+        }
+    }
+
+    /// A source for a command-line argument: `-` is standard input, anything else a file.
+    ///
+    /// - Parameters:
+    ///   - argument: the path as typed.
+    ///   - format: the format to force, or `nil` to go by extension.
+    public init(argument: String, format: EventLogFormat? = nil) {
+        self = argument == "-" ? .standardInput(format: format) : .file(path: argument, format: format)
+    }
+}

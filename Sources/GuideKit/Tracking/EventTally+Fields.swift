@@ -1,0 +1,198 @@
+import Foundation
+
+/// A field's bytes as found on a line: where they are and what kind of value they hold.
+struct FieldSlice {
+    enum Kind: UInt8 {
+        case absent, string, escapedString, number, null, other
+    }
+
+    var start = 0
+    var count = 0
+    var kind = Kind.absent
+
+    var isPresent: Bool { kind != .absent && kind != .null }
+}
+
+/// The fields of one event before they are checked, in the form both readers produce.
+struct RawEventFields {
+    var time = FieldSlice()
+    var user = FieldSlice()
+    var guide = FieldSlice()
+    var version = FieldSlice()
+    var step = FieldSlice()
+    var type = FieldSlice()
+    var groupValue = FieldSlice()
+    /// Set by the JSON reader when `type` is `track` and `event` names the event.
+    var segmentEvent = FieldSlice()
+    var isSegmentCall = false
+}
+
+extension EventTally {
+    /// Checks the fields of one event and adds it, or notes why it cannot be used.
+    ///
+    /// - Parameters:
+    ///   - fields: the slices, relative to `base`.
+    ///   - base: the bytes of the line.
+    ///   - line: the line number, for issues.
+    ///   - unescape: decodes an escaped string slice into the given buffer; `false` when invalid.
+    @inline(__always)
+    func finish(
+        _ fields: RawEventFields,
+        base: UnsafePointer<UInt8>,
+        line: Int,
+        unescape: (FieldSlice, inout [UInt8]) -> Bool
+    ) {
+        // The type first: other Segment calls are not guide events at all.
+        var typeCode: UInt8?
+        if fields.isSegmentCall {
+            guard fields.segmentEvent.kind == .string || fields.segmentEvent.kind == .escapedString else {
+                note(.otherEvent, line: line, detail: "a Segment call without a guide event name")
+                return
+            }
+            typeCode = GuideEventType.segmentCode(
+                bytes: base + fields.segmentEvent.start,
+                count: fields.segmentEvent.count
+            )
+            if typeCode == nil {
+                note(.otherEvent, line: line, detail: "Segment event '\(text(fields.segmentEvent, base))'")
+                return
+            }
+        }
+        guard fields.time.isPresent else { return note(.missingField, line: line, detail: "no 'ts'") }
+        guard fields.user.isPresent, fields.user.count > 0 else {
+            return note(.missingField, line: line, detail: "no 'user'")
+        }
+        guard fields.guide.isPresent, fields.guide.count > 0 else {
+            return note(.missingField, line: line, detail: "no 'guide'")
+        }
+        guard fields.version.isPresent else { return note(.missingField, line: line, detail: "no 'version'") }
+        if typeCode == nil {
+            guard fields.type.isPresent else { return note(.missingField, line: line, detail: "no 'type'") }
+            typeCode =
+                fields.type.kind == .string
+                ? GuideEventType.code(bytes: base + fields.type.start, count: fields.type.count) : nil
+            guard typeCode != nil else {
+                return note(.unknownType, line: line, detail: "type '\(text(fields.type, base))'")
+            }
+        }
+        guard let type = typeCode else { return }
+        let hasStep = fields.step.isPresent && fields.step.count > 0
+        if !hasStep, type == 1 || type == 2 {
+            return note(.missingField, line: line, detail: "no 'step' on a step event")
+        }
+        guard fields.time.kind == .string, let time = seconds(base + fields.time.start, fields.time.count) else {
+            return note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")
+        }
+        guard let version = parseVersion(fields.version, base) else {
+            return note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")
+        }
+        guard let guide = intern(fields.guide, base, unescape: unescape) else {
+            return note(.invalidJSON, line: line, detail: "a bad escape")
+        }
+        var step: Int32 = -1
+        if hasStep {
+            guard let id = intern(fields.step, base, unescape: unescape) else {
+                return note(.invalidJSON, line: line, detail: "a bad escape")
+            }
+            step = id
+        }
+        var value: Int32 = -1
+        if groupPropertyBytes != nil, fields.groupValue.isPresent, fields.groupValue.count > 0 {
+            value = intern(fields.groupValue, base, unescape: unescape) ?? -1
+        }
+        let user = fields.user
+        if user.kind != .escapedString {
+            add(
+                time: time,
+                user: base + user.start,
+                userCount: user.count,
+                guide: guide,
+                version: version,
+                step: step,
+                type: type,
+                value: value
+            )
+            return
+        }
+        guard unescape(user, &scratch) else { return note(.invalidJSON, line: line, detail: "a bad escape") }
+        let decoded = scratch
+        decoded.withUnsafeBytes { buffer in
+            guard let pointer = buffer.baseAddress else { return }
+            add(
+                time: time,
+                user: pointer,
+                userCount: buffer.count,
+                guide: guide,
+                version: version,
+                step: step,
+                type: type,
+                value: value
+            )
+        }
+    }
+
+    @inline(__always)
+    private func intern(
+        _ slice: FieldSlice,
+        _ base: UnsafePointer<UInt8>,
+        unescape: (FieldSlice, inout [UInt8]) -> Bool
+    ) -> Int32? {
+        let interner = strings
+        if slice.kind != .escapedString { return interner.intern(base + slice.start, slice.count) }
+        guard unescape(slice, &scratch) else { return nil }
+        return scratch.withUnsafeBytes { buffer in
+            guard let pointer = buffer.baseAddress else { return interner.intern(base, 0) }
+            return interner.intern(pointer, buffer.count)
+        }
+    }
+
+    /// Parses a timestamp; `2026-11-01T10:00:00Z`, the form logs mostly use, without recomputing the
+    /// date of the previous event.
+    @inline(__always)
+    private func seconds(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        guard count == 20, bytes[10] == 0x54, bytes[19] == 0x5A, bytes[13] == 0x3A, bytes[16] == 0x3A else {
+            return Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+        let date = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
+        let tail = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
+        if date != cachedDate || tail != cachedDateTail {
+            guard let midnight = Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: 10)) else {
+                return nil
+            }
+            cachedDate = date
+            cachedDateTail = tail
+            cachedMidnight = midnight
+        }
+        func pair(_ at: Int) -> Int? {
+            let high = Int(bytes[at]) &- 48
+            let low = Int(bytes[at + 1]) &- 48
+            guard high >= 0, high <= 9, low >= 0, low <= 9 else { return nil }
+            return high * 10 + low
+        }
+        guard let hour = pair(11), let minute = pair(14), let second = pair(17), hour <= 23, minute <= 59, second <= 60
+        else { return nil }
+        return cachedMidnight + Double(hour * 3_600 + minute * 60 + second)
+    }
+
+    /// A version is a whole number ≥ 1, written as a number or as a string of digits.
+    @inline(__always)
+    private func parseVersion(_ slice: FieldSlice, _ base: UnsafePointer<UInt8>) -> Int32? {
+        guard slice.kind == .number || slice.kind == .string, slice.count > 0, slice.count <= 9 else { return nil }
+        var value: Int32 = 0
+        for offset in 0..<slice.count {
+            let byte = base[slice.start + offset]
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int32(byte - 48)
+        }
+        return value >= 1 ? value : nil
+    }
+
+    /// The slice as text for a diagnostic (shortened).
+    func text(_ slice: FieldSlice, _ base: UnsafePointer<UInt8>) -> String {
+        let shown = String(
+            decoding: UnsafeBufferPointer(start: base + slice.start, count: min(slice.count, 60)),
+            as: UTF8.self
+        )
+        return slice.count > 60 ? shown + "…" : shown
+    }
+}

@@ -1,0 +1,379 @@
+import Foundation
+
+/// What one reading thread keeps while streaming a log.
+///
+/// Each thread parses its part of the input. An event belongs to the thread chosen by the hash of its
+/// user id: the owner keeps, per user and guide version (a run), a few timestamps and per step the
+/// first view and completion. Events of users owned by another thread are handed over in batches, so
+/// each run lives in exactly one thread and nothing is merged. Memory grows with users × guides, never
+/// with the number of events; every measure is a set membership, a first time or a last time, so
+/// duplicates and input order do not matter.
+final class EventTally {
+    /// Which events to keep.
+    struct Filter {
+        var guides: Set<String> = []
+        var since: Double?
+        var until: Double?
+        /// The property whose value splits each guide version into groups (`variant`, `platform`).
+        var groupProperty: String?
+    }
+
+    /// Step slot flag: a guide_dismissed at this step.
+    static let dismissedHere: UInt8 = 1
+    /// Step slot flag: a guide_snoozed at this step.
+    static let snoozedHere: UInt8 = 2
+    /// Step marker: the event has no step.
+    static let noStep: Int32 = -1
+    /// Step marker: the step is not in the version's order.
+    static let unmappedStep: Int32 = -2
+
+    let filter: Filter
+    let groupPropertyBytes: [UInt8]?
+    let shard: Int
+    let registry: GroupRegistry
+    let mailbox: Mailbox
+    private let allowedGuides: Set<Int32>
+    private let hasGuideFilter: Bool
+
+    // Parsing side: ids local to this thread.
+    let strings = ByteInterner()
+    private let guideVersions = KeyIndex(capacity: 256)
+    private let groupKeys = KeyIndex(capacity: 256)
+    private let groupOfKey = FlatBuffer<Int32>()
+    /// Step order of each global group this thread has met (empty for unknown guides).
+    private var stepNames: [[String]?] = []
+    /// The number of steps of each global group, `-1` until this thread meets the group.
+    private let stepCounts = FlatBuffer<Int32>(capacity: 256)
+    /// (group, local step id) → step index or ``unmappedStep``, and the events naming it.
+    let stepKeys = KeyIndex(capacity: 1_024)
+    let stepIndexOfKey = FlatBuffer<Int32>()
+    let stepEvents = FlatBuffer<Int>()
+    /// Valid events per global group.
+    let groupEventCounts = FlatBuffer<Int>(capacity: 256)
+    /// Batches being filled for each other thread.
+    private let outboxes: UnsafeMutablePointer<RoutedBatch?>
+    /// The counters the hot loop touches, behind a pointer: class properties would pay for a
+    /// dynamic exclusivity check on every access.
+    private let hot: UnsafeMutablePointer<HotState>
+
+    struct HotState {
+        var lines = 0
+        var lineInPart = 0
+        var events = 0
+        var filteredOut = 0
+        var earliest = Double.infinity
+        var latest = -Double.infinity
+        var cachedDate: UInt64 = 0
+        var cachedDateTail: UInt16 = 0
+        var cachedMidnight = 0.0
+    }
+
+    // Owner side.
+    let users = ByteInterner(large: true)
+    let runs = RunTable()
+
+    /// Lines read.
+    var lines: Int {
+        get { hot.pointee.lines }
+        set { hot.pointee.lines = newValue }
+    }
+    /// Valid events used.
+    var events: Int {
+        get { hot.pointee.events }
+        set { hot.pointee.events = newValue }
+    }
+    /// Valid events left out by filters.
+    var filteredOut: Int {
+        get { hot.pointee.filteredOut }
+        set { hot.pointee.filteredOut = newValue }
+    }
+    /// The earliest event time used.
+    var earliest: Double {
+        get { hot.pointee.earliest }
+        set { hot.pointee.earliest = newValue }
+    }
+    /// The latest event time used.
+    var latest: Double {
+        get { hot.pointee.latest }
+        set { hot.pointee.latest = newValue }
+    }
+    /// Valid events per global group.
+    var groupEvents: [Int] { (0..<groupEventCounts.count).map { groupEventCounts[$0] } }
+    var issues: [InputIssue: IssueTally] = [:]
+    /// The file being read (index into the reader's source list).
+    var fileIndex = 0
+    /// The line number within the part of the file being read.
+    var lineInPart: Int {
+        get { hot.pointee.lineInPart }
+        set { hot.pointee.lineInPart = newValue }
+    }
+
+    /// Reusable scratch space for decoded strings.
+    var scratch: [UInt8] = []
+    /// The date part of the last `…Z` timestamp and its midnight, so most events skip the calendar.
+    var cachedDate: UInt64 {
+        get { hot.pointee.cachedDate }
+        set { hot.pointee.cachedDate = newValue }
+    }
+    /// The last two bytes of the cached date.
+    var cachedDateTail: UInt16 {
+        get { hot.pointee.cachedDateTail }
+        set { hot.pointee.cachedDateTail = newValue }
+    }
+    /// Midnight of the cached date, in seconds since the epoch.
+    var cachedMidnight: Double {
+        get { hot.pointee.cachedMidnight }
+        set { hot.pointee.cachedMidnight = newValue }
+    }
+
+    /// Where an issue occurred and how often.
+    struct IssueTally {
+        var count = 0
+        var first: [(file: Int, line: Int, detail: String)] = []
+    }
+
+    init(filter: Filter, shard: Int, registry: GroupRegistry, mailbox: Mailbox) {
+        self.filter = filter
+        self.shard = shard
+        self.registry = registry
+        self.mailbox = mailbox
+        groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
+        outboxes = UnsafeMutablePointer<RoutedBatch?>.allocate(capacity: mailbox.count)
+        outboxes.initialize(repeating: nil, count: mailbox.count)
+        hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
+        hot.initialize(to: HotState())
+        var allowed: Set<Int32> = []
+        for guide in filter.guides { allowed.insert(strings.intern(guide)) }
+        allowedGuides = allowed
+        hasGuideFilter = !allowed.isEmpty
+        scratch.reserveCapacity(256)
+    }
+
+    deinit {
+        outboxes.deinitialize(count: mailbox.count)
+        outboxes.deallocate()
+        hot.deinitialize(count: 1)
+        hot.deallocate()
+    }
+
+    func note(_ issue: InputIssue, line: Int, detail: String = "") {
+        var tally = issues[issue, default: IssueTally()]
+        tally.count += 1
+        if tally.first.count < 5 { tally.first.append((fileIndex, line, detail)) }
+        issues[issue] = tally
+    }
+
+    // MARK: Parsing side
+
+    /// Adds one valid event read by this thread.
+    ///
+    /// `step` and `value` are local string ids or `-1`; the user is given by its bytes.
+    @inline(__always)
+    func add(
+        time: Double,
+        user: UnsafeRawPointer,
+        userCount: Int,
+        guide: Int32,
+        version: Int32,
+        step: Int32,
+        type: UInt8,
+        value: Int32
+    ) {
+        if hasGuideFilter, !allowedGuides.contains(guide) {
+            filteredOut += 1
+            return
+        }
+        if let since = filter.since, time < since {
+            filteredOut += 1
+            return
+        }
+        if let until = filter.until, time >= until {
+            filteredOut += 1
+            return
+        }
+        events += 1
+        if time > latest { latest = time }
+        if time < earliest { earliest = time }
+        let group = globalGroup(guide: guide, version: version, value: value)
+        groupEventCounts[group] += 1
+        var stepIndex = Self.noStep
+        if step >= 0 {
+            let (key, isNew) = stepKeys.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
+            if isNew {
+                let name = strings.string(step)
+                let index = stepNames[group]?.firstIndex(of: name).map(Int32.init) ?? Self.unmappedStep
+                stepIndexOfKey.append(index)
+                stepEvents.append(1)
+            } else {
+                stepEvents[key] += 1
+            }
+            stepIndex = stepIndexOfKey[key]
+        }
+        let hash = hashBytes(user, userCount)
+        let owner = mailbox.count == 1 ? 0 : Int(truncatingIfNeeded: (hash >> 33) % UInt64(mailbox.count))
+        if owner == shard {
+            tally(time: time, user: user, userCount: userCount, hash: hash, group: group, step: stepIndex, type: type)
+            return
+        }
+        let batch = outboxes[owner] ?? RoutedBatch()
+        let offset = batch.bytes.count
+        batch.bytes.append(contentsOf: user, count: userCount)
+        batch.events.append(
+            RoutedEvent(
+                time: time,
+                hash: hash,
+                userOffset: UInt32(truncatingIfNeeded: offset),
+                userCount: UInt32(truncatingIfNeeded: userCount),
+                group: UInt32(truncatingIfNeeded: group),
+                step: stepIndex,
+                type: type
+            )
+        )
+        if batch.isFull {
+            mailbox.post(batch, to: owner)
+            outboxes[owner] = nil
+        } else {
+            outboxes[owner] = batch
+        }
+    }
+
+    @inline(__always)
+    private func globalGroup(guide: Int32, version: Int32, value: Int32) -> Int {
+        let guideVersion = UInt64(UInt32(bitPattern: guide)) << 32 | UInt64(UInt32(bitPattern: version))
+        let key: UInt64
+        if groupPropertyBytes == nil {
+            key = guideVersion
+        } else {
+            let (index, _) = guideVersions.insert(guideVersion)
+            key = UInt64(index) << 32 | UInt64(UInt32(bitPattern: value &+ 1))
+        }
+        let (slot, isNew) = groupKeys.insert(key)
+        if !isNew { return Int(groupOfKey[slot]) }
+        let (id, steps) = registry.id(
+            guide: strings.string(guide),
+            version: version,
+            value: value < 0 ? nil : strings.string(value)
+        )
+        groupOfKey.append(Int32(id))
+        remember(group: id, steps: steps)
+        return id
+    }
+
+    private func remember(group: Int, steps: [String]) {
+        if stepNames.count <= group {
+            stepNames.append(contentsOf: Array(repeating: nil, count: group + 1 - stepNames.count))
+        }
+        stepNames[group] = steps
+        while stepCounts.count <= group { stepCounts.append(-1) }
+        stepCounts[group] = Int32(steps.count)
+        while groupEventCounts.count <= group { groupEventCounts.append(0) }
+    }
+
+    /// Posts the partly filled batches (at the end of a part).
+    func flushOutboxes() {
+        for owner in 0..<mailbox.count {
+            if let batch = outboxes[owner], batch.events.count > 0 { mailbox.post(batch, to: owner) }
+            outboxes[owner] = nil
+        }
+    }
+
+    // MARK: Owner side
+
+    /// Tallies the events other threads handed over.
+    func drainInbox() {
+        for batch in mailbox.take(for: shard) {
+            let bytes = UnsafeRawPointer(batch.bytes.base)
+            for index in 0..<batch.events.count {
+                let event = batch.events[index]
+                tally(
+                    time: event.time,
+                    user: bytes + Int(event.userOffset),
+                    userCount: Int(event.userCount),
+                    hash: event.hash,
+                    group: Int(event.group),
+                    step: event.step,
+                    type: event.type
+                )
+            }
+        }
+    }
+
+    @inline(__always)
+    private func tally(
+        time: Double,
+        user: UnsafeRawPointer,
+        userCount: Int,
+        hash: UInt64,
+        group: Int,
+        step: Int32,
+        type: UInt8
+    ) {
+        let userId = users.intern(user, userCount, hash: hash)
+        if group >= stepCounts.count || stepCounts[group] < 0 {
+            remember(group: group, steps: registry.steps(of: group))
+        }
+        let run = runs.find(key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group), time: time)
+        let record = runs.records.base + run
+        if time > record.pointee.last { record.pointee.last = time }
+        switch type {
+        case 0:
+            if time < record.pointee.started { record.pointee.started = time }
+        case 1, 2:
+            record.pointee.flags |= RunTable.reachedAnyStep
+        case 3:
+            if time < record.pointee.completed { record.pointee.completed = time }
+        case 4:
+            record.pointee.flags |= RunTable.dismissedAnywhere
+        default:
+            break
+        }
+        guard step >= 0 else { return }
+        if record.pointee.firstSlot == RunTable.noSlots {
+            record.pointee.firstSlot = runs.addSlots(Int(stepCounts[group]))
+        }
+        let slotIndex = Int(record.pointee.firstSlot) + Int(step)
+        switch type {
+        case 1, 2:
+            if let compact = runs.compactSlots {
+                if let value = runs.compact(time) {
+                    let slot = compact.base + slotIndex
+                    if type == 1 {
+                        if value < slot.pointee.viewed { slot.pointee.viewed = value }
+                    } else if value < slot.pointee.completed {
+                        slot.pointee.completed = value
+                    }
+                    return
+                }
+                runs.widen()
+            }
+            guard let wide = runs.wideSlots else { return }
+            let slot = wide.base + slotIndex
+            if type == 1 {
+                if time < slot.pointee.viewed { slot.pointee.viewed = time }
+            } else if time < slot.pointee.completed {
+                slot.pointee.completed = time
+            }
+        case 4:
+            runs.slotFlags[slotIndex] |= Self.dismissedHere
+        case 5:
+            runs.slotFlags[slotIndex] |= Self.snoozedHere
+        default:
+            break
+        }
+    }
+
+    /// Folds another thread's input statistics into this one's (the runs stay where they are).
+    func mergeStatistics(_ other: EventTally) {
+        lines += other.lines
+        events += other.events
+        filteredOut += other.filteredOut
+        earliest = min(earliest, other.earliest)
+        latest = max(latest, other.latest)
+        for (issue, tally) in other.issues {
+            var mine = issues[issue, default: IssueTally()]
+            mine.count += tally.count
+            mine.first = Array((mine.first + tally.first).sorted { ($0.file, $0.line) < ($1.file, $1.line) }.prefix(5))
+            issues[issue] = mine
+        }
+    }
+}

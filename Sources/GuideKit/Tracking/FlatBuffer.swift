@@ -1,0 +1,316 @@
+import Foundation
+
+/// A growable array of plain values kept in one manually managed allocation.
+///
+/// The tallies keep millions of small records; `Array` would check bounds and uniqueness on every
+/// write in the hot loop. Only trivial (bitwise-copyable) element types are stored.
+final class FlatBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+    /// Bytes of address space reserved up front (0 when allocated with malloc).
+    private var reserved = 0
+
+    /// Creates a buffer for `capacity` values that grows by copying.
+    init(capacity: Int = 1_024) {
+        self.capacity = max(16, capacity)
+        base = allocateLarge(Element.self, capacity: self.capacity)
+    }
+
+    /// Creates a buffer that reserves address space for `reserving` bytes and never moves.
+    ///
+    /// Pages are committed only when written, so a big reservation costs nothing, and growing copies nothing
+    /// (no peak of old and new storage). Falls back to malloc when the reservation fails.
+    init(reserving bytes: Int) {
+        let stride = MemoryLayout<Element>.stride
+        let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        if let mapped, mapped != MAP_FAILED {
+            #if os(Linux)
+            _ = madvise(mapped, bytes, MADV_HUGEPAGE)
+            #endif
+            reserved = bytes
+            capacity = bytes / stride
+            base = mapped.bindMemory(to: Element.self, capacity: capacity)
+        } else {
+            capacity = 1 << 16
+            base = allocateLarge(Element.self, capacity: capacity)
+        }
+    }
+
+    deinit {
+        if reserved > 0 { munmap(UnsafeMutableRawPointer(base), reserved) } else { releaseLarge(base) }
+    }
+
+    @inline(__always)
+    func append(_ value: Element) {
+        if count == capacity { grow(to: capacity * 2) }
+        (base + count).initialize(to: value)
+        count += 1
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+
+    func grow(to newCapacity: Int) {
+        guard newCapacity > capacity else { return }
+        if reserved > 0 {
+            // Past the reservation: continue in malloc'd storage.
+            let fresh = allocateLarge(Element.self, capacity: newCapacity)
+            fresh.moveInitialize(from: base, count: count)
+            munmap(UnsafeMutableRawPointer(base), reserved)
+            reserved = 0
+            base = fresh
+            capacity = newCapacity
+            return
+        }
+        let fresh = allocateLarge(Element.self, capacity: newCapacity)
+        fresh.moveInitialize(from: base, count: count)
+        releaseLarge(base)
+        base = fresh
+        capacity = newCapacity
+    }
+
+    /// Appends raw bytes (only for `UInt8` buffers, used by the interner's arena).
+    func append(contentsOf source: UnsafeRawPointer, count byteCount: Int) where Element == UInt8 {
+        if count + byteCount > capacity { grow(to: max(capacity * 2, count + byteCount)) }
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: byteCount)
+        count += byteCount
+    }
+}
+
+/// Mixes a 64-bit key into a well-spread hash (the finaliser of SplitMix64).
+@inline(__always)
+func mixBits(_ value: UInt64) -> UInt64 {
+    var mixed = value
+    mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
+    return mixed ^ (mixed >> 31)
+}
+
+/// Hashes a byte slice eight bytes at a time.
+@inline(__always)
+func hashBytes(_ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
+    var hash: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(truncatingIfNeeded: count)
+    var offset = 0
+    while offset + 8 <= count {
+        let word = pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        hash = (hash ^ word) &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 32
+        offset += 8
+    }
+    if offset < count {
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            word |= UInt64(pointer.load(fromByteOffset: offset, as: UInt8.self)) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ word) &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 32
+    }
+    return mixBits(hash)
+}
+
+/// An open-addressing index from 64-bit keys to dense record numbers `0..<count`.
+///
+/// The keys live in `keys` (record order), the table holds only record numbers, so a record's key
+/// costs 8 bytes plus about 6 bytes of table.
+final class KeyIndex {
+    let keys = FlatBuffer<UInt64>()
+    private var slots: UnsafeMutablePointer<Int32>
+    private var mask: Int
+
+    init(capacity: Int = 1_024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = allocateLarge(Int32.self, capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    deinit { releaseLarge(slots) }
+
+    var count: Int { keys.count }
+
+    /// The record number of `key`, and whether it was just added.
+    @inline(__always)
+    func insert(_ key: UInt64) -> (index: Int, isNew: Bool) {
+        var slot = Int(truncatingIfNeeded: mixBits(key)) & mask
+        while true {
+            let found = slots[slot]
+            if found < 0 {
+                let index = keys.count
+                slots[slot] = Int32(truncatingIfNeeded: index)
+                keys.append(key)
+                if keys.count * 10 > (mask + 1) * 7 { rehash() }
+                return (index, true)
+            }
+            if keys[Int(found)] == key { return (Int(found), false) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The record number of `key`, or `nil`.
+    func find(_ key: UInt64) -> Int? {
+        var slot = Int(truncatingIfNeeded: mixBits(key)) & mask
+        while true {
+            let found = slots[slot]
+            if found < 0 { return nil }
+            if keys[Int(found)] == key { return Int(found) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func rehash() {
+        let size = (mask + 1) * 2
+        releaseLarge(slots)
+        slots = allocateLarge(Int32.self, capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        for index in 0..<keys.count {
+            var slot = Int(truncatingIfNeeded: mixBits(keys[index])) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: index)
+        }
+    }
+}
+
+/// Interns byte strings (user, guide and step ids) into dense integers `0..<count`.
+final class ByteInterner {
+    private let arena: FlatBuffer<UInt8>
+    private let starts: FlatBuffer<Int>
+    private let hashes: FlatBuffer<UInt64>
+    private var slots: UnsafeMutablePointer<Int32>
+    private var mask: Int
+
+    /// Creates an interner; `large` reserves address space for millions of ids (users).
+    init(large: Bool = false) {
+        arena = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 1 << 12)
+        starts = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 256)
+        hashes = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 256)
+        let size = 1 << 12
+        slots = allocateLarge(Int32.self, capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        starts.append(0)
+    }
+
+    deinit { releaseLarge(slots) }
+
+    /// The number of distinct strings.
+    var count: Int { hashes.count }
+
+    /// The id of the bytes, adding them when new.
+    @inline(__always)
+    func intern(_ pointer: UnsafeRawPointer, _ length: Int) -> Int32 {
+        intern(pointer, length, hash: hashBytes(pointer, length))
+    }
+
+    /// The id of the bytes whose ``hashBytes(_:_:)`` is `hash`, adding them when new.
+    @inline(__always)
+    func intern(_ pointer: UnsafeRawPointer, _ length: Int, hash: UInt64) -> Int32 {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let found = slots[slot]
+            if found < 0 { break }
+            let id = Int(found)
+            if hashes[id] == hash {
+                let start = starts[id]
+                if starts[id + 1] - start == length, bytesEqual(arena.base + start, pointer, length) {
+                    return found
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = Int32(truncatingIfNeeded: hashes.count)
+        slots[slot] = id
+        hashes.append(hash)
+        arena.append(contentsOf: pointer, count: length)
+        starts.append(arena.count)
+        if hashes.count * 10 > (mask + 1) * 6 { rehash() }
+        return id
+    }
+
+    /// The id of a string, adding it when new.
+    func intern(_ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else {
+                var empty: UInt8 = 0
+                return intern(&empty, 0)
+            }
+            return intern(base, buffer.count)
+        }
+    }
+
+    /// The string with the given id.
+    func string(_ id: Int32) -> String {
+        let start = starts[Int(id)]
+        let end = starts[Int(id) + 1]
+        return String(decoding: UnsafeBufferPointer(start: arena.base + start, count: end - start), as: UTF8.self)
+    }
+
+    /// Calls `body` with the bytes of the string with the given id.
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeRawPointer, Int) -> R) -> R {
+        let start = starts[Int(id)]
+        return body(arena.base + start, starts[Int(id) + 1] - start)
+    }
+
+    private func rehash() {
+        let size = (mask + 1) * 2
+        releaseLarge(slots)
+        slots = allocateLarge(Int32.self, capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        for id in 0..<hashes.count {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: id)
+        }
+    }
+}
+
+/// Whether two byte ranges are equal; inline, for the short ids of event logs.
+@inline(__always)
+func bytesEqual(_ lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer, _ count: Int) -> Bool {
+    var offset = 0
+    while offset + 8 <= count {
+        if lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            != rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        {
+            return false
+        }
+        offset += 8
+    }
+    while offset < count {
+        if lhs.load(fromByteOffset: offset, as: UInt8.self) != rhs.load(fromByteOffset: offset, as: UInt8.self) {
+            return false
+        }
+        offset += 1
+    }
+    return true
+}
+
+/// Allocates memory for `capacity` values; large blocks are aligned to 2 MiB and offered to the
+/// kernel for huge pages, which cuts TLB misses on the random accesses of the big tables.
+func allocateLarge<T>(_ type: T.Type, capacity: Int) -> UnsafeMutablePointer<T> {
+    let bytes = max(1, capacity * MemoryLayout<T>.stride)
+    var memory: UnsafeMutableRawPointer?
+    let alignment = bytes >= 4 << 20 ? 2 << 20 : max(16, MemoryLayout<T>.alignment)
+    guard posix_memalign(&memory, alignment, bytes) == 0, let memory else {
+        fatalError("out of memory allocating \(bytes) bytes")
+    }
+    #if os(Linux)
+    if bytes >= 4 << 20 { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
+    #endif
+    return memory.bindMemory(to: T.self, capacity: capacity)
+}
+
+/// Frees memory from ``allocateLarge(_:capacity:)``.
+func releaseLarge<T>(_ pointer: UnsafeMutablePointer<T>) {
+    free(UnsafeMutableRawPointer(pointer))
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// An event handed from the thread that parsed it to the thread that owns its user.
+struct RoutedEvent {
+    var time: Double
+    var hash: UInt64
+    var userOffset: UInt32
+    var userCount: UInt32
+    var group: UInt32
+    var step: Int32
+    var type: UInt8
+}
+
+/// A batch of routed events with the bytes of their user ids.
+final class RoutedBatch: @unchecked Sendable {
+    static let capacity = 1 << 14
+
+    let events = FlatBuffer<RoutedEvent>(capacity: capacity)
+    let bytes = FlatBuffer<UInt8>(capacity: capacity * 16)
+
+    var isFull: Bool { events.count >= Self.capacity }
+}
+
+/// Where reading threads post batches for each other.
+///
+/// Every user belongs to one thread (by the hash of the user id), so each run is tallied in one place
+/// and the threads' tallies never need merging.
+final class Mailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inboxes: [[RoutedBatch]]
+    private var finishedParsers = 0
+    let count: Int
+
+    init(threads: Int) {
+        count = threads
+        inboxes = Array(repeating: [], count: threads)
+    }
+
+    func post(_ batch: RoutedBatch, to thread: Int) {
+        lock.lock()
+        inboxes[thread].append(batch)
+        lock.unlock()
+    }
+
+    func take(for thread: Int) -> [RoutedBatch] {
+        lock.lock()
+        defer { lock.unlock() }
+        let batches = inboxes[thread]
+        inboxes[thread] = []
+        return batches
+    }
+
+    /// Called by each thread when it has parsed its part and posted everything.
+    func finishParsing() {
+        lock.lock()
+        finishedParsers += 1
+        lock.unlock()
+    }
+
+    var allParsed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return finishedParsers == count
+    }
+
+    /// Starts a new read (one source).
+    func reset() {
+        lock.lock()
+        finishedParsers = 0
+        lock.unlock()
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import GuideKit
+
+/// `guidekit report`: the drop-off report of event logs.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report per guide version and step who reached it, who left there and how long it took.",
+        discussion: """
+            Reads guide events (JSON Lines or CSV, see the Events article) and the step order of every guide \
+            version from the guides folder (earlier versions from its git history). Bad lines are counted by \
+            reason in the footer; --strict makes them fail the command.
+
+            Examples:
+              guidekit report events.jsonl
+              guidekit report events.csv --guide welcome-tour --compare welcome-tour@3..4
+              guidekit report events.jsonl --by variant --format html -o report.html
+            """
+    )
+
+    /// The output formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv, html
+    }
+
+    @Argument(help: "Event logs (.jsonl, .json, .csv); - reads standard input.")
+    var events: [String]
+
+    @Option(help: "The guides folder.")
+    var guides = "guides"
+
+    @Option(name: .customLong("guide"), help: "Only this guide (repeatable).")
+    var onlyGuides: [String] = []
+
+    @Option(help: "Only events at or after this time (ISO 8601).")
+    var since: String?
+
+    @Option(help: "Only events before this time (ISO 8601).")
+    var until: String?
+
+    @Option(name: .customLong("as-of"), help: "The moment the window is measured from (default: the latest event).")
+    var asOf: String?
+
+    @Option(help: "Users inactive longer than this have dropped; the others are in progress (7d, 12h; 0 = no window).")
+    var window = "7d"
+
+    @Option(help: "Break each guide version down by version, variant or any event property.")
+    var by = "version"
+
+    @Option(help: "Compare two versions (welcome-tour@3..4) or two groups (welcome-tour@A..B, with --by).")
+    var compare: String?
+
+    @Option(help: "Output format: table, json, csv or html.")
+    var format = Format.table
+
+    @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("input-format"), help: "Read every input as jsonl or csv (default: by extension).")
+    var inputFormat: String?
+
+    @Flag(help: "Exit with status 1 when any input line is bad.")
+    var strict = false
+
+    func run() throws {
+        var options = ReportOptions()
+        options.guides = onlyGuides
+        options.since = try since.map { try timestamp($0, option: "--since") }
+        options.until = try until.map { try timestamp($0, option: "--until") }
+        options.asOf = try asOf.map { try timestamp($0, option: "--as-of") }
+        if window == "0" {
+            options.windowSeconds = 0
+        } else if let duration = GuideDuration(parsing: window) {
+            options.windowSeconds = duration.seconds
+        } else {
+            throw ValidationError("--window '\(window)' is not \(GuideDuration.expectedForm), or 0")
+        }
+        let reserved = [
+            "ts", "timestamp", "user", "userId", "anonymousId", "guide", "step", "type", "event", "properties",
+        ]
+        if by != "version" {
+            guard !reserved.contains(by) else {
+                throw ValidationError(
+                    "--by \(by): choose version, variant or an event property other than the core fields"
+                )
+            }
+            options.breakdown = .property(by)
+        }
+        if let compare {
+            guard let spec = ReportOptions.CompareSpec(parsing: compare) else {
+                throw ValidationError(
+                    "--compare '\(compare)' is not <guide>@<version>..<version> or <guide>@<group>..<group>"
+                )
+            }
+            if !spec.comparesVersions, by == "version" { options.breakdown = .property("variant") }
+            options.compare = spec
+        }
+        var forced: EventLogFormat?
+        if let inputFormat {
+            guard let parsed = EventLogFormat(rawValue: inputFormat) else {
+                throw ValidationError("--input-format must be jsonl or csv")
+            }
+            forced = parsed
+        }
+        let book: StepOrderBook
+        do {
+            book = try StepOrderBook(guidesFolder: guides)
+        } catch let error as EventLogError {
+            throw ValidationError(error.description)
+        }
+        let sources = events.map { EventSource(argument: $0, format: forced) }
+        let report: DropOffReport
+        do {
+            report = try DropOffReport(reading: sources, book: book, options: options)
+        } catch let error as EventLogError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        if let spec = options.compare, report.comparisons.isEmpty {
+            let have = report.guides.filter { $0.guide == spec.guide }.map { $0.group ?? "v\($0.version)" }
+            let list = have.isEmpty ? "no events of \(spec.guide)" : "the report has " + have.joined(separator: ", ")
+            FileHandle.standardError.write(
+                Data("warning: --compare \(compare ?? ""): nothing to compare (\(list))\n".utf8)
+            )
+        }
+        let text: String
+        switch format {
+        case .table: text = TableRenderer(usesColor: output == nil && isatty(1) != 0).render(report)
+        case .json: text = JSONRenderer().render(report)
+        case .csv: text = CSVRenderer().render(report)
+        case .html: text = HTMLRenderer().render(report)
+        }
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                FileHandle.standardError.write(
+                    Data("\(output): error: cannot write the report (\(error.localizedDescription))\n".utf8)
+                )
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if strict, report.input.badLines > 0 {
+            FileHandle.standardError.write(
+                Data("error: \(report.input.badLines) bad input line(s); see the input summary\n".utf8)
+            )
+            throw ExitCode(1)
+        }
+    }
+
+    private func timestamp(_ text: String, option: String) throws -> Double {
+        guard let seconds = Timestamp.seconds(parsing: text) else {
+            throw ValidationError("\(option) '\(text)' is not \(Timestamp.expectedForm)")
+        }
+        return seconds
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+
+@testable import GuideKit
+
+@Suite struct EventReadingTests {
+    static func fixture(_ name: String) throws -> String {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/Events/\(name)", withExtension: nil))
+        return url.path
+    }
+
+    @Test func everyKindOfBadLineIsCountedWithItsLineNumber() throws {
+        let good =
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":1,"step":"a","type":"step_viewed"}"#
+        let lines = [
+            good,
+            // 2: not JSON
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1""#,
+            // 3: no user
+            #"{"ts":"2026-11-01T10:00:00Z","guide":"tour","version":1,"type":"guide_started"}"#,
+            // 4
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":1,"type":"guide_exploded"}"#,
+            // 5
+            #"{"ts":"yesterday","user":"u1","guide":"tour","version":1,"type":"guide_started"}"#,
+            // 6
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":0,"type":"guide_started"}"#,
+            // 7
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":"x","type":"guide_started"}"#,
+            // 8: no step
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":1,"type":"step_viewed"}"#,
+            // 9: no zone
+            #"{"ts":"2026-11-01T10:00:00","user":"u1","guide":"tour","version":1,"type":"guide_started"}"#,
+            // 10
+            #"["not", "an", "object"]"#,
+            // 11
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":1,"step":"a","type":"step_viewed"} x"#,
+            good,
+            // 13: truncated, no newline
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u2","gui"#,
+        ]
+        let report = try makeReport(lines.joined(separator: "\n"))
+        let byIssue = Dictionary(uniqueKeysWithValues: report.input.skipped.map { ($0.issue, $0) })
+        #expect(byIssue[.invalidJSON]?.first.map(\.line) == [2, 10, 11])
+        #expect(byIssue[.missingField]?.first.map(\.line) == [3, 8])
+        #expect(byIssue[.missingField]?.first.first?.detail == "no 'user'")
+        #expect(byIssue[.unknownType]?.first.map(\.line) == [4])
+        #expect(byIssue[.badTimestamp]?.first.map(\.line) == [5, 9])
+        #expect(byIssue[.badVersion]?.first.map(\.line) == [6, 7])
+        #expect(byIssue[.truncatedLine]?.first.map(\.line) == [13])
+        #expect(byIssue[.truncatedLine]?.first.first?.file == "log")
+        #expect(report.input.badLines == 11)
+        #expect(report.input.lines == 13)
+        #expect(report.input.events == 2)
+        #expect(report.guide()?.step("a")?.reached == 1)
+    }
+
+    @Test func onlyTheFirstFiveLinesOfAReasonAreKept() throws {
+        let text = String(repeating: "{oops}\n", count: 12)
+        let report = try makeReport(text)
+        let entry = try #require(report.input.skipped.first)
+        #expect(entry.count == 12)
+        #expect(entry.first.map(\.line) == [1, 2, 3, 4, 5])
+    }
+
+    @Test func lineNumbersStayRightWhenAFileIsReadInParallelParts() throws {
+        var log = LogBuilder()
+        for index in 0..<1_000 { log.add(Double(index), "u\(index % 37)", "step_viewed", "a") }
+        log.lines[899] = "{broken"
+        log.lines[949] = "{broken"
+        let single = try makeReport(log.text, options: noWindow())
+        for threads in [2, 3, 4] {
+            let parallel = try makeReport(log.text, options: noWindow(), threads: threads, minimumPartSize: 1)
+            #expect(parallel.input.skipped.first?.first.map(\.line) == [900, 950])
+            #expect(parallel.guides == single.guides)
+            #expect(parallel.input.lines == 1_000)
+        }
+    }
+
+    @Test func jsonIsReadCorrectlyNotJustQuickly() throws {
+        let book = StepOrderBook(current: [GuideOutline(id: "tour", version: 1, steps: ["café", "a\"b", "c"])])
+        let lines = [
+            // Escapes in keys and values, any key order, extra and nested properties, spaces.
+            #" { "type" : "step_viewed", "st\u0065p": "caf\u00e9", "user": "u\u0031", "guide": "tour", "#
+                + #""version": 1, "ts": "2026-11-01T10:00:00Z", "extra": {"a": [1, 2.5e3, true, null, "x"]} } "#,
+            #"{"user":"u1","guide":"tour","version":1,"step":"a\"b","type":"step_viewed","ts":"2026-11-01T10:00:01Z"}"#,
+            #"{"user":"u1","guide":"tour","version":1,"step":null,"type":"guide_started","ts":"2026-11-01T09:00:00+00:00"}"#,
+            // A surrogate pair, and an event on a step that is not in the order.
+            #"{"user":"u1","guide":"tour","version":1,"step":"\ud83d\ude00","type":"step_viewed","ts":"2026-11-01T10:00:02Z"}"#,
+            // Bad JSON: an invalid escape, a lone surrogate, a raw control character, a bad number.
+            #"{"user":"u\x","guide":"tour","version":1,"type":"guide_started","ts":"2026-11-01T10:00:00Z"}"#,
+            #"{"user":"\udc00","guide":"tour","version":1,"type":"guide_started","ts":"2026-11-01T10:00:00Z"}"#,
+            "{\"user\":\"u\t1\",\"guide\":\"tour\",\"version\":1,\"type\":\"guide_started\",\"ts\":\"2026-11-01T10:00:00Z\"}",
+            #"{"user":"u1","guide":"tour","version":01,"type":"guide_started","ts":"2026-11-01T10:00:00Z"}"#,
+        ]
+        let report = try makeReport(lines.joined(separator: "\r\n") + "\r\n", book: book, options: noWindow())
+        let tour = try #require(report.guide())
+        #expect(tour.started == 1)
+        #expect(tour.steps.map(\.reached) == [1, 1, 0])
+        #expect(tour.unmappedEvents == ["😀": 1])
+        #expect(report.input.skipped.map(\.issue) == [.invalidJSON])
+        #expect(report.input.skipped.first?.first.map(\.line) == [5, 6, 7, 8])
+    }
+
+    @Test func segmentTrackCallsAreMapped() throws {
+        let report = try DropOffReport(
+            reading: [.file(path: try Self.fixture("segment.jsonl"))],
+            book: StepOrderBook(current: [tourOutline]),
+            options: noWindow()
+        )
+        let tour = try #require(report.guide())
+        #expect(tour.started == 2)  // u-1 and anon-7
+        #expect(tour.finished == 1)
+        #expect(tour.dismissed == 1)
+        let a = try #require(tour.step("a"))
+        #expect(a.reached == 2)
+        #expect(a.completed == 1)
+        #expect(a.dismissed == 1)
+        #expect(a.dropped == 1)
+        // 11:00:04+01:00 is 10:00:04Z: 2.5 s after the view at 10:00:01.5.
+        #expect(a.time.median == 2.5)
+        #expect(tour.timeToFinish.median == 300)
+        // The page call and the other track event are noted, not errors.
+        #expect(report.input.skipped.map(\.issue) == [.otherEvent])
+        #expect(report.input.skipped.first?.count == 2)
+        #expect(report.input.badLines == 0)
+    }
+
+    @Test func segmentPropertiesCanBreakTheReportDown() throws {
+        var options = noWindow()
+        options.breakdown = .property("variant")
+        let report = try DropOffReport(
+            reading: [.file(path: try Self.fixture("segment.jsonl"))],
+            book: StepOrderBook(current: [tourOutline]),
+            options: options
+        )
+        #expect(report.guides.compactMap(\.group) == ["variant=(none)", "variant=B"])
+        #expect(report.guide(group: "variant=B")?.step("a")?.reached == 1)
+    }
+
+    @Test func csvQuotingFollowsRFC4180() throws {
+        let book = StepOrderBook(current: [GuideOutline(id: "tour", version: 1, steps: ["a, then b", "multi\nline"])])
+        let report = try DropOffReport(
+            reading: [.file(path: try Self.fixture("quoting.csv"))],
+            book: book,
+            options: noWindow()
+        )
+        let tour = try #require(report.guide())
+        #expect(tour.steps.map(\.reached) == [1, 1])
+        #expect(tour.steps.map(\.completed) == [1, 0])
+        #expect(tour.started == 2)
+        #expect(report.input.badLines == 0)
+        #expect(report.input.lines == 7)  // physical lines, the header included
+    }
+
+    @Test func badCSVRecordsAreCounted() throws {
+        let text = """
+            ts,user,guide,version,step,type
+            2026-11-01T10:00:00Z,u1,tour,1,a,step_viewed
+            2026-11-01T10:00:00Z,u"1,tour,1,a,step_viewed
+            2026-11-01T10:00:00Z,u1,tour,1,a
+            2026-11-01T10:00:00Z,"u1"x,tour,1,a,step_viewed
+
+            2026-11-01T10:00:00Z,u2,tour,1,,step_viewed
+            2026-11-01T10:00:00Z,u3,tour,1,a,step_viewed
+            2026-11-01T10:00:00Z,"u4,tour,1,a,step_viewed
+            """
+        let report = try makeReport(text, format: .csv)
+        let byIssue = Dictionary(uniqueKeysWithValues: report.input.skipped.map { ($0.issue, $0) })
+        #expect(byIssue[.invalidCSV]?.first.map(\.line) == [3, 4, 5])
+        #expect(byIssue[.missingField]?.first.map(\.line) == [7])
+        #expect(byIssue[.truncatedLine]?.first.map(\.line) == [9])
+        #expect(report.guide()?.step("a")?.reached == 2)
+    }
+
+    @Test func aCSVHeaderWithoutAUserColumnIsAnError() {
+        #expect(throws: EventLogError.self) {
+            try makeReport("ts,guide,version,step,type\n2026-11-01T10:00:00Z,tour,1,a,step_viewed\n", format: .csv)
+        }
+    }
+
+    @Test func csvAndJSONGiveTheSameReport() throws {
+        let json = DropOffDefinitionTests.optionalStepLog
+        var csv = "ts,user,guide,version,step,type\n"
+        for line in json.lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let fields = ["ts", "user", "guide", "version", "step", "type"].map { "\(object[$0] ?? "")" }
+            csv += fields.joined(separator: ",") + "\n"
+        }
+        let fromJSON = try makeReport(json.text, options: noWindow())
+        let fromCSV = try makeReport(csv, format: .csv, options: noWindow(), threads: 2, minimumPartSize: 1)
+        #expect(fromCSV.guides == fromJSON.guides)
+    }
+
+    @Test func aMissingFileIsAnError() {
+        #expect(throws: EventLogError.self) {
+            try DropOffReport(reading: [.file(path: "/nonexistent/events.jsonl")], book: StepOrderBook())
+        }
+    }
+
+    @Test func formatsFollowTheExtension() {
+        #expect(EventLogFormat(path: "a/b.CSV") == .csv)
+        #expect(EventLogFormat(path: "events.jsonl") == .jsonLines)
+        #expect(EventSource(argument: "-").name == "-")
+        #expect(GuideEventType(segmentEventName: "Guide Step Viewed") == .stepViewed)
+        #expect(GuideEventType(segmentEventName: "Signed Up") == nil)
+    }
+}
