@@ -18,7 +18,7 @@ extension SourceNode {
     }
 
     /// The scalar's text, or `nil` for a sequence or mapping.
-    var scalarText: String? {
+    package var scalarText: String? {
         if case .scalar(let scalar) = content { return scalar.text }
         return nil
     }
