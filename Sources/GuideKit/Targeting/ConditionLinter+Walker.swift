@@ -137,7 +137,7 @@ struct LintWalker {
                 "unknown-namespace",
                 "'\(path)' is outside the user state (paths start with \(ConditionLinter.namespaces.joined(separator: ", ")))",
                 at: location,
-                fix: Suggestion.didYouMean(namespace, in: ConditionLinter.namespaces).map {
+                fix: Suggestion.closest(to: namespace, in: ConditionLinter.namespaces).map {
                     "did you mean '\(([$0] + segments.dropFirst()).joined(separator: "."))'?"
                 }
             )
