@@ -236,10 +236,12 @@ private struct StateReader {
             )
         }
         let sorted = times?.sorted(by: >)
+        // With a single occurrence, first and last are the same time.
+        let single = resolved == 1 ? first ?? last : nil
         return UserState.EventSummary(
             count: resolved,
-            first: first ?? sorted?.last,
-            last: last ?? sorted?.first,
+            first: first ?? sorted?.last ?? single,
+            last: last ?? sorted?.first ?? single,
             times: sorted
         )
     }

@@ -153,7 +153,7 @@ public struct UserStateReader: Sequence {
                     headerFailed = true
                     return .failure(error)
                 case .success(let names):
-                    let trimmed = names.map { $0.trimmingCharacters(in: .whitespaces) }
+                    let trimmed = names.map { $0.text.trimmingCharacters(in: .whitespaces) }
                     guard trimmed.contains("id") else {
                         headerFailed = true
                         return .failure(
@@ -171,7 +171,7 @@ public struct UserStateReader: Sequence {
                 switch fields {
                 case .failure(let error): return .failure(error)
                 case .success(let cells):
-                    if cells.count == 1, cells[0].isEmpty { continue }
+                    if cells.count == 1, cells[0].text.isEmpty { continue }
                     return CSVRow(header: header ?? [], cells: cells, line: number, file: file, catalog: catalog).state()
                 }
             }
@@ -179,12 +179,14 @@ public struct UserStateReader: Sequence {
         }
 
         /// One CSV record (which may span lines inside quotes), with its first line's number.
-        private mutating func readRecord() -> (Int, Result<[String], UserStateError>)? {
+        private mutating func readRecord() -> (Int, Result<[(text: String, column: Int)], UserStateError>)? {
             guard let (number, first) = lines?.next() else { return nil }
-            var fields: [String] = []
+            var fields: [(text: String, column: Int)] = []
             var field: [UInt8] = []
+            var column = 1
+            var fieldColumn = 1
             var quoted = false
-            var line = first
+            var line = Array(first)
             var index = 0
             var atFieldStart = true
             while true {
@@ -203,14 +205,15 @@ public struct UserStateReader: Sequence {
                             )
                         }
                         field.append(0x0A)
-                        line = more
+                        line = Array(more)
                         index = 0
                         continue
                     }
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    fields.append((String(decoding: field, as: UTF8.self), fieldColumn))
                     return (number, .success(fields))
                 }
                 let byte = line[index]
+                if byte & 0xC0 != 0x80 { column += 1 }
                 if quoted {
                     if byte == 0x22 {
                         if index + 1 < line.count, line[index + 1] == 0x22 {
@@ -226,8 +229,9 @@ public struct UserStateReader: Sequence {
                     quoted = true
                     atFieldStart = false
                 } else if byte == 0x2C {
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    fields.append((String(decoding: field, as: UTF8.self), fieldColumn))
                     field = []
+                    fieldColumn = column
                     atFieldStart = true
                 } else if byte == 0x0D && index == line.count - 1 {
                     // CRLF line end.
@@ -289,7 +293,7 @@ struct LineReader {
 /// One CSV row turned into a state.
 private struct CSVRow {
     let header: [String]
-    let cells: [String]
+    let cells: [(text: String, column: Int)]
     let line: Int
     let file: String
     let catalog: Catalog?
@@ -307,9 +311,7 @@ private struct CSVRow {
             )
         }
         var root: [String: Value] = [:]
-        var column = 1
-        for (offset, cell) in cells.enumerated() {
-            defer { column += cell.unicodeScalars.count + 1 }
+        for (offset, (cell, column)) in cells.enumerated() {
             guard !cell.isEmpty else { continue }
             let path = header[offset]
             let value: Value
