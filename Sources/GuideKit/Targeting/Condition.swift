@@ -16,7 +16,10 @@
 /// print(audience.explain(document).rendered())
 /// ```
 public struct Condition: Sendable, Hashable {
+    /// The compiled tree (for explanations and the operators the program hands back).
     let root: Clause
+    /// The tree flattened for fast evaluation.
+    let program: Program
 
     /// Where the condition is written.
     public let location: SourceLocation
@@ -30,6 +33,7 @@ public struct Condition: Sendable, Hashable {
     public init(_ node: SourceNode, catalog: Catalog = Catalog(), groups: [String: [Value]] = [:]) {
         var compiler = ConditionCompiler(catalog: catalog, groups: groups)
         root = compiler.clause(node)
+        program = Program(root)
         location = node.location
     }
 
@@ -50,7 +54,7 @@ public struct Condition: Sendable, Hashable {
     /// - Parameter document: the prepared user state.
     /// - Returns: whether every clause passes.
     public func isSatisfied(by document: ConditionDocument) -> Bool {
-        root.isSatisfied(by: document, at: 0)
+        program.isSatisfied(by: document)
     }
 
     /// `true` when the condition holds for a value (prepared on the fly; prepare a ``ConditionDocument``

@@ -30,7 +30,7 @@ extension ConditionDocument {
         case (.null, .null): return true
         case (.bool, .bool(let flag)): return value.flag == flag
         case (.number, .number(let number)): return value.number == number
-        case (.string, .string(let text)): return TextOrder.isEqual(strings[Int(value.first)], text)
+        case (.string, .string(let text)): return bytesEqual(Int(value.first), Int(value.count), text)
         case (.array, .array(let items)):
             guard Int(value.count) == items.count else { return false }
             for (offset, item) in items.enumerated() where !equals(value.first + Int32(offset), item) { return false }
@@ -59,7 +59,7 @@ extension ConditionDocument {
             if !value.number.isNaN, !expectedInstant.isNaN {
                 return value.number < expectedInstant ? -1 : (value.number > expectedInstant ? 1 : 0)
             }
-            return TextOrder.compare(strings[Int(value.first)], text)
+            return TextOrder.compare(string(at: node), text)
         case (.bool, .bool(let flag)):
             return value.flag == flag ? 0 : (value.flag ? 1 : -1)
         default:
@@ -111,7 +111,7 @@ extension ConditionDocument {
         let value = nodes[Int(node)]
         switch value.kind {
         case .string:
-            let text = strings[Int(value.first)]
+            let text = string(at: node)
             return text.isEmpty ? "0" : text
         case .number: return value.number.javaScriptText
         default: return nil

@@ -29,18 +29,21 @@ public struct ConditionDocument: Sendable {
         /// The number of a `number` node; the instant (seconds since 1970) of a `string` node that is a
         /// timestamp, else NaN.
         var number: Double = .nan
-        /// The string index of a `string` node, or the first child of an array or object.
+        /// The first byte of a `string` node in ``bytes``, or the first child of an array or object.
         var first: Int32 = 0
-        /// The child count of an array or object.
+        /// The byte length of a `string` node, or the child count of an array or object.
         var count: Int32 = 0
         /// The hash of this node's key in its object.
         var keyHash: UInt64 = 0
-        /// The string index of this node's key in its object, or -1.
-        var key: Int32 = -1
+        /// The first byte of this node's key in ``bytes`` (in an object).
+        var key: Int32 = 0
+        /// The byte length of this node's key.
+        var keyLength: Int32 = 0
     }
 
     var nodes: [Node] = []
-    var strings: [String] = []
+    /// Every string and key, UTF-8, end to end.
+    var bytes: [UInt8] = []
     /// The evaluation time in seconds since 1970.
     public let now: Double
 
@@ -54,7 +57,7 @@ public struct ConditionDocument: Sendable {
         builder.nodes.append(Node(kind: .null))
         builder.fill(0, with: value)
         nodes = builder.nodes
-        strings = builder.strings
+        bytes = builder.bytes
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],
             let seconds = Timestamp.seconds(parsing: text)
@@ -74,13 +77,14 @@ public struct ConditionDocument: Sendable {
         case .null: return .null
         case .bool: return .bool(node.flag)
         case .number: return .number(node.number)
-        case .string: return .string(strings[Int(node.first)])
+        case .string: return .string(string(at: index))
         case .array:
             return .array((0..<node.count).map { value(at: node.first + $0) })
         case .object:
             var members: [String: Value] = [:]
             for child in node.first..<(node.first + node.count) {
-                members[strings[Int(nodes[Int(child)].key)]] = value(at: child)
+                let member = nodes[Int(child)]
+                members[text(Int(member.key), Int(member.keyLength))] = value(at: child)
             }
             return .object(members)
         }
@@ -110,23 +114,41 @@ public struct ConditionDocument: Sendable {
         }
         let end = Int(node.first + node.count)
         while low < end, nodes[low].keyHash == segment.hash {
-            if TextOrder.isEqual(strings[Int(nodes[low].key)], segment.name) { return Int32(low) }
+            if bytesEqual(Int(nodes[low].key), Int(nodes[low].keyLength), segment.name) { return Int32(low) }
             low += 1
         }
         return -1
     }
 
-    /// The string of a string node.
-    @inline(__always)
-    func string(at index: Int32) -> String { strings[Int(nodes[Int(index)].first)] }
+    /// The string of a string node (allocates; the fast path compares bytes).
+    func string(at index: Int32) -> String {
+        let node = nodes[Int(index)]
+        return text(Int(node.first), Int(node.count))
+    }
+
+    func text(_ start: Int, _ length: Int) -> String {
+        String(decoding: bytes[start..<(start + length)], as: UTF8.self)
+    }
+
+    /// `true` when the bytes at `start` are `text`'s UTF-8.
+    func bytesEqual(_ start: Int, _ length: Int, _ text: String) -> Bool {
+        guard text.utf8.count == length else { return false }
+        var index = start
+        for byte in text.utf8 {
+            if bytes[index] != byte { return false }
+            index += 1
+        }
+        return true
+    }
 
     private struct Builder {
         var nodes: [Node] = []
-        var strings: [String] = []
+        var bytes: [UInt8] = []
 
-        mutating func intern(_ text: String) -> Int32 {
-            strings.append(text)
-            return Int32(strings.count - 1)
+        mutating func append(_ text: String) -> (Int32, Int32) {
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            return (Int32(start), Int32(bytes.count - start))
         }
 
         mutating func fill(_ index: Int, with value: Value) {
@@ -141,7 +163,7 @@ public struct ConditionDocument: Sendable {
                 nodes[index].number = number
             case .string(let text):
                 nodes[index].kind = .string
-                nodes[index].first = intern(text)
+                (nodes[index].first, nodes[index].count) = append(text)
                 nodes[index].number = Self.instant(text)
             case .array(let elements):
                 let first = nodes.count
@@ -160,7 +182,7 @@ public struct ConditionDocument: Sendable {
                 nodes[index].count = Int32(sorted.count)
                 for (offset, member) in sorted.enumerated() {
                     nodes[first + offset].keyHash = member.hash
-                    nodes[first + offset].key = intern(member.key)
+                    (nodes[first + offset].key, nodes[first + offset].keyLength) = append(member.key)
                     fill(first + offset, with: member.value)
                 }
             }

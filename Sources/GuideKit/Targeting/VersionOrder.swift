@@ -9,20 +9,27 @@ enum VersionOrder {
     static func compare(_ lhs: String, _ rhs: String) -> Int {
         var lhs = lhs
         var rhs = rhs
-        return lhs.withUTF8 { left in
-            rhs.withUTF8 { right in
-                var a = PaddedBytes(left)
-                var b = PaddedBytes(right)
-                while true {
-                    let x = a.next()
-                    let y = b.next()
-                    if x == y {
-                        if x < 0 { return 0 }
-                        continue
-                    }
-                    return x < y ? -1 : 1
-                }
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) } }
+    }
+
+    /// Orders two versions given as UTF-8 bytes (an empty version reads as `0`, as in GrowthBook).
+    static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
+        if left.isEmpty || right.isEmpty {
+            let zero: [UInt8] = [0x30]
+            return zero.withUnsafeBufferPointer { zero in
+                compare(left.isEmpty ? zero : left, right.isEmpty ? zero : right)
             }
+        }
+        var a = PaddedBytes(left)
+        var b = PaddedBytes(right)
+        while true {
+            let x = a.next()
+            let y = b.next()
+            if x == y {
+                if x < 0 { return 0 }
+                continue
+            }
+            return x < y ? -1 : 1
         }
     }
 
@@ -54,6 +61,7 @@ enum VersionOrder {
 
         init(_ bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
+            let bytes = self.bytes
             var start = 0
             if bytes.count > 0, bytes[0] == 0x76 { start = 1 }  // v
             var end = bytes.count

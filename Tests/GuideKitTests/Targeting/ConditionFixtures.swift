@@ -1,5 +1,5 @@
 import Foundation
-import GuideKit
+@testable import GuideKit
 import Testing
 
 /// One case of the YAML condition table in `Fixtures/Targeting/*.yaml`.
@@ -89,5 +89,7 @@ struct ConditionFixtureTests {
         let condition = Condition(fixture.condition, catalog: fixture.catalog)
         let document = ConditionDocument(fixture.state, now: Self.now)
         #expect(condition.isSatisfied(by: document) == fixture.expected)
+        #expect(condition.root.isSatisfied(by: document, at: 0) == fixture.expected, "the tree evaluator agrees")
+        #expect(condition.explain(document).passed == fixture.expected, "the explanation agrees")
     }
 }

@@ -1,4 +1,4 @@
-import GuideKit
+@testable import GuideKit
 import Testing
 
 @Suite("GrowthBook conformance: evalCondition")
@@ -23,7 +23,10 @@ struct GrowthBookConformanceTests {
     func evalCondition(_ testCase: EvalConditionCase) {
         let condition = Condition(testCase.condition, groups: testCase.savedGroups)
         let expected = Self.strictReading.contains(testCase.name) ? false : testCase.expected
-        #expect(condition.isSatisfied(by: testCase.attributes, now: 0) == expected)
+        let document = ConditionDocument(testCase.attributes, now: 0)
+        #expect(condition.isSatisfied(by: document) == expected)
+        #expect(condition.root.isSatisfied(by: document, at: 0) == expected, "the tree evaluator agrees")
+        #expect(condition.explain(document).passed == expected, "the explanation agrees")
     }
 
     @Test(arguments: EvalConditionCase.all)
