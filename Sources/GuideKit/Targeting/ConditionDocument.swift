@@ -42,6 +42,8 @@ public struct ConditionDocument: Sendable {
     }
 
     var nodes: [Node] = []
+    /// Each node's key hash again, densely, for lookups that touch few cache lines.
+    var hashes: [UInt64] = []
     /// Every string and key, UTF-8, end to end.
     var bytes: [UInt8] = []
     /// The evaluation time in seconds since 1970.
@@ -57,6 +59,7 @@ public struct ConditionDocument: Sendable {
         builder.nodes.append(Node(kind: .null))
         builder.fill(0, with: value)
         nodes = builder.nodes
+        hashes = builder.nodes.map(\.keyHash)
         bytes = builder.bytes
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],

@@ -7,18 +7,19 @@ extension Program {
             keys.withUnsafeBufferPointer { keys in
                 bytes.withUnsafeBufferPointer { bytes in
                     document.nodes.withUnsafeBufferPointer { nodes in
-                        document.bytes.withUnsafeBufferPointer { text in
-                            let machine = Machine(
-                                instructions: instructions,
-                                keys: keys,
-                                bytes: bytes,
-                                nodes: nodes,
-                                text: text,
-                                now: document.now,
-                                program: self,
-                                document: document
-                            )
-                            return machine.clause(0, 0)
+                        document.hashes.withUnsafeBufferPointer { hashes in
+                            document.bytes.withUnsafeBufferPointer { text in
+                                let machine = Machine(
+                                    instructions: instructions,
+                                    keys: keys,
+                                    bytes: bytes,
+                                    nodes: nodes,
+                                    hashes: hashes,
+                                    text: text,
+                                    now: document.now
+                                )
+                                return machine.clause(0, 0, self, document)
+                            }
                         }
                     }
                 }
@@ -33,21 +34,20 @@ private struct Machine {
     let keys: UnsafeBufferPointer<Program.Key>
     let bytes: UnsafeBufferPointer<UInt8>
     let nodes: UnsafeBufferPointer<ConditionDocument.Node>
+    let hashes: UnsafeBufferPointer<UInt64>
     let text: UnsafeBufferPointer<UInt8>
     let now: Double
-    let program: Program
-    let document: ConditionDocument
 
-    func clause(_ index: Int, _ root: Int32) -> Bool {
+    func clause(_ index: Int, _ root: Int32, _ program: Program, _ document: ConditionDocument) -> Bool {
         let instruction = instructions[index]
         switch instruction.code {
         case .field:
-            return test(Int(instruction.c), lookup(Int(instruction.a), Int(instruction.b), root))
+            return test(Int(instruction.c), lookup(Int(instruction.a), Int(instruction.b), root), program, document)
         case .and:
             var child = Int(instruction.a)
             let end = child + Int(instruction.b)
             while child < end {
-                if !clause(child, root) { return false }
+                if !clause(child, root, program, document) { return false }
                 child += 1
             }
             return true
@@ -56,7 +56,7 @@ private struct Machine {
             var child = Int(instruction.a)
             let end = child + Int(instruction.b)
             while child < end {
-                if clause(child, root) { return true }
+                if clause(child, root, program, document) { return true }
                 child += 1
             }
             return false
@@ -65,12 +65,12 @@ private struct Machine {
             var child = Int(instruction.a)
             let end = child + Int(instruction.b)
             while child < end {
-                if clause(child, root) { return false }
+                if clause(child, root, program, document) { return false }
                 child += 1
             }
             return true
         case .not:
-            return !clause(Int(instruction.a), root)
+            return !clause(Int(instruction.a), root, program, document)
         default:
             return false
         }
@@ -85,22 +85,32 @@ private struct Machine {
             let node = nodes[current]
             guard node.kind == .object, node.count > 0 else { return -1 }
             let key = keys[keyIndex]
-            var low = Int(node.first)
-            var high = low + Int(node.count)
-            while low < high {
-                let middle = (low + high) >> 1
-                if nodes[middle].keyHash < key.hash { low = middle + 1 } else { high = middle }
+            var base = Int(node.first)
+            let members = Int(node.count)
+            if members <= 16 {
+                // A short scan of the dense hashes (sorted): one or two cache lines.
+                let end = base + members
+                while base < end, hashes[base] < key.hash { base += 1 }
+            } else {
+                var length = members
+                while length > 1 {
+                    let half = length >> 1
+                    base = hashes[base + half - 1] < key.hash ? base + half : base
+                    length -= half
+                }
+                if hashes[base] < key.hash { base += 1 }
             }
             let limit = Int(node.first + node.count)
             var found = -1
-            while low < limit, nodes[low].keyHash == key.hash {
-                if nodes[low].keyLength == key.length
-                    && equalBytes(text, Int(nodes[low].key), bytes, Int(key.start), Int(key.length))
+            var candidate = base
+            while candidate < limit, hashes[candidate] == key.hash {
+                if nodes[candidate].keyLength == key.length
+                    && equalBytes(text, Int(nodes[candidate].key), bytes, Int(key.start), Int(key.length))
                 {
-                    found = low
+                    found = candidate
                     break
                 }
-                low += 1
+                candidate += 1
             }
             if found < 0 { return -1 }
             current = found
@@ -117,8 +127,18 @@ private struct Machine {
         _ rightStart: Int,
         _ length: Int
     ) -> Bool {
-        guard length > 0, let a = left.baseAddress, let b = right.baseAddress else { return true }
-        return memcmp(a + leftStart, b + rightStart, length) == 0
+        var offset = 0
+        while offset + 8 <= length {
+            let a = UnsafeRawPointer(left.baseAddress.unsafelyUnwrapped + leftStart + offset).loadUnaligned(as: UInt64.self)
+            let b = UnsafeRawPointer(right.baseAddress.unsafelyUnwrapped + rightStart + offset).loadUnaligned(as: UInt64.self)
+            if a != b { return false }
+            offset += 8
+        }
+        while offset < length {
+            if left[leftStart + offset] != right[rightStart + offset] { return false }
+            offset += 1
+        }
+        return true
     }
 
     @inline(__always)
@@ -138,7 +158,7 @@ private struct Machine {
         }
     }
 
-    func test(_ index: Int, _ node: Int32) -> Bool {
+    func test(_ index: Int, _ node: Int32, _ program: Program, _ document: ConditionDocument) -> Bool {
         let instruction = instructions[index]
         switch instruction.code {
         case .equalNull:
@@ -151,7 +171,7 @@ private struct Machine {
             var child = Int(instruction.a)
             let end = child + Int(instruction.b)
             while child < end {
-                if !test(child, node) { return false }
+                if !test(child, node, program, document) { return false }
                 child += 1
             }
             return true
@@ -159,12 +179,12 @@ private struct Machine {
             var child = Int(instruction.a)
             let end = child + Int(instruction.b)
             while child < end {
-                if test(child, node) { return true }
+                if test(child, node, program, document) { return true }
                 child += 1
             }
             return false
         case .negate:
-            return !test(Int(instruction.a), node)
+            return !test(Int(instruction.a), node, program, document)
         case .exists:
             let present = node >= 0 && nodes[Int(node)].kind != .null
             return present == (instruction.flag == 1)
@@ -229,10 +249,16 @@ private struct Machine {
             let expected = slice(bytes, Int(instruction.a), Int(instruction.b))
             switch value.kind {
             case .string:
-                return ordered(VersionOrder.compare(slice(text, Int(value.first), Int(value.count)), expected), instruction.flag)
+                let actual = slice(text, Int(value.first), Int(value.count))
+                if instruction.c == 1,
+                    let order = VersionOrder.compareSimple(actual, (Int(instruction.x), Int(instruction.y), Int(instruction.z)))
+                {
+                    return ordered(order, instruction.flag)
+                }
+                return ordered(VersionOrder.compare(actual, paddedExpected: expected), instruction.flag)
             case .number:
                 var actual = value.number.javaScriptText
-                return actual.withUTF8 { ordered(VersionOrder.compare($0, expected), instruction.flag) }
+                return actual.withUTF8 { ordered(VersionOrder.compare($0, paddedExpected: expected), instruction.flag) }
             default:
                 return false
             }

@@ -129,6 +129,22 @@ struct Program: Sendable, Hashable {
         }
     }
 
+    /// A version test: the padded operand, and its three numbers when it is a plain `major.minor.patch`
+    /// (`c` = 1), for the fast path.
+    private mutating func versionInstruction(_ version: String, _ order: Order) -> Instruction {
+        let padded = VersionOrder.padded(version)
+        let (start, length) = text(padded)
+        var instruction = Instruction(code: .version, flag: order.rawValue, a: start, b: length)
+        var copy = padded
+        if let parts = copy.withUTF8({ VersionOrder.simpleParts(padded: $0) }) {
+            instruction.c = 1
+            instruction.x = Double(parts.0)
+            instruction.y = Double(parts.1)
+            instruction.z = Double(parts.2)
+        }
+        return instruction
+    }
+
     private mutating func emit(_ operation: Operation, _ test: Test, at index: Int) {
         func order(_ kind: Operation.Kind) -> Order {
             switch kind {
@@ -182,13 +198,11 @@ struct Program: Sendable, Hashable {
         case (.versionEqual, .text(let version)), (.versionLess, .text(let version)),
             (.versionLessOrEqual, .text(let version)), (.versionGreater, .text(let version)),
             (.versionGreaterOrEqual, .text(let version)):
-            let (start, length) = text(version)
-            instructions[index] = Instruction(code: .version, flag: order(operation.kind).rawValue, a: start, b: length)
+            instructions[index] = versionInstruction(version, order(operation.kind))
         case (.versionNotEqual, .text(let version)):
-            let (start, length) = text(version)
             let slot = reserve(1)
             instructions[index] = Instruction(code: .negate, a: Int32(slot))
-            instructions[slot] = Instruction(code: .version, flag: Order.equal.rawValue, a: start, b: length)
+            instructions[slot] = versionInstruction(version, .equal)
         case (.newerThan, .seconds(let seconds)):
             instructions[index] = Instruction(code: .newer, x: seconds)
         case (.olderThan, .seconds(let seconds)):

@@ -33,9 +33,108 @@ enum VersionOrder {
         }
     }
 
+    /// Orders a version against an already padded one, writing the padded form of `actual` into a stack
+    /// buffer: no allocation.
+    static func compare(_ actual: UnsafeBufferPointer<UInt8>, paddedExpected: UnsafeBufferPointer<UInt8>) -> Int {
+        if let order = compareSimple(actual, paddedExpected) { return order }
+        // Each byte becomes at most five (a one-digit part padded to five), plus "-~".
+        let capacity = max(actual.count, 1) * 5 + 2
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var length = 0
+            if actual.isEmpty {
+                let zero: [UInt8] = [0x30]
+                zero.withUnsafeBufferPointer { zero in
+                    var iterator = PaddedBytes(zero)
+                    while case let byte = iterator.next(), byte >= 0 {
+                        buffer[length] = UInt8(byte)
+                        length += 1
+                    }
+                }
+            } else {
+                var iterator = PaddedBytes(actual)
+                while case let byte = iterator.next(), byte >= 0 {
+                    buffer[length] = UInt8(byte)
+                    length += 1
+                }
+            }
+            let shared = min(length, paddedExpected.count)
+            var index = 0
+            while index < shared {
+                let a = buffer[index]
+                let b = paddedExpected[index]
+                if a != b { return a < b ? -1 : 1 }
+                index += 1
+            }
+            return length == paddedExpected.count ? 0 : (length < paddedExpected.count ? -1 : 1)
+        }
+    }
+
+    /// The fast path for the common case, `major.minor.patch` with parts of at most five digits against a
+    /// padded operand of the same shape (`"    5-    2-    0-~"`): compare the numbers. `nil` otherwise.
+    @inline(__always)
+    static func compareSimple(_ actual: UnsafeBufferPointer<UInt8>, _ padded: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let expected = simpleParts(padded: padded) else { return nil }
+        return compareSimple(actual, expected)
+    }
+
+    /// The three numbers of a padded `major.minor.patch` (`"    5-    2-    0-~"`), or `nil`.
+    static func simpleParts(padded: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard padded.count == 19, padded[17] == 0x2D, padded[18] == 0x7E else { return nil }
+        var expected: (Int, Int, Int) = (0, 0, 0)
+        for part in 0..<3 {
+            var number = 0
+            var seenDigit = false
+            for offset in 0..<5 {
+                let byte = padded[part * 6 + offset]
+                if byte == 0x20 {
+                    guard !seenDigit else { return nil }
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    seenDigit = true
+                    number = number * 10 + Int(byte - 0x30)
+                } else {
+                    return nil
+                }
+            }
+            guard seenDigit, part == 2 || padded[part * 6 + 5] == 0x2D else { return nil }
+            if part == 0 { expected.0 = number } else if part == 1 { expected.1 = number } else { expected.2 = number }
+        }
+        return expected
+    }
+
+    /// Compares a plain `major.minor.patch` (parts of at most five digits) with three numbers; `nil` when
+    /// `actual` has another shape.
+    @inline(__always)
+    static func compareSimple(_ actual: UnsafeBufferPointer<UInt8>, _ expected: (Int, Int, Int)) -> Int? {
+        var parts: (Int, Int, Int) = (0, 0, 0)
+        var part = 0
+        var digits = 0
+        var number = 0
+        for byte in actual {
+            if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+                guard digits <= 5 else { return nil }
+                number = number * 10 + Int(byte - 0x30)
+            } else if byte == 0x2E {
+                guard digits > 0, part < 2 else { return nil }
+                if part == 0 { parts.0 = number } else { parts.1 = number }
+                part += 1
+                digits = 0
+                number = 0
+            } else {
+                return nil
+            }
+        }
+        guard part == 2, digits > 0 else { return nil }
+        parts.2 = number
+        if parts.0 != expected.0 { return parts.0 < expected.0 ? -1 : 1 }
+        if parts.1 != expected.1 { return parts.1 < expected.1 ? -1 : 1 }
+        if parts.2 != expected.2 { return parts.2 < expected.2 ? -1 : 1 }
+        return 0
+    }
+
     /// The padded string as text (for traces and tests).
     static func padded(_ text: String) -> String {
-        var text = text
+        var text = text.isEmpty ? "0" : text
         return text.withUTF8 { bytes in
             var iterator = PaddedBytes(bytes)
             var output: [UInt8] = []
