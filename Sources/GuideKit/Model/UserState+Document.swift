@@ -11,10 +11,14 @@ extension UserState {
     ///
     /// - Parameters:
     ///   - catalog: the project's catalog.
-    ///   - guides: the ids of the guides in the folder.
+    ///   - ids: the ids of the guides in the folder.
     ///   - now: the evaluation time when the state has none.
     /// - Returns: the completed state.
-    public func completed(with catalog: Catalog, guides ids: some Sequence<String> = [String](), now: Date = Date())
+    public func completed(
+        with catalog: Catalog,
+        guides ids: some Sequence<String> = [],
+        now: Date = Date()
+    )
         -> UserState
     {
         var state = self
@@ -30,7 +34,10 @@ extension UserState {
         return state
     }
 
-    private static func normalizingTimestamps(_ attributes: [String: Value], _ declared: [String: Catalog.Attribute])
+    private static func normalizingTimestamps(
+        _ attributes: [String: Value],
+        _ declared: [String: Catalog.Attribute]
+    )
         -> [String: Value]
     {
         var result = attributes

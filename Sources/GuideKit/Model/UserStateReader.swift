@@ -59,7 +59,12 @@ public struct UserStateReader: Sequence {
         } catch {
             throw UserStateError(.unreadable, "cannot open \(url.path): \(error.localizedDescription)")
         }
-        self.init(handle: handle, file: url.relativePath, format: format ?? Format(fileName: url.path), catalog: catalog)
+        self.init(
+            handle: handle,
+            file: url.relativePath,
+            format: format ?? Format(fileName: url.path),
+            catalog: catalog
+        )
     }
 
     /// Reads a population from an open file handle (for example standard input).
@@ -138,7 +143,9 @@ public struct UserStateReader: Sequence {
                 } catch let error as UserStateError {
                     return .failure(error)
                 } catch {
-                    return .failure(UserStateError(.syntax, "\(error)", at: SourceLocation(file: file, line: number, column: 1)))
+                    return .failure(
+                        UserStateError(.syntax, "\(error)", at: SourceLocation(file: file, line: number, column: 1))
+                    )
                 }
             }
             return nil
@@ -172,7 +179,8 @@ public struct UserStateReader: Sequence {
                 case .failure(let error): return .failure(error)
                 case .success(let cells):
                     if cells.count == 1, cells[0].text.isEmpty { continue }
-                    return CSVRow(header: header ?? [], cells: cells, line: number, file: file, catalog: catalog).state()
+                    return CSVRow(header: header ?? [], cells: cells, line: number, file: file, catalog: catalog)
+                        .state()
                 }
             }
             return nil
@@ -323,7 +331,12 @@ private struct CSVRow {
             let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if !Self.insert(value, at: keys[...], into: &root) {
                 return .failure(
-                    UserStateError(.wrongType, "column '\(path)' conflicts with another column", path: path, at: location(column))
+                    UserStateError(
+                        .wrongType,
+                        "column '\(path)' conflicts with another column",
+                        path: path,
+                        at: location(column)
+                    )
                 )
             }
         }

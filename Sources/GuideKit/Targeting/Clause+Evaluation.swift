@@ -87,7 +87,9 @@ extension Operation {
             return !document.equalsAnyElement(node, expected)
         case .equalFolded:
             guard case .text(let expected) = operand else { return false }
-            return document.anyElement(node) { document.isString($0) && TextOrder.isEqual(document.string(at: $0).lowercased(), expected) }
+            return document.anyElement(node) {
+                document.isString($0) && TextOrder.isEqual(document.string(at: $0).lowercased(), expected)
+            }
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard case .value(let expected, let instant) = operand else { return false }
             return document.anyElement(node) { element in

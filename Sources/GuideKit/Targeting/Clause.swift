@@ -1,6 +1,8 @@
 import Foundation
 
-/// A compiled condition: the tree ``Condition`` evaluates. Every clause keeps where it was written.
+/// A compiled condition: the tree ``Condition`` evaluates.
+///
+/// Every clause keeps where it was written.
 indirect enum Clause: Sendable, Hashable {
     /// Every clause must hold (implicit AND of keys, `$and`); empty holds.
     case and([Clause], SourceLocation)

@@ -98,12 +98,16 @@ struct ConditionCompiler {
 
     private mutating func operation(_ name: String, _ node: SourceNode, at location: SourceLocation) -> Test {
         func make(_ kind: Operation.Kind, _ operand: Operand) -> Test {
-            .operation(Operation(kind: kind, name: name, expected: node.jsonValue, operand: operand, location: location))
+            .operation(
+                Operation(kind: kind, name: name, expected: node.jsonValue, operand: operand, location: location)
+            )
         }
         func invalid(_ reason: String) -> Test { make(.invalid, .reason(reason)) }
         func valueOperand() -> Operand {
             let value = node.jsonValue
-            if case .string(let text) = value { return .value(value, instant: Timestamp.seconds(parsing: text) ?? .nan) }
+            if case .string(let text) = value {
+                return .value(value, instant: Timestamp.seconds(parsing: text) ?? .nan)
+            }
             return .value(value, instant: .nan)
         }
         func list(folded: Bool) -> Operand? {

@@ -46,8 +46,9 @@ extension ConditionDocument {
         }
     }
 
-    /// The order of a node against a value, or `nil` when they do not order (different types, null,
-    /// arrays, objects). Two timestamps compare as instants; other strings by UTF-16 code units.
+    /// The order of a node against a value, or `nil` when they do not order.
+    ///
+    /// Different types, nulls, arrays and objects never order. Two timestamps compare as instants; other strings by UTF-16 code units.
     func order(_ node: Int32, _ expected: Value, _ expectedInstant: Double) -> Int? {
         let value = nodes[Int(node)]
         switch (value.kind, expected) {

@@ -20,8 +20,9 @@ public struct ConditionDocument: Sendable {
         case null, bool, number, string, array, object
     }
 
-    /// One value of the document. Children of an array or object are contiguous, object members sorted
-    /// by key hash.
+    /// One value of the document.
+    ///
+    /// Children of an array or object are contiguous, object members sorted by key hash.
     struct Node: Sendable {
         var kind: Kind
         /// The boolean of a `bool` node.

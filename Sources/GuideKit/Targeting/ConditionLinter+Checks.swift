@@ -43,7 +43,9 @@ extension LintWalker {
             let rest = body.dropFirst()
             if rest.allSatisfy({ $0 >= 0x30 && $0 <= 0x37 || $0 == 0x5F }) { return "an octal number" }
             if rest.first == 0x78, rest.count > 1 { return "a hexadecimal number" }
-            if rest.first == 0x62, rest.count > 1, rest.dropFirst().allSatisfy({ $0 == 0x30 || $0 == 0x31 || $0 == 0x5F }) {
+            if rest.first == 0x62, rest.count > 1,
+                rest.dropFirst().allSatisfy({ $0 == 0x30 || $0 == 0x31 || $0 == 0x5F })
+            {
                 return "a binary number"
             }
         }
@@ -54,7 +56,8 @@ extension LintWalker {
             return "a number"
         }
         // 12:30 (base 60).
-        if body.contains(0x3A), body.first.map(isDigit) == true, body.allSatisfy({ isDigit($0) || $0 == 0x3A || $0 == 0x5F || $0 == 0x2E }),
+        if body.contains(0x3A), body.first.map(isDigit) == true,
+            body.allSatisfy({ isDigit($0) || $0 == 0x3A || $0 == 0x5F || $0 == 0x2E }),
             !body.split(separator: 0x3A, omittingEmptySubsequences: false).contains(where: \.isEmpty)
         {
             return "a base-60 number"
@@ -129,7 +132,8 @@ extension LintWalker {
                     let value = entry.value.jsonValue
                     switch entry.key.scalarText ?? "" {
                     case "$eq": if Self.isScalar(value) { required.equal.append((value, entry.value.location)) }
-                    case "$in": if case .array(let items) = value { required.sets.append((items, entry.value.location)) }
+                    case "$in":
+                        if case .array(let items) = value { required.sets.append((items, entry.value.location)) }
                     case "$gt", "$gte":
                         if case .number(let number) = value {
                             let inclusive = entry.key.scalarText == "$gte"
@@ -162,21 +166,34 @@ extension LintWalker {
         }
     }
 
-    private static func conflict(_ required: Requirements) -> (message: String, at: SourceLocation, first: SourceLocation)? {
+    private static func conflict(
+        _ required: Requirements
+    ) -> (message: String, at: SourceLocation, first: SourceLocation)? {
         let first = required.firstLocation ?? SourceLocation(file: "", line: 0, column: 0)
         if let (value, _) = required.equal.first {
             for (other, location) in required.equal.dropFirst() where other != value {
-                return ("must equal both \(ConditionTrace.text(value)) and \(ConditionTrace.text(other))", location, first)
+                return (
+                    "must equal both \(ConditionTrace.text(value)) and \(ConditionTrace.text(other))", location, first
+                )
             }
             for (set, location) in required.sets where !set.contains(value) {
-                return ("must equal \(ConditionTrace.text(value)), which is not in \(ConditionTrace.text(.array(set)))", location, first)
+                return (
+                    "must equal \(ConditionTrace.text(value)), which is not in \(ConditionTrace.text(.array(set)))",
+                    location, first
+                )
             }
             if case .number(let number) = value {
                 if let lower = required.lower, number < lower.0 || (number == lower.0 && !lower.1) {
-                    return ("must equal \(number.javaScriptText) but is bounded below by \(lower.0.javaScriptText)", lower.2, first)
+                    return (
+                        "must equal \(number.javaScriptText) but is bounded below by \(lower.0.javaScriptText)",
+                        lower.2, first
+                    )
                 }
                 if let upper = required.upper, number > upper.0 || (number == upper.0 && !upper.1) {
-                    return ("must equal \(number.javaScriptText) but is bounded above by \(upper.0.javaScriptText)", upper.2, first)
+                    return (
+                        "must equal \(number.javaScriptText) but is bounded above by \(upper.0.javaScriptText)",
+                        upper.2, first
+                    )
                 }
             }
         }
@@ -189,7 +206,10 @@ extension LintWalker {
             lower.0 > upper.0 || (lower.0 == upper.0 && !(lower.1 && upper.1))
         {
             let at = lower.2 > upper.2 ? lower.2 : upper.2
-            return ("has an empty range (\(lower.1 ? "≥" : ">") \(lower.0.javaScriptText) and \(upper.1 ? "≤" : "<") \(upper.0.javaScriptText))", at, first)
+            return (
+                "has an empty range (\(lower.1 ? "≥" : ">") \(lower.0.javaScriptText) and \(upper.1 ? "≤" : "<") \(upper.0.javaScriptText))",
+                at, first
+            )
         }
         return nil
     }

@@ -71,7 +71,12 @@ struct LintWalker {
 
     mutating func condition(_ node: SourceNode, insideAnd: Bool = false) {
         guard case .mapping(let pairs) = node.content else {
-            report(.error, "invalid-condition", "a condition must be a mapping of paths and operators", at: node.location)
+            report(
+                .error,
+                "invalid-condition",
+                "a condition must be a mapping of paths and operators",
+                at: node.location
+            )
             yaml11(node)
             return
         }
@@ -159,7 +164,9 @@ struct LintWalker {
                     "unknown-attribute",
                     "'\(name)' is not a \(namespace) attribute of the catalog",
                     at: location,
-                    fix: Suggestion.closest(to: name, in: declared.keys.sorted()).map { "did you mean '\(namespace).\($0)'?" }
+                    fix: Suggestion.closest(to: name, in: declared.keys.sorted()).map {
+                        "did you mean '\(namespace).\($0)'?"
+                    }
                 )
                 return .unknown
             }

@@ -38,7 +38,9 @@ public enum ConditionRequest {
             return .failure(Failure(message: "invalid JSON at column \(error.location.column): \(error.message)"))
         }
         guard case .mapping(let pairs) = node.content else {
-            return .failure(Failure(message: "a request must be a JSON object {\"condition\", \"attributes\", \"savedGroups\"}"))
+            return .failure(
+                Failure(message: "a request must be a JSON object {\"condition\", \"attributes\", \"savedGroups\"}")
+            )
         }
         var condition: SourceNode?
         var attributes: Value?

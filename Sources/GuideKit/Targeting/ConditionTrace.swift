@@ -124,7 +124,8 @@ public struct ConditionTrace: Sendable, Hashable {
                 case "\t": escaped += "\\t"
                 default:
                     if scalar.value < 0x20 {
-                        escaped += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                        escaped +=
+                            "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                             + String(scalar.value, radix: 16)
                     } else {
                         escaped.unicodeScalars.append(scalar)
@@ -134,7 +135,8 @@ public struct ConditionTrace: Sendable, Hashable {
             return escaped + "\""
         case .array(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
         case .object(let members):
-            return "{" + members.keys.sorted().map { "\(text(.string($0))): \(text(members[$0] ?? .null))" }
+            return "{"
+                + members.keys.sorted().map { "\(text(.string($0))): \(text(members[$0] ?? .null))" }
                 .joined(separator: ", ") + "}"
         }
     }
@@ -162,19 +164,56 @@ extension Clause {
         let passed = isSatisfied(by: document, at: root)
         switch self {
         case .and(let clauses, let location):
-            return [.init(operator: "$and", passed: passed, location: location, children: clauses.flatMap { $0.trace(document, at: root) })]
+            return [
+                .init(
+                    operator: "$and",
+                    passed: passed,
+                    location: location,
+                    children: clauses.flatMap { $0.trace(document, at: root) }
+                )
+            ]
         case .or(let clauses, let location):
-            return [.init(operator: "$or", passed: passed, location: location, children: clauses.flatMap { $0.trace(document, at: root) })]
+            return [
+                .init(
+                    operator: "$or",
+                    passed: passed,
+                    location: location,
+                    children: clauses.flatMap { $0.trace(document, at: root) }
+                )
+            ]
         case .nor(let clauses, let location):
-            return [.init(operator: "$nor", passed: passed, location: location, children: clauses.flatMap { $0.trace(document, at: root) })]
+            return [
+                .init(
+                    operator: "$nor",
+                    passed: passed,
+                    location: location,
+                    children: clauses.flatMap { $0.trace(document, at: root) }
+                )
+            ]
         case .not(let clause, let location):
-            return [.init(operator: "$not", passed: passed, location: location, children: clause.trace(document, at: root))]
+            return [
+                .init(operator: "$not", passed: passed, location: location, children: clause.trace(document, at: root))
+            ]
         case .segment(let name, let clause, let location):
             if case .never(let reason, _) = clause {
-                return [.init(operator: "$segment", expected: .string(name), passed: false, location: location, problem: reason)]
+                return [
+                    .init(
+                        operator: "$segment",
+                        expected: .string(name),
+                        passed: false,
+                        location: location,
+                        problem: reason
+                    )
+                ]
             }
             return [
-                .init(operator: "$segment", expected: .string(name), passed: passed, location: location, children: clause.trace(document, at: root))
+                .init(
+                    operator: "$segment",
+                    expected: .string(name),
+                    passed: passed,
+                    location: location,
+                    children: clause.trace(document, at: root)
+                )
             ]
         case .never(let reason, let location):
             return [.init(operator: "$never", passed: false, location: location, problem: reason)]
@@ -193,7 +232,9 @@ extension Test {
         case .all(let tests):
             return tests.flatMap { $0.trace(document, node, path: path) }
         case .equal(let expected, let location):
-            return [.init(operator: "$eq", path: path, found: found, expected: expected, passed: passed, location: location)]
+            return [
+                .init(operator: "$eq", path: path, found: found, expected: expected, passed: passed, location: location)
+            ]
         case .operation(let operation):
             var problem: String?
             if case .reason(let reason) = operation.operand { problem = reason }
@@ -210,7 +251,14 @@ extension Test {
             ]
         case .not(let test, let location):
             return [
-                .init(operator: "$not", path: path, found: found, passed: passed, location: location, children: test.trace(document, node, path: path))
+                .init(
+                    operator: "$not",
+                    path: path,
+                    found: found,
+                    passed: passed,
+                    location: location,
+                    children: test.trace(document, node, path: path)
+                )
             ]
         case .size(let test, let location):
             var children: [ConditionTrace.Entry] = []
@@ -218,7 +266,16 @@ extension Test {
                 let length = ConditionDocument(.number(Double(document.nodes[Int(node)].count)), now: document.now)
                 children = test.trace(length, 0, path: "\(path).length")
             }
-            return [.init(operator: "$size", path: path, found: found, passed: passed, location: location, children: children)]
+            return [
+                .init(
+                    operator: "$size",
+                    path: path,
+                    found: found,
+                    passed: passed,
+                    location: location,
+                    children: children
+                )
+            ]
         case .elementMatches(_, let location), .elementSatisfies(_, let location):
             return [.init(operator: "$elemMatch", path: path, found: found, passed: passed, location: location)]
         case .containsAll(let tests, let name, let location):
@@ -227,7 +284,16 @@ extension Test {
                 if case .equal(let value, _) = $0 { return value }
                 return .string("…")
             }
-            return [.init(operator: name, path: path, found: found, expected: .array(expected), passed: passed, location: location)]
+            return [
+                .init(
+                    operator: name,
+                    path: path,
+                    found: found,
+                    expected: .array(expected),
+                    passed: passed,
+                    location: location
+                )
+            ]
         }
     }
 }

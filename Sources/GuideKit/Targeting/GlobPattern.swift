@@ -1,5 +1,7 @@
-/// A path pattern for `$glob`: `*` matches within one path segment (no `/`), `**` matches any number of
-/// segments; everything else matches itself. The whole path must match.
+/// A path pattern for `$glob`.
+///
+/// `*` matches within one path segment (no `/`), `**` matches any number of segments; everything else
+/// matches itself. The whole path must match.
 ///
 /// `/projects/*/settings` matches `/projects/42/settings`; `/docs/**/edit` matches `/docs/edit` and
 /// `/docs/a/b/edit`; `/docs/**` matches everything under `/docs/`.

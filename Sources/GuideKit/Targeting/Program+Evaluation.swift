@@ -28,7 +28,9 @@ extension Program {
     }
 }
 
-/// The evaluator over raw buffers. Valid only inside ``Program/isSatisfied(by:)``.
+/// The evaluator over raw buffers.
+///
+/// Valid only inside ``Program/isSatisfied(by:)``.
 private struct Machine {
     let instructions: UnsafeBufferPointer<Program.Instruction>
     let keys: UnsafeBufferPointer<Program.Key>
@@ -129,8 +131,12 @@ private struct Machine {
     ) -> Bool {
         var offset = 0
         while offset + 8 <= length {
-            let a = UnsafeRawPointer(left.baseAddress.unsafelyUnwrapped + leftStart + offset).loadUnaligned(as: UInt64.self)
-            let b = UnsafeRawPointer(right.baseAddress.unsafelyUnwrapped + rightStart + offset).loadUnaligned(as: UInt64.self)
+            let a = UnsafeRawPointer(left.baseAddress.unsafelyUnwrapped + leftStart + offset).loadUnaligned(
+                as: UInt64.self
+            )
+            let b = UnsafeRawPointer(right.baseAddress.unsafelyUnwrapped + rightStart + offset).loadUnaligned(
+                as: UInt64.self
+            )
             if a != b { return false }
             offset += 8
         }
@@ -251,7 +257,10 @@ private struct Machine {
             case .string:
                 let actual = slice(text, Int(value.first), Int(value.count))
                 if instruction.c == 1,
-                    let order = VersionOrder.compareSimple(actual, (Int(instruction.x), Int(instruction.y), Int(instruction.z)))
+                    let order = VersionOrder.compareSimple(
+                        actual,
+                        (Int(instruction.x), Int(instruction.y), Int(instruction.z))
+                    )
                 {
                     return ordered(order, instruction.flag)
                 }

@@ -1,6 +1,7 @@
-/// A compiled condition flattened for evaluation: plain-data instructions, path keys and operand strings
-/// in byte arenas, so that evaluating the common operators touches no reference counts and allocates
-/// nothing. Operators that are rarely hot (regex, glob, `$elemMatch`, `$all`, deep equality, folded
+/// A compiled condition flattened for evaluation.
+///
+/// Plain-data instructions, path keys and operand strings in byte arenas, so that evaluating the common
+/// operators touches no reference counts and allocates nothing. Operators that are rarely hot (regex, glob, `$elemMatch`, `$all`, deep equality, folded
 /// case) run through the ``Clause`` evaluator.
 struct Program: Sendable, Hashable {
     /// What an instruction does.
@@ -17,7 +18,9 @@ struct Program: Sendable, Hashable {
         case less, lessOrEqual, greater, greaterOrEqual, equal
     }
 
-    /// One instruction. `a`…`d` and `x`…`z` mean what the code says.
+    /// One instruction.
+    ///
+    /// `a`…`c` and `x`…`z` mean what the code says.
     struct Instruction: Sendable, Hashable {
         var code: Code
         var flag: UInt8 = 0
@@ -87,7 +90,12 @@ struct Program: Sendable, Hashable {
                 keys.append(Key(hash: segment.hash, start: start, length: length))
             }
             let slot = reserve(1)
-            instructions[index] = Instruction(code: .field, a: Int32(firstKey), b: Int32(path.segments.count), c: Int32(slot))
+            instructions[index] = Instruction(
+                code: .field,
+                a: Int32(firstKey),
+                b: Int32(path.segments.count),
+                c: Int32(slot)
+            )
             emit(test, at: slot)
         }
     }
@@ -117,7 +125,11 @@ struct Program: Sendable, Hashable {
             instructions[index] = Instruction(code: .all, a: Int32(first), b: Int32(tests.count))
             for (offset, child) in tests.enumerated() { emit(child, at: first + offset) }
         case .equal(let value, _):
-            if let instruction = equality(value) { instructions[index] = instruction } else { fallback(test, at: index) }
+            if let instruction = equality(value) {
+                instructions[index] = instruction
+            } else {
+                fallback(test, at: index)
+            }
         case .not(let child, _):
             let slot = reserve(1)
             instructions[index] = Instruction(code: .negate, a: Int32(slot))

@@ -1,6 +1,7 @@
 extension SourceNode {
-    /// The node read as JSON would read it (YAML 1.2 core schema): a quoted scalar is a string; a plain
-    /// scalar is `null` (`null`, `~` or empty), a boolean (`true`, `false`, in any of YAML 1.2's
+    /// The node read as JSON would read it (YAML 1.2 core schema).
+    ///
+    /// A quoted scalar is a string; a plain scalar is `null` (`null`, `~` or empty), a boolean (`true`, `false`, in any of YAML 1.2's
     /// spellings), a number when it is a JSON number, else a string. Mappings keep the first of duplicate
     /// keys.
     public var jsonValue: Value {

@@ -1,7 +1,9 @@
 import Yams
 
-/// A stand-in YAML reader for targeting until the loader's composer is merged: Yams's composed node
-/// converted to a ``SourceNode``. Kept in this one file so it can be replaced in one place.
+/// A stand-in YAML reader for targeting until the loader's composer is merged.
+///
+/// Yams's composed node converted to a ``SourceNode``; kept in this one file so it can be replaced in
+/// one place.
 package enum YAMLSource {
     /// A YAML syntax error with its place.
     package struct SyntaxError: Error, Sendable, CustomStringConvertible {

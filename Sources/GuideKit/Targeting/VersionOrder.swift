@@ -69,8 +69,10 @@ enum VersionOrder {
         }
     }
 
-    /// The fast path for the common case, `major.minor.patch` with parts of at most five digits against a
-    /// padded operand of the same shape (`"    5-    2-    0-~"`): compare the numbers. `nil` otherwise.
+    /// The fast path for the common case: compare the numbers, or `nil` when a side has another shape.
+    ///
+    /// Applies to `major.minor.patch` with parts of at most five digits against a padded operand of the
+    /// same shape (`"    5-    2-    0-~"`).
     @inline(__always)
     static func compareSimple(_ actual: UnsafeBufferPointer<UInt8>, _ padded: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let expected = simpleParts(padded: padded) else { return nil }

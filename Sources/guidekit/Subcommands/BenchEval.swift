@@ -87,7 +87,8 @@ struct BenchEval: ParsableCommand {
             print("conditions: \(compiled.count), states: \(documents.count), evaluations: \(evaluations)")
             print(
                 String(
-                    format: "%.1f ns per evaluation (fastest of 5 rounds; median %.1f; %.1f%% matched; thread CPU time)",
+                    format:
+                        "%.1f ns per evaluation (fastest of 5 rounds; median %.1f; %.1f%% matched; thread CPU time)",
                     nanos,
                     median,
                     share * 100

@@ -43,10 +43,14 @@ struct Eval: ParsableCommand {
     func validate() throws {
         if jsonl {
             guard condition == nil, state == nil else {
-                throw ValidationError("--jsonl reads conditions and states from standard input; drop --condition and --state")
+                throw ValidationError(
+                    "--jsonl reads conditions and states from standard input; drop --condition and --state"
+                )
             }
         } else {
-            guard condition != nil else { throw ValidationError("give --condition (YAML or JSON text, @FILE or a path)") }
+            guard condition != nil else {
+                throw ValidationError("give --condition (YAML or JSON text, @FILE or a path)")
+            }
             guard state != nil else { throw ValidationError("give --state FILE (a user state in YAML or JSON)") }
         }
         if let now, Timestamp.seconds(parsing: now) == nil {
@@ -120,7 +124,9 @@ struct Eval: ParsableCommand {
                 chunk = try input.read(upToCount: 65_536)
             } catch {
                 flush()
-                FileHandle.standardError.write(Data("error: cannot read standard input: \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("error: cannot read standard input: \(error.localizedDescription)\n".utf8)
+                )
                 throw ExitCode(1)
             }
             guard let chunk, !chunk.isEmpty else { break }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import GuideKit
 import Testing
+
+@testable import GuideKit
 
 /// One case of the YAML condition table in `Fixtures/Targeting/*.yaml`.
 struct ConditionFixture: Sendable, CustomTestStringConvertible {
@@ -31,7 +32,18 @@ struct ConditionFixture: Sendable, CustomTestStringConvertible {
         guard let text = try? String(contentsOf: url, encoding: .utf8),
             let root = try? YAMLSource.parse(text, file: file),
             case .mapping(let sections) = root.content
-        else { return [ConditionFixture(file: file, name: "unreadable", condition: .init(.mapping([]), at: .init(file: file, line: 0, column: 0)), state: .null, expected: false, catalog: Catalog())] }
+        else {
+            return [
+                ConditionFixture(
+                    file: file,
+                    name: "unreadable",
+                    condition: .init(.mapping([]), at: .init(file: file, line: 0, column: 0)),
+                    state: .null,
+                    expected: false,
+                    catalog: Catalog()
+                )
+            ]
+        }
         var catalog = Catalog()
         var cases: [SourceNode] = []
         for section in sections {
@@ -43,7 +55,11 @@ struct ConditionFixture: Sendable, CustomTestStringConvertible {
                     for entry in entries {
                         let name = entry.key.scalarText ?? ""
                         if part.key.scalarText == "segments" {
-                            catalog.segments[name] = Catalog.Segment(name: name, condition: entry.value, location: entry.key.location)
+                            catalog.segments[name] = Catalog.Segment(
+                                name: name,
+                                condition: entry.value,
+                                location: entry.key.location
+                            )
                         } else if part.key.scalarText == "groups", case .array(let members) = entry.value.jsonValue {
                             let ids = members.compactMap { if case .string(let id) = $0 { id } else { nil } }
                             catalog.groups[name] = Catalog.Group(name: name, members: ids, location: entry.key.location)

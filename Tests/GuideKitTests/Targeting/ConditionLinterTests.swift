@@ -23,8 +23,14 @@ struct ConditionLinterTests {
             ],
             groups: ["beta-testers": .init(name: "beta-testers", members: ["u-1"], location: here)]
         )
-        let node = { (yaml: String) in (try? YAMLSource.parse(yaml, file: "guidekit.yaml")) ?? SourceNode(.mapping([]), at: here) }
-        catalog.segments["trial-admins"] = .init(name: "trial-admins", condition: node("{user.plan: trial}"), location: here)
+        let node = { (yaml: String) in
+            (try? YAMLSource.parse(yaml, file: "guidekit.yaml")) ?? SourceNode(.mapping([]), at: here)
+        }
+        catalog.segments["trial-admins"] = .init(
+            name: "trial-admins",
+            condition: node("{user.plan: trial}"),
+            location: here
+        )
         return catalog
     }()
 
@@ -44,7 +50,11 @@ struct ConditionLinterTests {
             sourceLocation: sourceLocation
         )
         for (marker, rule, fix) in expected {
-            let position = try #require(text.positions[marker], "marker \(marker) missing", sourceLocation: sourceLocation)
+            let position = try #require(
+                text.positions[marker],
+                "marker \(marker) missing",
+                sourceLocation: sourceLocation
+            )
             let match = diagnostics.first {
                 $0.rule == rule && $0.location.line == position.line && $0.location.column == position.column
             }
@@ -91,7 +101,11 @@ struct ConditionLinterTests {
             [("1️⃣", "unknown-event", "did you mean 'project_created'?")]
         )
         try check("1️⃣events.project_created.coutn: 1", [("1️⃣", "unknown-field", "did you mean 'count'?")])
-        try check("1️⃣guides.welcom-tour.status: completed", [("1️⃣", "unknown-guide", "did you mean 'welcome-tour'?")], guides: ["welcome-tour"])
+        try check(
+            "1️⃣guides.welcom-tour.status: completed",
+            [("1️⃣", "unknown-guide", "did you mean 'welcome-tour'?")],
+            guides: ["welcome-tour"]
+        )
     }
 
     @Test func operatorsThatCannotApplyToTheType() throws {
@@ -137,12 +151,22 @@ struct ConditionLinterTests {
         var catalog = Self.catalog
         let a = MarkedText("$segment: b")
         let b = MarkedText("{user.plan: trial, $segment: 1️⃣a}")
-        catalog.segments["a"] = .init(name: "a", condition: try YAMLSource.parse(a.text, file: "guidekit.yaml"), location: Self.here)
-        catalog.segments["b"] = .init(name: "b", condition: try YAMLSource.parse(b.text, file: "guidekit.yaml"), location: Self.here)
+        catalog.segments["a"] = .init(
+            name: "a",
+            condition: try YAMLSource.parse(a.text, file: "guidekit.yaml"),
+            location: Self.here
+        )
+        catalog.segments["b"] = .init(
+            name: "b",
+            condition: try YAMLSource.parse(b.text, file: "guidekit.yaml"),
+            location: Self.here
+        )
         let diagnostics = ConditionLinter(catalog: catalog).diagnostics(forSegmentsIn: catalog)
         #expect(diagnostics.map(\.rule) == ["segment-cycle"])
         let position = try #require(b.positions["1️⃣"])
-        #expect(diagnostics.first?.location.line == position.line && diagnostics.first?.location.column == position.column)
+        #expect(
+            diagnostics.first?.location.line == position.line && diagnostics.first?.location.column == position.column
+        )
         #expect(diagnostics.first?.message.contains("a → b → a") == true)
         #expect(ConditionLinter(catalog: Self.catalog).diagnostics(forSegmentsIn: Self.catalog).isEmpty)
     }

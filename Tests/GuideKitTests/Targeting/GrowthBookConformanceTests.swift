@@ -1,5 +1,6 @@
-@testable import GuideKit
 import Testing
+
+@testable import GuideKit
 
 @Suite("GrowthBook conformance: evalCondition")
 struct GrowthBookConformanceTests {
@@ -13,7 +14,10 @@ struct GrowthBookConformanceTests {
     ]
 
     @Test func theWholeSuiteIsRead() {
-        #expect(EvalConditionCase.all.count == 248, "read \(EvalConditionCase.all.count) cases from \(GrowthBookSuite.url.path)")
+        #expect(
+            EvalConditionCase.all.count == 248,
+            "read \(EvalConditionCase.all.count) cases from \(GrowthBookSuite.url.path)"
+        )
         let strict = EvalConditionCase.all.filter { Self.strictReading.contains($0.name) }
         #expect(strict.count == 3)
         #expect(strict.allSatisfy { $0.expected == true }, "the suite expects JavaScript's coercion there")

@@ -196,7 +196,9 @@ struct UserStateReaderTests {
         #expect(second.user["plan"] == .string("pro, annual"))
         #expect(second.user["tags"] == .array([.string("a"), .string("b")]))
         #expect(second.user["zip"] == nil, "an empty cell is an absent field")
-        let quoted = Array(UserStateReader(text: "id,user.plan,user.seats\nu-1,\"a, b\",many\n", format: .csv, catalog: catalog))
+        let quoted = Array(
+            UserStateReader(text: "id,user.plan,user.seats\nu-1,\"a, b\",many\n", format: .csv, catalog: catalog)
+        )
         #expect(Self.error(quoted[0])?.location?.column == 12, "columns count the quotes as written")
         let error = try #require(Self.error(results[2]))
         #expect(error.code == .wrongType)
@@ -232,7 +234,9 @@ struct UserStateReaderTests {
     }
 
     @Test func readsFilesInChunks() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-users-\(UUID().uuidString).jsonl")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "guidekit-users-\(UUID().uuidString).jsonl"
+        )
         defer { try? FileManager.default.removeItem(at: url) }
         let lines = (0..<5_000).map { "{\"id\": \"u-\($0)\", \"user\": {\"n\": \($0)}}" }
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
