@@ -124,10 +124,16 @@ public struct UserStateReader: Sequence {
         /// The next state or error; `nil` at the end.
         public mutating func next() -> Result<UserState, UserStateError>? {
             guard lines != nil else { return nil }
+            let result: Result<UserState, UserStateError>?
             switch format {
-            case .jsonLines: return nextJSONLine()
-            case .csv: return nextCSVRecord()
+            case .jsonLines: result = nextJSONLine()
+            case .csv: result = nextCSVRecord()
             }
+            if result == nil, let message = lines?.readError {
+                lines = nil
+                return .failure(UserStateError(.unreadable, "cannot read \(file): \(message)"))
+            }
+            return result
         }
 
         private mutating func nextJSONLine() -> Result<UserState, UserStateError>? {
@@ -260,6 +266,8 @@ struct LineReader {
     private var start = 0
     private var number = 0
     private var isAtEnd = false
+    /// Why reading stopped early, if it did.
+    private(set) var readError: String?
 
     init(_ handle: FileHandle) { self.handle = handle }
 
@@ -284,7 +292,13 @@ struct LineReader {
                 number += 1
                 return (number, line)
             }
-            let chunk = (try? handle?.read(upToCount: 65_536)) ?? nil
+            let chunk: Data?
+            do {
+                chunk = try handle?.read(upToCount: 65_536)
+            } catch {
+                readError = error.localizedDescription
+                chunk = nil
+            }
             if start > 0 {
                 buffer.removeFirst(start)
                 start = 0

@@ -238,6 +238,21 @@ extension Test {
         case .operation(let operation):
             var problem: String?
             if case .reason(let reason) = operation.operand { problem = reason }
+            if case .performed(_, _, let within) = operation.operand {
+                // Show the count that was compared, not the whole event.
+                let count = document.performedCount(node, within: within)
+                return [
+                    .init(
+                        operator: operation.name,
+                        path: within.map { "\(path) in the last \(GuideDuration(seconds: Int($0)))" }
+                            ?? "\(path) count",
+                        found: .number(Double(count)),
+                        expected: operation.expected,
+                        passed: passed,
+                        location: operation.location
+                    )
+                ]
+            }
             return [
                 .init(
                     operator: operation.name,
