@@ -40,11 +40,22 @@ public struct ConditionDocument: Sendable {
         var key: Int32 = 0
         /// The byte length of this node's key.
         var keyLength: Int32 = 0
+        /// The object this node is a member of, or -1.
+        var parent: Int32 = -1
+    }
+
+    /// One slot of the path index: a path hash and its node (-1: empty).
+    struct Slot: Sendable {
+        var hash: UInt64 = 0
+        var node: Int32 = -1
     }
 
     var nodes: [Node] = []
     /// Each node's key hash again, densely, for lookups that touch few cache lines.
     var hashes: [UInt64] = []
+    /// Every path from the root (through objects) by its path hash: open addressing, linear probing, so a
+    /// compiled path is found in one probe.
+    var index: [Slot] = []
     /// Every string and key, UTF-8, end to end.
     var bytes: [UInt8] = []
     /// The evaluation time in seconds since 1970.
@@ -61,6 +72,7 @@ public struct ConditionDocument: Sendable {
         builder.fill(0, with: value)
         nodes = builder.nodes
         hashes = builder.nodes.map(\.keyHash)
+        index = Self.pathIndex(builder.nodes)
         bytes = builder.bytes
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],
@@ -69,6 +81,26 @@ public struct ConditionDocument: Sendable {
             resolvedNow = seconds
         }
         self.now = resolvedNow
+    }
+
+    private static func pathIndex(_ nodes: [Node]) -> [Slot] {
+        var capacity = 16
+        while capacity < nodes.count * 2 { capacity <<= 1 }
+        var slots = [Slot](repeating: Slot(), count: capacity)
+        let mask = capacity - 1
+        func insert(_ node: Int, _ parentHash: UInt64) {
+            let value = nodes[node]
+            guard value.kind == .object else { return }
+            for child in Int(value.first)..<Int(value.first + value.count) {
+                let hash = FieldPath.extend(parentHash, with: nodes[child].keyHash)
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot].node >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Slot(hash: hash, node: Int32(child))
+                insert(child, hash)
+            }
+        }
+        insert(0, FieldPath.rootHash)
+        return slots
     }
 
     /// The whole document as a value.
@@ -185,6 +217,7 @@ public struct ConditionDocument: Sendable {
                 nodes[index].first = Int32(first)
                 nodes[index].count = Int32(sorted.count)
                 for (offset, member) in sorted.enumerated() {
+                    nodes[first + offset].parent = Int32(index)
                     nodes[first + offset].keyHash = member.hash
                     (nodes[first + offset].key, nodes[first + offset].keyLength) = append(member.key)
                     fill(first + offset, with: member.value)

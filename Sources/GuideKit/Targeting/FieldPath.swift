@@ -23,6 +23,21 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The first segment, the namespace of a user-state path (`user`, `events`, …).
     var namespace: String { segments.first?.name ?? "" }
 
+    /// The hash of the whole path from the document's root, as ``ConditionDocument`` indexes it.
+    var pathHash: UInt64 { segments.reduce(Self.rootHash) { Self.extend($0, with: $1.hash) } }
+
+    /// The path hash of the root.
+    static let rootHash: UInt64 = 0x9e37_79b9_7f4a_7c15
+
+    /// The path hash of a member `key` (by its key hash) of the node whose path hash is `parent`.
+    @inline(__always)
+    static func extend(_ parent: UInt64, with key: UInt64) -> UInt64 {
+        var hash = (parent ^ key) &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash = hash &* 0xc4ce_b9fe_1a85_ec53
+        return hash ^ (hash >> 33)
+    }
+
     /// FNV-1a (64 bit) of the key's UTF-8 bytes.
     static func hash(_ key: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -8,17 +8,20 @@ extension Program {
                 bytes.withUnsafeBufferPointer { bytes in
                     document.nodes.withUnsafeBufferPointer { nodes in
                         document.hashes.withUnsafeBufferPointer { hashes in
-                            document.bytes.withUnsafeBufferPointer { text in
-                                let machine = Machine(
-                                    instructions: instructions,
-                                    keys: keys,
-                                    bytes: bytes,
-                                    nodes: nodes,
-                                    hashes: hashes,
-                                    text: text,
-                                    now: document.now
-                                )
-                                return machine.clause(0, 0, self, document)
+                            document.index.withUnsafeBufferPointer { index in
+                                document.bytes.withUnsafeBufferPointer { text in
+                                    let machine = Machine(
+                                        instructions: instructions,
+                                        keys: keys,
+                                        bytes: bytes,
+                                        nodes: nodes,
+                                        hashes: hashes,
+                                        index: index,
+                                        text: text,
+                                        now: document.now
+                                    )
+                                    return machine.clause(0, 0, self, document)
+                                }
                             }
                         }
                     }
@@ -37,6 +40,7 @@ private struct Machine {
     let bytes: UnsafeBufferPointer<UInt8>
     let nodes: UnsafeBufferPointer<ConditionDocument.Node>
     let hashes: UnsafeBufferPointer<UInt64>
+    let index: UnsafeBufferPointer<ConditionDocument.Slot>
     let text: UnsafeBufferPointer<UInt8>
     let now: Double
 
@@ -44,7 +48,11 @@ private struct Machine {
         let instruction = instructions[index]
         switch instruction.code {
         case .field:
-            return test(Int(instruction.c), lookup(Int(instruction.a), Int(instruction.b), root), program, document)
+            let node =
+                root == 0
+                ? indexed(instruction.hash, Int(instruction.a), Int(instruction.b))
+                : lookup(Int(instruction.a), Int(instruction.b), root)
+            return test(Int(instruction.c), node, program, document)
         case .and:
             var child = Int(instruction.a)
             let end = child + Int(instruction.b)
@@ -76,6 +84,36 @@ private struct Machine {
         default:
             return false
         }
+    }
+
+    /// The node at a path from the root, by the path index, verified key by key up the parents.
+    @inline(__always)
+    func indexed(_ hash: UInt64, _ firstKey: Int, _ count: Int) -> Int32 {
+        let mask = index.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = index[slot]
+            if entry.node < 0 { return -1 }
+            if entry.hash == hash, verify(Int(entry.node), firstKey, count) { return entry.node }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    func verify(_ node: Int, _ firstKey: Int, _ count: Int) -> Bool {
+        var current = node
+        var keyIndex = firstKey + count - 1
+        while keyIndex >= firstKey {
+            guard current > 0 else { return false }
+            let value = nodes[current]
+            let key = keys[keyIndex]
+            guard value.keyHash == key.hash, value.keyLength == key.length,
+                equalBytes(text, Int(value.key), bytes, Int(key.start), Int(key.length))
+            else { return false }
+            current = Int(value.parent)
+            keyIndex -= 1
+        }
+        return current == 0
     }
 
     @inline(__always)

@@ -24,6 +24,8 @@ struct Program: Sendable, Hashable {
     struct Instruction: Sendable, Hashable {
         var code: Code
         var flag: UInt8 = 0
+        /// A `field`'s path hash.
+        var hash: UInt64 = 0
         var a: Int32 = 0
         var b: Int32 = 0
         var c: Int32 = 0
@@ -92,6 +94,7 @@ struct Program: Sendable, Hashable {
             let slot = reserve(1)
             instructions[index] = Instruction(
                 code: .field,
+                hash: path.pathHash,
                 a: Int32(firstKey),
                 b: Int32(path.segments.count),
                 c: Int32(slot)
