@@ -16,13 +16,38 @@
 /// print(audience.explain(document).rendered())
 /// ```
 public struct Condition: Sendable, Hashable {
-    /// The compiled tree (for explanations and the operators the program hands back).
-    let root: Clause
-    /// The tree flattened for fast evaluation.
-    let program: Program
+    /// The compiled condition, shared by copies: copying a condition costs one reference count.
+    final class Storage: Sendable {
+        let root: Clause
+        let program: Program
+        let location: SourceLocation
 
+        init(root: Clause, location: SourceLocation) {
+            self.root = root
+            self.program = Program(root)
+            self.location = location
+        }
+    }
+
+    let storage: Storage
+
+    /// The compiled tree (for explanations and the operators the program hands back).
+    var root: Clause { storage.root }
+    /// The tree flattened for fast evaluation.
+    var program: Program { storage.program }
     /// Where the condition is written.
-    public let location: SourceLocation
+    public var location: SourceLocation { storage.location }
+
+    /// Two conditions are equal when they compiled to the same tree at the same place.
+    public static func == (lhs: Condition, rhs: Condition) -> Bool {
+        lhs.storage === rhs.storage || (lhs.root == rhs.root && lhs.location == rhs.location)
+    }
+
+    /// Hashes the compiled tree and its place.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(root)
+        hasher.combine(location)
+    }
 
     /// Compiles a condition as written in a guide or project file.
     ///
@@ -32,9 +57,7 @@ public struct Condition: Sendable, Hashable {
     ///   - groups: more saved groups (or replacements), by name, for `$inGroup` / `$notInGroup`.
     public init(_ node: SourceNode, catalog: Catalog = Catalog(), groups: [String: [Value]] = [:]) {
         var compiler = ConditionCompiler(catalog: catalog, groups: groups)
-        root = compiler.clause(node)
-        program = Program(root)
-        location = node.location
+        storage = Storage(root: compiler.clause(node), location: node.location)
     }
 
     /// Compiles a condition given as a value (for example read from JSON).

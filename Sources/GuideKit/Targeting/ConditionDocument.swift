@@ -50,14 +50,46 @@ public struct ConditionDocument: Sendable {
         var node: Int32 = -1
     }
 
-    var nodes: [Node] = []
+    /// The document's memory: immutable buffers allocated once, so that copying a document costs one
+    /// reference count and evaluation reads plain memory.
+    final class Storage: @unchecked Sendable {
+        // @unchecked: the buffers are written in `init` only and freed in `deinit`.
+        let nodes: UnsafeBufferPointer<Node>
+        let hashes: UnsafeBufferPointer<UInt64>
+        let index: UnsafeBufferPointer<Slot>
+        let bytes: UnsafeBufferPointer<UInt8>
+
+        init(nodes: [Node], index: [Slot], bytes: [UInt8]) {
+            self.nodes = Self.copy(nodes)
+            self.hashes = Self.copy(nodes.map(\.keyHash))
+            self.index = Self.copy(index)
+            self.bytes = Self.copy(bytes.isEmpty ? [0] : bytes)
+        }
+
+        private static func copy<Element>(_ array: [Element]) -> UnsafeBufferPointer<Element> {
+            let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return UnsafeBufferPointer(start: buffer.baseAddress, count: array.count)
+        }
+
+        deinit {
+            nodes.deallocate()
+            hashes.deallocate()
+            index.deallocate()
+            bytes.deallocate()
+        }
+    }
+
+    let storage: Storage
+    /// The nodes; node 0 is the root.
+    var nodes: UnsafeBufferPointer<Node> { storage.nodes }
     /// Each node's key hash again, densely, for lookups that touch few cache lines.
-    var hashes: [UInt64] = []
+    var hashes: UnsafeBufferPointer<UInt64> { storage.hashes }
     /// Every path from the root (through objects) by its path hash: open addressing, linear probing, so a
     /// compiled path is found in one probe.
-    var index: [Slot] = []
+    var index: UnsafeBufferPointer<Slot> { storage.index }
     /// Every string and key, UTF-8, end to end.
-    var bytes: [UInt8] = []
+    var bytes: UnsafeBufferPointer<UInt8> { storage.bytes }
     /// The evaluation time in seconds since 1970.
     public let now: Double
 
@@ -70,10 +102,7 @@ public struct ConditionDocument: Sendable {
         var builder = Builder()
         builder.nodes.append(Node(kind: .null))
         builder.fill(0, with: value)
-        nodes = builder.nodes
-        hashes = builder.nodes.map(\.keyHash)
-        index = Self.pathIndex(builder.nodes)
-        bytes = builder.bytes
+        storage = Storage(nodes: builder.nodes, index: Self.pathIndex(builder.nodes), bytes: builder.bytes)
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],
             let seconds = Timestamp.seconds(parsing: text)

@@ -3,31 +3,18 @@ import Foundation
 extension Program {
     /// Evaluates the program against a document.
     func isSatisfied(by document: ConditionDocument) -> Bool {
-        instructions.withUnsafeBufferPointer { instructions in
-            keys.withUnsafeBufferPointer { keys in
-                bytes.withUnsafeBufferPointer { bytes in
-                    document.nodes.withUnsafeBufferPointer { nodes in
-                        document.hashes.withUnsafeBufferPointer { hashes in
-                            document.index.withUnsafeBufferPointer { index in
-                                document.bytes.withUnsafeBufferPointer { text in
-                                    let machine = Machine(
-                                        instructions: instructions,
-                                        keys: keys,
-                                        bytes: bytes,
-                                        nodes: nodes,
-                                        hashes: hashes,
-                                        index: index,
-                                        text: text,
-                                        now: document.now
-                                    )
-                                    return machine.clause(0, 0, self, document)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let storage = document.storage
+        let machine = Machine(
+            instructions: self.storage.instructions,
+            keys: self.storage.keys,
+            bytes: self.storage.bytes,
+            nodes: storage.nodes,
+            hashes: storage.hashes,
+            index: storage.index,
+            text: storage.bytes,
+            now: document.now
+        )
+        return withExtendedLifetime((self.storage, storage)) { machine.clause(0, 0, self, document) }
     }
 }
 

@@ -3,7 +3,7 @@
 /// Plain-data instructions, path keys and operand strings in byte arenas, so that evaluating the common
 /// operators touches no reference counts and allocates nothing. Operators that are rarely hot (regex, glob, `$elemMatch`, `$all`, deep equality, folded
 /// case) run through the ``Clause`` evaluator.
-struct Program: Sendable, Hashable {
+struct Program: Sendable {
     /// What an instruction does.
     enum Code: UInt8, Sendable, Hashable {
         // Clauses, evaluated at an object node.
@@ -41,14 +41,57 @@ struct Program: Sendable, Hashable {
         var length: Int32
     }
 
-    var instructions: [Instruction] = []
-    var keys: [Key] = []
-    var bytes: [UInt8] = []
-    var fallbacks: [Test] = []
+    /// The program's memory, allocated once: copying a program costs one reference count.
+    final class Storage: @unchecked Sendable {
+        // @unchecked: the buffers are written in `init` only and freed in `deinit`.
+        let instructions: UnsafeBufferPointer<Instruction>
+        let keys: UnsafeBufferPointer<Key>
+        let bytes: UnsafeBufferPointer<UInt8>
+
+        init(_ builder: Program) {
+            instructions = Self.copy(builder.instructions)
+            keys = Self.copy(builder.keys)
+            bytes = Self.copy(builder.bytes.isEmpty ? [0] : builder.bytes)
+        }
+
+        private static func copy<Element>(_ array: [Element]) -> UnsafeBufferPointer<Element> {
+            let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return UnsafeBufferPointer(start: buffer.baseAddress, count: array.count)
+        }
+
+        deinit {
+            instructions.deallocate()
+            keys.deallocate()
+            bytes.deallocate()
+        }
+
+        private init() {
+            instructions = Self.copy([Instruction(code: .never)])
+            keys = Self.copy([Key]())
+            bytes = Self.copy([UInt8(0)])
+        }
+
+        /// An empty program's memory, used while a program is being built.
+        static var placeholder: Storage { Storage() }
+    }
+
+    private var instructions: [Instruction] = []
+    private var keys: [Key] = []
+    private var bytes: [UInt8] = []
+    /// The tests the program hands back to the tree evaluator.
+    private(set) var fallbacks: [Test] = []
+    /// The flattened instructions, keys and operand bytes.
+    private(set) var storage: Storage
 
     init(_ root: Clause) {
+        storage = Storage.placeholder
         instructions.append(Instruction(code: .never))
         emit(root, at: 0)
+        storage = Storage(self)
+        instructions = []
+        keys = []
+        bytes = []
     }
 
     // MARK: Building
