@@ -44,9 +44,10 @@ public struct ConditionDocument: Sendable {
         var parent: Int32 = -1
     }
 
-    /// One slot of the path index: a path hash and its node (-1: empty).
+    /// One slot of the path index: a path's two hashes and its node (-1: empty).
     struct Slot: Sendable {
         var hash: UInt64 = 0
+        var check: UInt64 = 0
         var node: Int32 = -1
     }
 
@@ -85,8 +86,8 @@ public struct ConditionDocument: Sendable {
     var nodes: UnsafeBufferPointer<Node> { storage.nodes }
     /// Each node's key hash again, densely, for lookups that touch few cache lines.
     var hashes: UnsafeBufferPointer<UInt64> { storage.hashes }
-    /// Every path from the root (through objects) by its path hash: open addressing, linear probing, so a
-    /// compiled path is found in one probe.
+    /// Every path from the root (through objects) by its 128-bit path hash (two independent 64-bit
+    /// hashes): open addressing, linear probing, so a compiled path is found in one probe.
     var index: UnsafeBufferPointer<Slot> { storage.index }
     /// Every string and key, UTF-8, end to end.
     var bytes: UnsafeBufferPointer<UInt8> { storage.bytes }
@@ -102,7 +103,7 @@ public struct ConditionDocument: Sendable {
         var builder = Builder()
         builder.nodes.append(Node(kind: .null))
         builder.fill(0, with: value)
-        storage = Storage(nodes: builder.nodes, index: Self.pathIndex(builder.nodes), bytes: builder.bytes)
+        storage = Storage(nodes: builder.nodes, index: Self.pathIndex(builder.nodes, builder.bytes), bytes: builder.bytes)
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],
             let seconds = Timestamp.seconds(parsing: text)
@@ -112,23 +113,25 @@ public struct ConditionDocument: Sendable {
         self.now = resolvedNow
     }
 
-    private static func pathIndex(_ nodes: [Node]) -> [Slot] {
+    private static func pathIndex(_ nodes: [Node], _ bytes: [UInt8]) -> [Slot] {
         var capacity = 16
         while capacity < nodes.count * 2 { capacity <<= 1 }
         var slots = [Slot](repeating: Slot(), count: capacity)
         let mask = capacity - 1
-        func insert(_ node: Int, _ parentHash: UInt64) {
+        func insert(_ node: Int, _ parentHash: UInt64, _ parentCheck: UInt64) {
             let value = nodes[node]
             guard value.kind == .object else { return }
             for child in Int(value.first)..<Int(value.first + value.count) {
                 let hash = FieldPath.extend(parentHash, with: nodes[child].keyHash)
+                let key = String(decoding: bytes[Int(nodes[child].key)..<Int(nodes[child].key + nodes[child].keyLength)], as: UTF8.self)
+                let check = FieldPath.extend(parentCheck, with: FieldPath.check(key))
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slots[slot].node >= 0 { slot = (slot + 1) & mask }
-                slots[slot] = Slot(hash: hash, node: Int32(child))
-                insert(child, hash)
+                slots[slot] = Slot(hash: hash, check: check, node: Int32(child))
+                insert(child, hash, check)
             }
         }
-        insert(0, FieldPath.rootHash)
+        insert(0, FieldPath.rootHash, FieldPath.rootCheck)
         return slots
     }
 

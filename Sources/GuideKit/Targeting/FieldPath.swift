@@ -26,6 +26,22 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The hash of the whole path from the document's root, as ``ConditionDocument`` indexes it.
     var pathHash: UInt64 { segments.reduce(Self.rootHash) { Self.extend($0, with: $1.hash) } }
 
+    /// A second, independent hash of the whole path: with ``pathHash`` it names the path in 128 bits.
+    var pathCheck: UInt64 { segments.reduce(Self.rootCheck) { Self.extend($0, with: Self.check($1.name)) } }
+
+    /// The path check of the root.
+    static let rootCheck: UInt64 = 0x6a09_e667_f3bc_c909
+
+    /// A 64-bit hash of the key's bytes independent of ``hash(_:)`` (multiply-xorshift).
+    static func check(_ key: String) -> UInt64 {
+        var hash: UInt64 = 0x3c6e_f372_fe94_f82b
+        for byte in key.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x9e37_79b9_7f4a_7c15
+            hash ^= hash >> 29
+        }
+        return hash ^ UInt64(key.utf8.count)
+    }
+
     /// The path hash of the root.
     static let rootHash: UInt64 = 0x9e37_79b9_7f4a_7c15
 

@@ -26,6 +26,8 @@ struct Program: Sendable {
         var flag: UInt8 = 0
         /// A `field`'s path hash.
         var hash: UInt64 = 0
+        /// A `field`'s second path hash.
+        var check: UInt64 = 0
         var a: Int32 = 0
         var b: Int32 = 0
         var c: Int32 = 0
@@ -138,6 +140,7 @@ struct Program: Sendable {
             instructions[index] = Instruction(
                 code: .field,
                 hash: path.pathHash,
+                check: path.pathCheck,
                 a: Int32(firstKey),
                 b: Int32(path.segments.count),
                 c: Int32(slot)
