@@ -103,7 +103,11 @@ public struct ConditionDocument: Sendable {
         var builder = Builder()
         builder.nodes.append(Node(kind: .null))
         builder.fill(0, with: value)
-        storage = Storage(nodes: builder.nodes, index: Self.pathIndex(builder.nodes, builder.bytes), bytes: builder.bytes)
+        storage = Storage(
+            nodes: builder.nodes,
+            index: Self.pathIndex(builder.nodes, builder.bytes),
+            bytes: builder.bytes
+        )
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],
             let seconds = Timestamp.seconds(parsing: text)
@@ -123,8 +127,9 @@ public struct ConditionDocument: Sendable {
             guard value.kind == .object else { return }
             for child in Int(value.first)..<Int(value.first + value.count) {
                 let hash = FieldPath.extend(parentHash, with: nodes[child].keyHash)
-                let key = String(decoding: bytes[Int(nodes[child].key)..<Int(nodes[child].key + nodes[child].keyLength)], as: UTF8.self)
-                let check = FieldPath.extend(parentCheck, with: FieldPath.check(key))
+                let keyStart = Int(nodes[child].key)
+                let keyBytes = bytes[keyStart..<(keyStart + Int(nodes[child].keyLength))]
+                let check = FieldPath.extend(parentCheck, with: FieldPath.check(keyBytes))
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slots[slot].node >= 0 { slot = (slot + 1) & mask }
                 slots[slot] = Slot(hash: hash, check: check, node: Int32(child))

@@ -33,13 +33,16 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     static let rootCheck: UInt64 = 0x6a09_e667_f3bc_c909
 
     /// A 64-bit hash of the key's bytes independent of ``hash(_:)`` (multiply-xorshift).
-    static func check(_ key: String) -> UInt64 {
+    static func check(_ key: String) -> UInt64 { check(key.utf8) }
+
+    /// ``check(_:)-(String)`` of UTF-8 bytes.
+    static func check(_ bytes: some Collection<UInt8>) -> UInt64 {
         var hash: UInt64 = 0x3c6e_f372_fe94_f82b
-        for byte in key.utf8 {
+        for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x9e37_79b9_7f4a_7c15
             hash ^= hash >> 29
         }
-        return hash ^ UInt64(key.utf8.count)
+        return hash ^ UInt64(bytes.count)
     }
 
     /// The path hash of the root.
