@@ -101,6 +101,8 @@ public struct ConditionDocument: Sendable {
     ///   - now: the evaluation time when `value` has no `now` timestamp; defaults to the clock.
     public init(_ value: Value, now: Double? = nil) {
         var builder = Builder()
+        builder.nodes.reserveCapacity(128)
+        builder.bytes.reserveCapacity(2_048)
         builder.nodes.append(Node(kind: .null))
         builder.fill(0, with: value)
         storage = Storage(
@@ -267,7 +269,8 @@ public struct ConditionDocument: Sendable {
             guard text.utf8.count >= 10, let first = text.utf8.first, first >= 0x30, first <= 0x39 else {
                 return .nan
             }
-            return Timestamp.seconds(parsing: text) ?? .nan
+            var text = text  // no copy of the bytes: withUTF8 reads a native string in place
+            return text.withUTF8 { Timestamp.seconds(parsing: UnsafeRawBufferPointer($0)) } ?? .nan
         }
     }
 }
