@@ -68,7 +68,23 @@ struct Eval: ParsableCommand {
         let conditionNode = try Self.parse(conditionText, file: conditionFile)
         let savedGroups = try groups.map { try Self.readGroups($0) } ?? [:]
         let document = try stateDocument(now: clock)
-        for diagnostic in ConditionLinter(catalog: Catalog()).diagnostics(for: conditionNode) {
+        // Lint against the given saved groups (there is no project catalog here).
+        var catalog = Catalog()
+        for (name, members) in savedGroups {
+            let ids = members.map { member -> String in
+                switch member {
+                case .string(let text): text
+                case .number(let number): number.formatted()
+                default: "\(member)"
+                }
+            }
+            catalog.groups[name] = Catalog.Group(
+                name: name,
+                members: ids,
+                location: SourceLocation(file: groups ?? "", line: 1, column: 1)
+            )
+        }
+        for diagnostic in ConditionLinter(catalog: catalog).diagnostics(for: conditionNode) {
             FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
         }
         let compiled = Condition(conditionNode, groups: savedGroups)
