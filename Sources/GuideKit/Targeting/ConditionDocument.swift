@@ -248,18 +248,22 @@ public struct ConditionDocument: Sendable {
                 nodes[index].count = Int32(elements.count)
                 for (offset, element) in elements.enumerated() { fill(first + offset, with: element) }
             case .object(let members):
-                let sorted = members.map { (hash: FieldPath.hash($0.key), key: $0.key, value: $0.value) }
-                    .sorted { $0.hash < $1.hash }
+                // Sort plain (hash, position) pairs, not the members themselves.
+                let pairs = Array(members)
+                var order = [(hash: UInt64, position: Int)]()
+                order.reserveCapacity(pairs.count)
+                for (position, pair) in pairs.enumerated() { order.append((FieldPath.hash(pair.key), position)) }
+                order.sort { $0.hash < $1.hash }
                 let first = nodes.count
-                nodes.append(contentsOf: repeatElement(Node(kind: .null), count: sorted.count))
+                nodes.append(contentsOf: repeatElement(Node(kind: .null), count: order.count))
                 nodes[index].kind = .object
                 nodes[index].first = Int32(first)
-                nodes[index].count = Int32(sorted.count)
-                for (offset, member) in sorted.enumerated() {
+                nodes[index].count = Int32(order.count)
+                for (offset, entry) in order.enumerated() {
                     nodes[first + offset].parent = Int32(index)
-                    nodes[first + offset].keyHash = member.hash
-                    (nodes[first + offset].key, nodes[first + offset].keyLength) = append(member.key)
-                    fill(first + offset, with: member.value)
+                    nodes[first + offset].keyHash = entry.hash
+                    (nodes[first + offset].key, nodes[first + offset].keyLength) = append(pairs[entry.position].key)
+                    fill(first + offset, with: pairs[entry.position].value)
                 }
             }
         }

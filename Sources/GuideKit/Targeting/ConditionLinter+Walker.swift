@@ -374,10 +374,6 @@ struct LintWalker {
                 report(.error, "invalid-operand", "$size takes a number or number operators", at: operand.location)
             }
         case "$not":
-            guard case .mapping = operand.content else {
-                report(.error, "invalid-operand", "$not takes operators, such as {$in: [a, b]}", at: operand.location)
-                return
-            }
             test(operand, type: type, path: path)
         case "$exists":
             if case .bool = operand.jsonValue {
