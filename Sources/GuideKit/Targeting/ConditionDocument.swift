@@ -250,7 +250,7 @@ public struct ConditionDocument: Sendable {
             case .object(let members):
                 // Sort plain (hash, position) pairs, not the members themselves.
                 let pairs = Array(members)
-                var order = [(hash: UInt64, position: Int)]()
+                var order: [(hash: UInt64, position: Int)] = []
                 order.reserveCapacity(pairs.count)
                 for (position, pair) in pairs.enumerated() { order.append((FieldPath.hash(pair.key), position)) }
                 order.sort { $0.hash < $1.hash }
