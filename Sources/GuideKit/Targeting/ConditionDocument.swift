@@ -44,10 +44,10 @@ public struct ConditionDocument: Sendable {
         var parent: Int32 = -1
     }
 
-    /// One slot of the path index: a path's two hashes and its node (-1: empty).
+    /// One slot of the path index (16 bytes): a path's two hashes and its node (-1: empty).
     struct Slot: Sendable {
         var hash: UInt64 = 0
-        var check: UInt64 = 0
+        var check: UInt32 = 0
         var node: Int32 = -1
     }
 
@@ -86,8 +86,8 @@ public struct ConditionDocument: Sendable {
     var nodes: UnsafeBufferPointer<Node> { storage.nodes }
     /// Each node's key hash again, densely, for lookups that touch few cache lines.
     var hashes: UnsafeBufferPointer<UInt64> { storage.hashes }
-    /// Every path from the root (through objects) by its 128-bit path hash (two independent 64-bit
-    /// hashes): open addressing, linear probing, so a compiled path is found in one probe.
+    /// Every path from the root (through objects) by its 96-bit path hash (two independent hashes, 64 and
+    /// 32 bits): open addressing, linear probing, so a compiled path is found in one probe.
     var index: UnsafeBufferPointer<Slot> { storage.index }
     /// Every string and key, UTF-8, end to end.
     var bytes: UnsafeBufferPointer<UInt8> { storage.bytes }
@@ -121,7 +121,7 @@ public struct ConditionDocument: Sendable {
 
     private static func pathIndex(_ nodes: [Node], _ bytes: [UInt8]) -> [Slot] {
         var capacity = 16
-        while capacity < nodes.count * 2 { capacity <<= 1 }
+        while capacity < nodes.count + nodes.count / 2 { capacity <<= 1 }
         var slots = [Slot](repeating: Slot(), count: capacity)
         let mask = capacity - 1
         func insert(_ node: Int, _ parentHash: UInt64, _ parentCheck: UInt64) {
@@ -134,7 +134,7 @@ public struct ConditionDocument: Sendable {
                 let check = FieldPath.extend(parentCheck, with: FieldPath.check(keyBytes))
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slots[slot].node >= 0 { slot = (slot + 1) & mask }
-                slots[slot] = Slot(hash: hash, check: check, node: Int32(child))
+                slots[slot] = Slot(hash: hash, check: UInt32(truncatingIfNeeded: check), node: Int32(child))
                 insert(child, hash, check)
             }
         }

@@ -26,7 +26,7 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The hash of the whole path from the document's root, as ``ConditionDocument`` indexes it.
     var pathHash: UInt64 { segments.reduce(Self.rootHash) { Self.extend($0, with: $1.hash) } }
 
-    /// A second, independent hash of the whole path: with ``pathHash`` it names the path in 128 bits.
+    /// A second, independent hash of the whole path: with ``pathHash`` it names the path (the index keeps 32 bits of it, so 96 in all).
     var pathCheck: UInt64 { segments.reduce(Self.rootCheck) { Self.extend($0, with: Self.check($1.name)) } }
 
     /// The path check of the root.

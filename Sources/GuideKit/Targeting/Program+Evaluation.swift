@@ -73,7 +73,7 @@ private struct Machine {
         }
     }
 
-    /// The node at a path from the root, by the path index: one probe, matched on 128 bits of hash.
+    /// The node at a path from the root, by the path index: one probe, matched on 96 bits of hash.
     @inline(__always)
     func indexed(_ hash: UInt64, _ check: UInt64) -> Int32 {
         let mask = index.count - 1
@@ -81,7 +81,7 @@ private struct Machine {
         while true {
             let entry = index[slot]
             if entry.node < 0 { return -1 }
-            if entry.hash == hash && entry.check == check { return entry.node }
+            if entry.hash == hash && entry.check == UInt32(truncatingIfNeeded: check) { return entry.node }
             slot = (slot + 1) & mask
         }
     }
