@@ -23,10 +23,8 @@ public struct ConditionDocument: Sendable {
     /// One value of the document.
     ///
     /// Children of an array or object are contiguous, object members sorted by key hash.
+    /// (32 bytes; a node's key hash is in ``hashes``.)
     struct Node: Sendable {
-        var kind: Kind
-        /// The boolean of a `bool` node.
-        var flag: Bool = false
         /// The number of a `number` node; the instant (seconds since 1970) of a `string` node that is a
         /// timestamp, else NaN.
         var number: Double = .nan
@@ -34,14 +32,15 @@ public struct ConditionDocument: Sendable {
         var first: Int32 = 0
         /// The byte length of a `string` node, or the child count of an array or object.
         var count: Int32 = 0
-        /// The hash of this node's key in its object.
-        var keyHash: UInt64 = 0
         /// The first byte of this node's key in ``bytes`` (in an object).
         var key: Int32 = 0
         /// The byte length of this node's key.
         var keyLength: Int32 = 0
-        /// The object this node is a member of, or -1.
-        var parent: Int32 = -1
+        var kind: Kind
+        /// The boolean of a `bool` node.
+        var flag: Bool = false
+
+        init(kind: Kind) { self.kind = kind }
     }
 
     /// One slot of the path index (16 bytes): a path's two hashes and its node (-1: empty).
@@ -60,9 +59,9 @@ public struct ConditionDocument: Sendable {
         let index: UnsafeBufferPointer<Slot>
         let bytes: UnsafeBufferPointer<UInt8>
 
-        init(nodes: [Node], index: [Slot], bytes: [UInt8]) {
+        init(nodes: [Node], hashes: [UInt64], index: [Slot], bytes: [UInt8]) {
             self.nodes = Self.copy(nodes)
-            self.hashes = Self.copy(nodes.map(\.keyHash))
+            self.hashes = Self.copy(hashes)
             self.index = Self.copy(index)
             self.bytes = Self.copy(bytes.isEmpty ? [0] : bytes)
         }
@@ -102,12 +101,15 @@ public struct ConditionDocument: Sendable {
     public init(_ value: Value, now: Double? = nil) {
         var builder = Builder()
         builder.nodes.reserveCapacity(128)
+        builder.hashes.reserveCapacity(128)
         builder.bytes.reserveCapacity(2_048)
         builder.nodes.append(Node(kind: .null))
+        builder.hashes.append(0)
         builder.fill(0, with: value)
         storage = Storage(
             nodes: builder.nodes,
-            index: Self.pathIndex(builder.nodes, builder.bytes),
+            hashes: builder.hashes,
+            index: Self.pathIndex(builder.nodes, builder.hashes, builder.bytes),
             bytes: builder.bytes
         )
         var resolvedNow = now ?? Date().timeIntervalSince1970
@@ -119,7 +121,7 @@ public struct ConditionDocument: Sendable {
         self.now = resolvedNow
     }
 
-    private static func pathIndex(_ nodes: [Node], _ bytes: [UInt8]) -> [Slot] {
+    private static func pathIndex(_ nodes: [Node], _ hashes: [UInt64], _ bytes: [UInt8]) -> [Slot] {
         var capacity = 16
         while capacity < nodes.count + nodes.count / 2 { capacity <<= 1 }
         var slots = [Slot](repeating: Slot(), count: capacity)
@@ -128,7 +130,7 @@ public struct ConditionDocument: Sendable {
             let value = nodes[node]
             guard value.kind == .object else { return }
             for child in Int(value.first)..<Int(value.first + value.count) {
-                let hash = FieldPath.extend(parentHash, with: nodes[child].keyHash)
+                let hash = FieldPath.extend(parentHash, with: hashes[child])
                 let keyStart = Int(nodes[child].key)
                 let keyBytes = bytes[keyStart..<(keyStart + Int(nodes[child].keyLength))]
                 let check = FieldPath.extend(parentCheck, with: FieldPath.check(keyBytes))
@@ -185,10 +187,10 @@ public struct ConditionDocument: Sendable {
         var high = low + Int(node.count)
         while low < high {
             let middle = (low + high) >> 1
-            if nodes[middle].keyHash < segment.hash { low = middle + 1 } else { high = middle }
+            if hashes[middle] < segment.hash { low = middle + 1 } else { high = middle }
         }
         let end = Int(node.first + node.count)
-        while low < end, nodes[low].keyHash == segment.hash {
+        while low < end, hashes[low] == segment.hash {
             if bytesEqual(Int(nodes[low].key), Int(nodes[low].keyLength), segment.name) { return Int32(low) }
             low += 1
         }
@@ -218,6 +220,7 @@ public struct ConditionDocument: Sendable {
 
     private struct Builder {
         var nodes: [Node] = []
+        var hashes: [UInt64] = []
         var bytes: [UInt8] = []
 
         mutating func append(_ text: String) -> (Int32, Int32) {
@@ -243,6 +246,7 @@ public struct ConditionDocument: Sendable {
             case .array(let elements):
                 let first = nodes.count
                 nodes.append(contentsOf: repeatElement(Node(kind: .null), count: elements.count))
+                hashes.append(contentsOf: repeatElement(0, count: elements.count))
                 nodes[index].kind = .array
                 nodes[index].first = Int32(first)
                 nodes[index].count = Int32(elements.count)
@@ -256,12 +260,12 @@ public struct ConditionDocument: Sendable {
                 order.sort { $0.hash < $1.hash }
                 let first = nodes.count
                 nodes.append(contentsOf: repeatElement(Node(kind: .null), count: order.count))
+                hashes.append(contentsOf: repeatElement(0, count: order.count))
                 nodes[index].kind = .object
                 nodes[index].first = Int32(first)
                 nodes[index].count = Int32(order.count)
                 for (offset, entry) in order.enumerated() {
-                    nodes[first + offset].parent = Int32(index)
-                    nodes[first + offset].keyHash = entry.hash
+                    hashes[first + offset] = entry.hash
                     (nodes[first + offset].key, nodes[first + offset].keyLength) = append(pairs[entry.position].key)
                     fill(first + offset, with: pairs[entry.position].value)
                 }
