@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import GuideKit
+
+/// `guidekit eval`: evaluate a targeting condition against a user state, or a batch of requests.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a targeting condition against a user state.",
+        discussion: """
+            Prints true or false (exit 0 when true, 1 when false); --explain adds the reason for every \
+            clause. With --jsonl, reads requests from standard input, one JSON object per line, \
+            {"condition": C, "attributes": S, "savedGroups": G} ("state" is accepted for "attributes"), \
+            and prints one line per request, in order: {"result": true}, {"result": false} or \
+            {"error": "…"}; a bad line gives an error line and the run goes on (exit 0 unless standard \
+            input cannot be read).
+            """
+    )
+
+    @Option(help: "The condition: YAML or JSON text, @FILE, or the path of a file.")
+    var condition: String?
+
+    @Option(help: "The user state file (YAML or JSON).")
+    var state: String?
+
+    @Option(help: "Saved groups: a YAML or JSON file mapping each group name to a list of ids.")
+    var groups: String?
+
+    @Option(help: "The evaluation time (ISO 8601) when the state has no 'now'; defaults to the clock.")
+    var now: String?
+
+    @Flag(help: "Evaluate the state file as written (GrowthBook attributes) instead of as a user state.")
+    var raw = false
+
+    @Flag(help: "Explain every clause.")
+    var explain = false
+
+    @Flag(help: "Show each clause's file:line:column in the explanation.")
+    var locations = false
+
+    @Flag(help: "Batch mode: requests on standard input, one JSON object per line.")
+    var jsonl = false
+
+    func validate() throws {
+        if jsonl {
+            guard condition == nil, state == nil else {
+                throw ValidationError(
+                    "--jsonl reads conditions and states from standard input; drop --condition and --state"
+                )
+            }
+        } else {
+            guard condition != nil else {
+                throw ValidationError("give --condition (YAML or JSON text, @FILE or a path)")
+            }
+            guard state != nil else { throw ValidationError("give --state FILE (a user state in YAML or JSON)") }
+        }
+        if let now, Timestamp.seconds(parsing: now) == nil {
+            throw ValidationError("--now must be \(Timestamp.expectedForm)")
+        }
+    }
+
+    func run() throws {
+        let clock = now.flatMap { Timestamp.seconds(parsing: $0) } ?? Date().timeIntervalSince1970
+        if jsonl {
+            try runBatch(now: clock)
+            return
+        }
+        let (conditionText, conditionFile) = try Self.text(of: condition ?? "")
+        let conditionNode = try Self.parse(conditionText, file: conditionFile)
+        let savedGroups = try groups.map { try Self.readGroups($0) } ?? [:]
+        let document = try stateDocument(now: clock)
+        // Lint against the given saved groups (there is no project catalog here).
+        var catalog = Catalog()
+        for (name, members) in savedGroups {
+            let ids = members.map { member -> String in
+                switch member {
+                case .string(let text): text
+                case .number(let number): number.formatted()
+                default: "\(member)"
+                }
+            }
+            catalog.groups[name] = Catalog.Group(
+                name: name,
+                members: ids,
+                location: SourceLocation(file: groups ?? "", line: 1, column: 1)
+            )
+        }
+        for diagnostic in ConditionLinter(catalog: catalog).diagnostics(for: conditionNode) {
+            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+        }
+        let compiled = Condition(conditionNode, groups: savedGroups)
+        let passed: Bool
+        if explain {
+            let trace = compiled.explain(document)
+            print(trace.rendered(showingLocations: locations))
+            passed = trace.passed
+        } else {
+            passed = compiled.isSatisfied(by: document)
+        }
+        print(passed ? "true" : "false")
+        if !passed { throw ExitCode(1) }
+    }
+
+    private func stateDocument(now: Double) throws -> ConditionDocument {
+        let path = state ?? ""
+        let (text, file) = try Self.text(of: path, allowInline: false)
+        if raw {
+            return ConditionDocument(try Self.parse(text, file: file).jsonValue, now: now)
+        }
+        do {
+            let parsed =
+                path.lowercased().hasSuffix(".json")
+                ? try UserState(json: text, file: file) : try UserState(yaml: text, file: file)
+            let completed = parsed.completed(with: Catalog(), now: Date(timeIntervalSince1970: now))
+            return ConditionDocument(completed.document, now: now)
+        } catch {
+            throw ValidationError("\(error)\n(use --raw to evaluate GrowthBook-style attributes as written)")
+        }
+    }
+
+    private func runBatch(now: Double) throws {
+        let input = FileHandle.standardInput
+        var buffer: [UInt8] = []
+        var output = ""
+        func flush() {
+            FileHandle.standardOutput.write(Data(output.utf8))
+            output = ""
+        }
+        func answer(_ line: ArraySlice<UInt8>) {
+            var bytes = line
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
+                output += "{\"error\": \"empty line\"}\n"
+                return
+            }
+            output += ConditionRequest.response(to: String(decoding: bytes, as: UTF8.self), now: now) + "\n"
+        }
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try input.read(upToCount: 65_536)
+            } catch {
+                flush()
+                FileHandle.standardError.write(
+                    Data("error: cannot read standard input: \(error.localizedDescription)\n".utf8)
+                )
+                throw ExitCode(1)
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            buffer.append(contentsOf: chunk)
+            var start = 0
+            while let newline = buffer[start...].firstIndex(of: 0x0A) {
+                answer(buffer[start..<newline])
+                start = newline + 1
+            }
+            buffer.removeFirst(start)
+            flush()
+        }
+        if !buffer.isEmpty { answer(buffer[...]) }
+        flush()
+    }
+
+    /// The text of `argument`: `@FILE`, an existing file's path, or (when allowed) the text itself.
+    static func text(of argument: String, allowInline: Bool = true) throws -> (String, String) {
+        var path: String?
+        if argument.hasPrefix("@") {
+            path = String(argument.dropFirst())
+        } else if !allowInline || (!argument.contains("\n") && FileManager.default.fileExists(atPath: argument)) {
+            path = argument
+        }
+        guard let path else { return (argument, "<condition>") }
+        do {
+            return (try String(contentsOfFile: path, encoding: .utf8), path)
+        } catch {
+            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Parses JSON (when it starts with `{` or `[` and is valid JSON) or YAML.
+    static func parse(_ text: String, file: String) throws -> SourceNode {
+        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        if trimmed.first == "{" || trimmed.first == "[", let node = try? JSONSourceParser.parse(text, file: file) {
+            return node
+        }
+        do {
+            return try YAMLSource.parse(text, file: file)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    static func readGroups(_ path: String) throws -> [String: [Value]] {
+        let (text, file) = try text(of: path, allowInline: false)
+        guard case .object(let members) = try parse(text, file: file).jsonValue else {
+            throw ValidationError("\(path) must map each group name to a list of ids")
+        }
+        var groups: [String: [Value]] = [:]
+        for (name, value) in members {
+            guard case .array(let ids) = value else {
+                throw ValidationError("\(path): group '\(name)' must be a list of ids")
+            }
+            groups[name] = ids
+        }
+        return groups
+    }
+}
