@@ -1,0 +1,289 @@
+import Foundation
+
+extension UserState {
+    /// Reads a state from YAML (YAML 1.2 core schema: a quoted scalar is a string, a plain one is read as
+    /// JSON would read it).
+    ///
+    /// - Parameters:
+    ///   - yaml: the document.
+    ///   - file: the file name for error locations.
+    /// - Throws: ``UserStateError`` naming the field and its place.
+    public init(yaml: String, file: String = "") throws(UserStateError) {
+        let node: SourceNode
+        do {
+            node = try YAMLSource.parse(yaml, file: file)
+        } catch {
+            throw UserStateError(.syntax, error.message, at: error.location, underlying: error)
+        }
+        try self.init(node)
+    }
+
+    /// Reads a state from JSON.
+    ///
+    /// - Parameters:
+    ///   - json: the document.
+    ///   - file: the file name for error locations.
+    /// - Throws: ``UserStateError`` naming the field and its place.
+    public init(json: String, file: String = "") throws(UserStateError) {
+        let node: SourceNode
+        do {
+            node = try JSONSourceParser.parse(json, file: file)
+        } catch {
+            throw UserStateError(.syntax, error.message, at: error.location, underlying: error)
+        }
+        try self.init(node)
+    }
+
+    /// Reads a state file: JSON when the name ends in `.json`, else YAML.
+    ///
+    /// - Parameter url: the file.
+    /// - Throws: ``UserStateError`` (``UserStateError/Code/unreadable`` when the file cannot be read).
+    public init(contentsOf url: URL) throws(UserStateError) {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw UserStateError(.unreadable, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        if url.pathExtension.lowercased() == "json" {
+            try self.init(json: text, file: url.relativePath)
+        } else {
+            try self.init(yaml: text, file: url.relativePath)
+        }
+    }
+
+    /// Reads a state from a value (the shape of ``document``).
+    ///
+    /// - Parameter value: the state as a value.
+    /// - Throws: ``UserStateError`` naming the field.
+    public init(value: Value) throws(UserStateError) {
+        try self.init(SourceNode(value, at: SourceLocation(file: "", line: 0, column: 0)), hasLocations: false)
+    }
+
+    /// Reads a state from a parsed YAML or JSON document.
+    ///
+    /// - Parameter node: the document.
+    /// - Throws: ``UserStateError`` naming the field and its place.
+    public init(_ node: SourceNode) throws(UserStateError) {
+        try self.init(node, hasLocations: true)
+    }
+
+    private init(_ node: SourceNode, hasLocations: Bool) throws(UserStateError) {
+        let reader = StateReader(hasLocations: hasLocations)
+        let root = try reader.mapping(node, "")
+        for pair in root where !Self.fields.contains(pair.key) {
+            throw reader.error(
+                .unknownField,
+                "'\(pair.key)' is not a user state field"
+                    + (Suggestion.didYouMean(pair.key, in: Self.fields).map { "; \($0)" } ?? ""),
+                pair.key,
+                pair.keyNode
+            )
+        }
+        func field(_ name: String) -> StateReader.Member? { root.first { $0.key == name } }
+
+        guard let idField = field("id") else {
+            throw reader.error(.missingField, "a user state needs an 'id'", "id", node)
+        }
+        switch idField.value.jsonValue {
+        case .string(let text) where !text.isEmpty: id = text
+        case .number(let number) where number.rounded() == number: id = number.javaScriptText
+        default: throw reader.error(.wrongType, "'id' must be a non-empty string", "id", idField.value)
+        }
+        user = try field("user").map { member throws(UserStateError) in try reader.object(member.value, "user") } ?? [:]
+        account =
+            try field("account").map { member throws(UserStateError) in try reader.object(member.value, "account") }
+            ?? [:]
+        device =
+            try field("device").map { member throws(UserStateError) in try reader.object(member.value, "device") }
+            ?? [:]
+        locale = try field("locale").map { member throws(UserStateError) in try reader.string(member.value, "locale") }
+        now = try field("now").map { member throws(UserStateError) in try reader.timestamp(member.value, "now") }
+
+        var events: [String: EventSummary] = [:]
+        if let member = field("events") {
+            for event in try reader.mapping(member.value, "events") {
+                events[event.key] = try reader.event(event.value, "events.\(event.key)")
+            }
+        }
+        self.events = events
+
+        var guides: [String: GuideProgress] = [:]
+        if let member = field("guides") {
+            for guide in try reader.mapping(member.value, "guides") {
+                guides[guide.key] = try reader.guide(guide.value, "guides.\(guide.key)")
+            }
+        }
+        self.guides = guides
+
+        if let member = field("page") {
+            var page = Page()
+            for pair in try reader.mapping(member.value, "page") {
+                switch pair.key {
+                case "path": page.path = try reader.string(pair.value, "page.path")
+                case "url": page.url = try reader.string(pair.value, "page.url")
+                default:
+                    throw reader.error(
+                        .unknownField,
+                        "'\(pair.key)' is not a page field (path, url)",
+                        "page.\(pair.key)",
+                        pair.keyNode
+                    )
+                }
+            }
+            if page.path == nil, let url = page.url, let components = URLComponents(string: url) {
+                page.path = components.path.isEmpty ? "/" : components.path
+            }
+            self.page = page
+        } else {
+            page = nil
+        }
+    }
+}
+
+/// Reads the parts of a user state document, with errors that name the field and its place.
+private struct StateReader {
+    struct Member {
+        var key: String
+        var keyNode: SourceNode
+        var value: SourceNode
+    }
+
+    let hasLocations: Bool
+
+    func error(_ code: UserStateError.Code, _ message: String, _ path: String, _ node: SourceNode) -> UserStateError {
+        UserStateError(code, message, path: path, at: hasLocations ? node.location : nil)
+    }
+
+    func mapping(_ node: SourceNode, _ path: String) throws(UserStateError) -> [Member] {
+        guard case .mapping(let pairs) = node.content else {
+            throw error(.wrongType, "\(path.isEmpty ? "a user state" : "'\(path)'") must be a mapping", path, node)
+        }
+        return pairs.map { Member(key: $0.key.scalarText ?? "", keyNode: $0.key, value: $0.value) }
+    }
+
+    func object(_ node: SourceNode, _ path: String) throws(UserStateError) -> [String: Value] {
+        guard case .object(let members) = node.jsonValue, case .mapping = node.content else {
+            throw error(.wrongType, "'\(path)' must be a mapping of attributes", path, node)
+        }
+        return members
+    }
+
+    func string(_ node: SourceNode, _ path: String) throws(UserStateError) -> String {
+        guard case .scalar(let scalar) = node.content, scalar.jsonValue != .null else {
+            throw error(.wrongType, "'\(path)' must be a string", path, node)
+        }
+        return scalar.text
+    }
+
+    func count(_ node: SourceNode, _ path: String) throws(UserStateError) -> Int {
+        guard case .number(let number) = node.jsonValue, number >= 0, number.rounded() == number, number < 1e15 else {
+            throw error(.wrongType, "'\(path)' must be a whole number ≥ 0", path, node)
+        }
+        return Int(number)
+    }
+
+    func timestamp(_ node: SourceNode, _ path: String) throws(UserStateError) -> Date {
+        guard case .string(let text) = node.jsonValue, let date = Timestamp.date(parsing: text) else {
+            throw error(
+                .invalidTimestamp,
+                "'\(path)' must be \(Timestamp.expectedForm), not \(node.scalarText.map { "'\($0)'" } ?? "a collection")",
+                path,
+                node
+            )
+        }
+        return date
+    }
+
+    func event(_ node: SourceNode, _ path: String) throws(UserStateError) -> UserState.EventSummary {
+        var count: Int?
+        var first: Date?
+        var last: Date?
+        var times: [Date]?
+        for pair in try mapping(node, path) {
+            let fieldPath = "\(path).\(pair.key)"
+            switch pair.key {
+            case "count": count = try self.count(pair.value, fieldPath)
+            case "first": first = try timestamp(pair.value, fieldPath)
+            case "last": last = try timestamp(pair.value, fieldPath)
+            case "times":
+                guard case .sequence(let items) = pair.value.content else {
+                    throw error(.wrongType, "'\(fieldPath)' must be a list of timestamps", fieldPath, pair.value)
+                }
+                var dates: [Date] = []
+                for (offset, item) in items.enumerated() {
+                    dates.append(try timestamp(item, "\(fieldPath).\(offset)"))
+                }
+                times = dates
+            default:
+                let fields = ["count", "first", "last", "times"]
+                throw error(
+                    .unknownField,
+                    "'\(pair.key)' is not an event field (count, first, last, times)"
+                        + (Suggestion.didYouMean(pair.key, in: fields).map { "; \($0)" } ?? ""),
+                    fieldPath,
+                    pair.keyNode
+                )
+            }
+        }
+        let resolved = count ?? times?.count ?? (first != nil || last != nil ? 1 : 0)
+        if let times, times.count > resolved {
+            throw error(
+                .invalidValue,
+                "'\(path).count' is \(resolved) but \(times.count) times are listed",
+                "\(path).count",
+                node
+            )
+        }
+        let sorted = times?.sorted(by: >)
+        return UserState.EventSummary(
+            count: resolved,
+            first: first ?? sorted?.last,
+            last: last ?? sorted?.first,
+            times: sorted
+        )
+    }
+
+    func guide(_ node: SourceNode, _ path: String) throws(UserStateError) -> UserState.GuideProgress {
+        var progress = UserState.GuideProgress()
+        let fields = [
+            "status", "step", "version", "variant", "shows", "last_shown", "started_at", "completed_at",
+            "snoozed_until",
+        ]
+        for pair in try mapping(node, path) {
+            let fieldPath = "\(path).\(pair.key)"
+            switch pair.key {
+            case "status":
+                let text = try string(pair.value, fieldPath)
+                guard let status = UserState.GuideStatus(rawValue: text) else {
+                    let allowed = UserState.GuideStatus.allCases.map(\.rawValue)
+                    throw error(
+                        .invalidValue,
+                        "'\(text)' is not a guide status (\(allowed.joined(separator: ", ")))"
+                            + (Suggestion.didYouMean(text, in: allowed).map { "; \($0)" } ?? ""),
+                        fieldPath,
+                        pair.value
+                    )
+                }
+                progress.status = status
+            case "step": progress.step = try string(pair.value, fieldPath)
+            case "variant": progress.variant = try string(pair.value, fieldPath)
+            case "version": progress.version = try count(pair.value, fieldPath)
+            case "shows": progress.shows = try count(pair.value, fieldPath)
+            case "last_shown": progress.lastShown = try timestamp(pair.value, fieldPath)
+            case "started_at": progress.startedAt = try timestamp(pair.value, fieldPath)
+            case "completed_at": progress.completedAt = try timestamp(pair.value, fieldPath)
+            case "snoozed_until": progress.snoozedUntil = try timestamp(pair.value, fieldPath)
+            default:
+                throw error(
+                    .unknownField,
+                    "'\(pair.key)' is not a guide progress field"
+                        + (Suggestion.didYouMean(pair.key, in: fields).map { "; \($0)" } ?? ""),
+                    fieldPath,
+                    pair.keyNode
+                )
+            }
+        }
+        return progress
+    }
+}

@@ -1,0 +1,434 @@
+import Foundation
+
+/// Reads a population of user states, one at a time, from JSON Lines or CSV.
+///
+/// The reader streams: it holds one line (or one CSV record) at a time, so a population of millions
+/// reads in constant memory. A bad line does not stop it: each element is either a state or an error
+/// that names the line, the field and the fix.
+///
+/// - JSON Lines: one state object per line (the shape of ``UserState/document``); blank lines are skipped.
+/// - CSV (RFC 4180, header row first): columns are dotted paths (`id`, `user.plan`,
+///   `events.project_created.count`, `guides.welcome-tour.status`, `page.path`, `now`); an empty cell is
+///   an absent field. Cells are typed by the state format (counts are numbers, statuses and timestamps
+///   strings, `device.*` strings), then by the catalog for `user.*` and `account.*` (a `list` cell is a
+///   JSON array or `;`-separated values), else as JSON would read them (`true`, `3`, `null`).
+///
+/// ```swift
+/// for result in try UserStateReader(contentsOf: url, catalog: catalog) {
+///     switch result {
+///     case .success(let state): …
+///     case .failure(let error): print(error)   // users.csv:12:1: user.seats: …
+///     }
+/// }
+/// ```
+public struct UserStateReader: Sequence {
+    /// The population's format.
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        /// One JSON object per line.
+        case jsonLines
+        /// A header row of dotted paths, then one user per row.
+        case csv
+
+        /// The format a file name implies: `.csv` is CSV, anything else JSON Lines.
+        public init(fileName: String) {
+            self = fileName.lowercased().hasSuffix(".csv") ? .csv : .jsonLines
+        }
+    }
+
+    private enum Source {
+        case handle(FileHandle)
+        case bytes([UInt8])
+    }
+
+    private let source: Source
+    private let format: Format
+    private let catalog: Catalog?
+    private let file: String
+
+    /// Reads the population in a file.
+    ///
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - format: the format; by default from the file name.
+    ///   - catalog: types `user.*` and `account.*` CSV cells when given.
+    /// - Throws: ``UserStateError`` (``UserStateError/Code/unreadable``) when the file cannot be opened.
+    public init(contentsOf url: URL, format: Format? = nil, catalog: Catalog? = nil) throws(UserStateError) {
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw UserStateError(.unreadable, "cannot open \(url.path): \(error.localizedDescription)")
+        }
+        self.init(handle: handle, file: url.relativePath, format: format ?? Format(fileName: url.path), catalog: catalog)
+    }
+
+    /// Reads a population from an open file handle (for example standard input).
+    ///
+    /// - Parameters:
+    ///   - handle: the handle, read to its end.
+    ///   - file: the name to give in error locations.
+    ///   - format: the format.
+    ///   - catalog: types `user.*` and `account.*` CSV cells when given.
+    public init(handle: FileHandle, file: String, format: Format, catalog: Catalog? = nil) {
+        self.source = .handle(handle)
+        self.format = format
+        self.catalog = catalog
+        self.file = file
+    }
+
+    /// Reads a population held in memory.
+    ///
+    /// - Parameters:
+    ///   - text: the whole population.
+    ///   - file: the name to give in error locations.
+    ///   - format: the format.
+    ///   - catalog: types `user.*` and `account.*` CSV cells when given.
+    public init(text: String, file: String = "", format: Format, catalog: Catalog? = nil) {
+        self.source = .bytes(Array(text.utf8))
+        self.format = format
+        self.catalog = catalog
+        self.file = file
+    }
+
+    /// An iterator over the states.
+    public func makeIterator() -> Iterator {
+        switch source {
+        case .handle(let handle):
+            return Iterator(lines: LineReader(handle), format: format, catalog: catalog, file: file)
+        case .bytes(let bytes):
+            return Iterator(lines: LineReader(bytes), format: format, catalog: catalog, file: file)
+        }
+    }
+
+    /// Gives each state, or the error of its line, in order.
+    public struct Iterator: IteratorProtocol {
+        private var lines: LineReader?
+        private let format: Format
+        private let catalog: Catalog?
+        private let file: String
+        private var header: [String]?
+        private var headerFailed = false
+
+        init(lines: LineReader, format: Format, catalog: Catalog?, file: String) {
+            self.lines = lines
+            self.format = format
+            self.catalog = catalog
+            self.file = file
+        }
+
+        /// The next state or error; `nil` at the end.
+        public mutating func next() -> Result<UserState, UserStateError>? {
+            guard lines != nil else { return nil }
+            switch format {
+            case .jsonLines: return nextJSONLine()
+            case .csv: return nextCSVRecord()
+            }
+        }
+
+        private mutating func nextJSONLine() -> Result<UserState, UserStateError>? {
+            while let (number, line) = lines?.next() {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                let text = String(decoding: line, as: UTF8.self)
+                do {
+                    let node = try JSONSourceParser.parse(text, file: file)
+                    return .success(try UserState(node.relocated(toLine: number)))
+                } catch let error as JSONSourceParser.SyntaxError {
+                    let location = SourceLocation(file: file, line: number, column: error.location.column)
+                    return .failure(UserStateError(.syntax, error.message, at: location, underlying: error))
+                } catch let error as UserStateError {
+                    return .failure(error)
+                } catch {
+                    return .failure(UserStateError(.syntax, "\(error)", at: SourceLocation(file: file, line: number, column: 1)))
+                }
+            }
+            return nil
+        }
+
+        private mutating func nextCSVRecord() -> Result<UserState, UserStateError>? {
+            if header == nil {
+                if headerFailed { return nil }
+                guard let (number, fields) = readRecord() else { return nil }
+                switch fields {
+                case .failure(let error):
+                    headerFailed = true
+                    return .failure(error)
+                case .success(let names):
+                    let trimmed = names.map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard trimmed.contains("id") else {
+                        headerFailed = true
+                        return .failure(
+                            UserStateError(
+                                .missingField,
+                                "the CSV header has no 'id' column (columns are dotted paths: id, user.plan, …)",
+                                at: SourceLocation(file: file, line: number, column: 1)
+                            )
+                        )
+                    }
+                    header = trimmed
+                }
+            }
+            while let (number, fields) = readRecord() {
+                switch fields {
+                case .failure(let error): return .failure(error)
+                case .success(let cells):
+                    if cells.count == 1, cells[0].isEmpty { continue }
+                    return CSVRow(header: header ?? [], cells: cells, line: number, file: file, catalog: catalog).state()
+                }
+            }
+            return nil
+        }
+
+        /// One CSV record (which may span lines inside quotes), with its first line's number.
+        private mutating func readRecord() -> (Int, Result<[String], UserStateError>)? {
+            guard let (number, first) = lines?.next() else { return nil }
+            var fields: [String] = []
+            var field: [UInt8] = []
+            var quoted = false
+            var line = first
+            var index = 0
+            var atFieldStart = true
+            while true {
+                if index >= line.count {
+                    if quoted {
+                        guard let (_, more) = lines?.next() else {
+                            return (
+                                number,
+                                .failure(
+                                    UserStateError(
+                                        .syntax,
+                                        "unterminated quoted CSV field",
+                                        at: SourceLocation(file: file, line: number, column: 1)
+                                    )
+                                )
+                            )
+                        }
+                        field.append(0x0A)
+                        line = more
+                        index = 0
+                        continue
+                    }
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    return (number, .success(fields))
+                }
+                let byte = line[index]
+                if quoted {
+                    if byte == 0x22 {
+                        if index + 1 < line.count, line[index + 1] == 0x22 {
+                            field.append(0x22)
+                            index += 2
+                            continue
+                        }
+                        quoted = false
+                    } else {
+                        field.append(byte)
+                    }
+                } else if byte == 0x22 && atFieldStart {
+                    quoted = true
+                    atFieldStart = false
+                } else if byte == 0x2C {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field = []
+                    atFieldStart = true
+                } else if byte == 0x0D && index == line.count - 1 {
+                    // CRLF line end.
+                } else {
+                    field.append(byte)
+                    atFieldStart = false
+                }
+                index += 1
+            }
+        }
+    }
+}
+
+/// Reads a file handle line by line in 64 KiB chunks, numbering lines from 1.
+struct LineReader {
+    private let handle: FileHandle?
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var number = 0
+    private var isAtEnd = false
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    init(_ bytes: [UInt8]) {
+        self.handle = nil
+        self.buffer = bytes
+        self.isAtEnd = true
+    }
+
+    mutating func next() -> (Int, ArraySlice<UInt8>)? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<newline]
+                start = newline + 1
+                number += 1
+                return (number, line)
+            }
+            if isAtEnd {
+                guard start < buffer.count else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                number += 1
+                return (number, line)
+            }
+            let chunk = (try? handle?.read(upToCount: 65_536)) ?? nil
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            if let chunk, !chunk.isEmpty {
+                buffer.append(contentsOf: chunk)
+            } else {
+                isAtEnd = true
+            }
+        }
+    }
+}
+
+/// One CSV row turned into a state.
+private struct CSVRow {
+    let header: [String]
+    let cells: [String]
+    let line: Int
+    let file: String
+    let catalog: Catalog?
+
+    func location(_ column: Int) -> SourceLocation { SourceLocation(file: file, line: line, column: column) }
+
+    func state() -> Result<UserState, UserStateError> {
+        guard cells.count <= header.count else {
+            return .failure(
+                UserStateError(
+                    .syntax,
+                    "the row has \(cells.count) cells but the header has \(header.count) columns",
+                    at: location(1)
+                )
+            )
+        }
+        var root: [String: Value] = [:]
+        var column = 1
+        for (offset, cell) in cells.enumerated() {
+            defer { column += cell.unicodeScalars.count + 1 }
+            guard !cell.isEmpty else { continue }
+            let path = header[offset]
+            let value: Value
+            switch typed(cell, path) {
+            case .success(let typed): value = typed
+            case .failure(let message):
+                return .failure(UserStateError(.wrongType, message.text, path: path, at: location(column)))
+            }
+            let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if !Self.insert(value, at: keys[...], into: &root) {
+                return .failure(
+                    UserStateError(.wrongType, "column '\(path)' conflicts with another column", path: path, at: location(column))
+                )
+            }
+        }
+        do {
+            return .success(try UserState(value: .object(root)))
+        } catch {
+            var located = error
+            located.location = location(1)
+            return .failure(located)
+        }
+    }
+
+    struct Message: Error { var text: String }
+
+    func typed(_ cell: String, _ path: String) -> Result<Value, Message> {
+        let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let namespace = keys.first ?? ""
+        let last = keys.last ?? ""
+        switch namespace {
+        case "id", "locale", "now", "page", "device":
+            return .success(.string(cell))
+        case "events" where keys.count == 3:
+            switch last {
+            case "count": return number(cell, path)
+            case "times": return list(cell)
+            default: return .success(.string(cell))
+            }
+        case "guides" where keys.count == 3:
+            return last == "version" || last == "shows" ? number(cell, path) : .success(.string(cell))
+        case "user", "account":
+            let declared = namespace == "user" ? catalog?.userAttributes : catalog?.accountAttributes
+            if keys.count == 2, let attribute = declared?[last] {
+                switch attribute.type {
+                case .string, .timestamp, .version: return .success(.string(cell))
+                case .number: return number(cell, path)
+                case .boolean:
+                    switch cell {
+                    case "true": return .success(.bool(true))
+                    case "false": return .success(.bool(false))
+                    default: return .failure(Message(text: "'\(cell)' is not a boolean (true or false)"))
+                    }
+                case .list: return list(cell)
+                }
+            }
+            return .success(Self.inferred(cell))
+        default:
+            return .success(Self.inferred(cell))
+        }
+    }
+
+    func number(_ cell: String, _ path: String) -> Result<Value, Message> {
+        guard SourceNode.Scalar.isJSONNumber(cell), let number = Double(cell) else {
+            return .failure(Message(text: "'\(cell)' is not a number"))
+        }
+        return .success(.number(number))
+    }
+
+    func list(_ cell: String) -> Result<Value, Message> {
+        if cell.hasPrefix("[") {
+            guard let node = try? JSONSourceParser.parse(cell), case .array = node.jsonValue else {
+                return .failure(Message(text: "'\(cell)' is not a JSON array"))
+            }
+            return .success(node.jsonValue)
+        }
+        return .success(.array(cell.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }))
+    }
+
+    /// A cell read as JSON would read it; anything that is not JSON is a string.
+    static func inferred(_ cell: String) -> Value {
+        if let first = cell.first, "[{\"".contains(first), let node = try? JSONSourceParser.parse(cell) {
+            return node.jsonValue
+        }
+        return SourceNode.Scalar(text: cell, isPlain: true).jsonValue
+    }
+
+    static func insert(_ value: Value, at keys: ArraySlice<String>, into object: inout [String: Value]) -> Bool {
+        guard let key = keys.first else { return false }
+        if keys.count == 1 {
+            guard object[key] == nil else { return false }
+            object[key] = value
+            return true
+        }
+        var child: [String: Value]
+        switch object[key] {
+        case nil: child = [:]
+        case .object(let members)?: child = members
+        default: return false
+        }
+        guard insert(value, at: keys.dropFirst(), into: &child) else { return false }
+        object[key] = .object(child)
+        return true
+    }
+}
+
+extension SourceNode {
+    /// The node with every location moved to `line` (for one-line documents read from a larger file).
+    func relocated(toLine line: Int) -> SourceNode {
+        var copy = self
+        copy.location.line = line
+        switch content {
+        case .scalar: break
+        case .sequence(let items): copy.content = .sequence(items.map { $0.relocated(toLine: line) })
+        case .mapping(let pairs):
+            copy.content = .mapping(
+                pairs.map { Pair(key: $0.key.relocated(toLine: line), value: $0.value.relocated(toLine: line)) }
+            )
+        }
+        return copy
+    }
+}
