@@ -7,6 +7,6 @@ struct GuideKitCommand: ParsableCommand {
         commandName: "guidekit",
         abstract: "Onboarding guides as code: lint them, simulate who sees what, and report where users drop off.",
         version: "0.1.0",
-        subcommands: [Lint.self, Bench.self]
+        subcommands: [Lint.self, Simulate.self, ScenarioTest.self, GenerateUsers.self, Bench.self]
     )
 }
