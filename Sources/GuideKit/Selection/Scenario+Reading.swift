@@ -149,19 +149,21 @@ extension Scenario {
         var guide: String?
         var step: String?
         var variant: String?
+        var locale: String?
         for pair in pairs {
             let key = text(pair.key) ?? ""
             switch key {
             case "guide": guide = try string(pair.value, key)
             case "step": step = try string(pair.value, key)
             case "variant": variant = try string(pair.value, key)
+            case "locale": locale = try string(pair.value, key)
             default:
-                let hint = Suggestion.didYouMean(key, in: ["guide", "step", "variant"]).map { "; \($0)" } ?? ""
+                let hint = Suggestion.didYouMean(key, in: ["guide", "step", "variant", "locale"]).map { "; \($0)" } ?? ""
                 throw SelectionError("'\(key)' is not an expectation field\(hint)", at: pair.key.location)
             }
         }
         guard let guide else { throw SelectionError("'expect' needs 'guide' (or is 'nothing')", at: node.location) }
-        return .guide(guide, step: step, variant: variant)
+        return .guide(guide, step: step, variant: variant, locale: locale)
     }
 
     private static func user(_ node: SourceNode, file: String) throws(SelectionError) -> UserState {

@@ -58,15 +58,22 @@ public struct Scenario: Sendable, Hashable {
         public enum Expectation: Sendable, Hashable {
             /// Nothing is shown.
             case nothing
-            /// The guide, and the step when given (and the variant when given).
-            case guide(String, step: String?, variant: String?)
+            /// The guide, and the step, variant and text locale when given.
+            case guide(String, step: String?, variant: String?, locale: String?)
+
+            /// Whether the expectation names a locale.
+            public var checksLocale: Bool {
+                if case .guide(_, _, _, let locale) = self { return locale != nil }
+                return false
+            }
 
             /// `welcome-tour/sidebar`, `welcome-tour`, `nothing`.
             public var summary: String {
                 switch self {
                 case .nothing: return "nothing"
-                case .guide(let id, let step, let variant):
+                case .guide(let id, let step, let variant, let locale):
                     return id + (step.map { "/\($0)" } ?? "") + (variant.map { " [\($0)]" } ?? "")
+                        + (locale.map { " (text: \($0))" } ?? "")
                 }
             }
         }

@@ -12,7 +12,7 @@ public struct ScenarioSuite: Sendable {
         public var error: SelectionError?
 
         /// Whether the file passed (no error, no failed expectation).
-        public var passed: Bool { error == nil && (result?.failures.isEmpty ?? false) }
+        public var passed: Bool { error == nil && (result?.passed ?? false) }
     }
 
     /// The outcomes, in file order.
@@ -75,12 +75,16 @@ public struct ScenarioSuite: Sendable {
             }
             guard let result = outcome.result else { continue }
             checks += result.expectationCount
-            if result.failures.isEmpty {
+            if result.passed {
                 output += "PASS  \(name) (\(result.expectationCount) checks)\n"
             } else {
                 output += "FAIL  \(name)\n"
                 for failure in result.failures {
                     output += "  \(failure.description)\n"
+                    failures += 1
+                }
+                if let error = result.error {
+                    output += "  \(error.description) (the replay stopped here)\n"
                     failures += 1
                 }
             }

@@ -187,7 +187,9 @@ public struct Selector: Sendable {
                 trace: trace
             )
         }
-        // 4. Trigger.
+        // 4. Trigger. An event or a launch only starts a guide: once in progress, it continues without them.
+        let progress = state.guides[id] ?? UserState.GuideProgress()
+        let resumes = progress.status == .inProgress
         if let trigger = guide.trigger {
             switch trigger.kind {
             case .page(let globs):
@@ -199,7 +201,7 @@ public struct Selector: Sendable {
                     return blocked(Verdict.Block(.trigger, "page \(page) does not match \(written)", at: trigger.location), trace: trace)
                 }
             case .event(let name):
-                if context.event != name.value {
+                if context.event != name.value && !resumes {
                     let happened = context.event.map { "'\($0)' happened" } ?? "no event happened"
                     return blocked(
                         Verdict.Block(.trigger, "waits for event '\(name.value)'; \(happened)", at: name.location),
@@ -207,13 +209,11 @@ public struct Selector: Sendable {
                     )
                 }
             case .manual:
-                if context.launch != id {
+                if context.launch != id && !resumes {
                     return blocked(Verdict.Block(.trigger, "manual: not launched", at: trigger.location), trace: trace)
                 }
             }
         }
-        let progress = state.guides[id] ?? UserState.GuideProgress()
-        let resumes = progress.status == .inProgress
         // 5. Frequency (new starts only).
         if !resumes, let block = frequencyBlock(compiled, progress: progress, now: context.now) {
             return blocked(block, trace: trace)

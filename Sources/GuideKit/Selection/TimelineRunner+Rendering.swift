@@ -23,6 +23,7 @@ extension TimelineRunner.Result {
                 output += "FAIL " + failure.description + "\n"
             }
         }
+        if let error { output += "ERROR " + error.description + "\n" }
         return output
     }
 

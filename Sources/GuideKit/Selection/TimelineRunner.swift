@@ -50,9 +50,13 @@ public struct TimelineRunner: Sendable {
         public var steps: [Step]
         /// The user state at the end.
         public var finalState: UserState
+        /// The error that stopped the replay at a line (an action with nothing shown, an unknown button).
+        public var error: SelectionError?
 
         /// The failed expectations.
         public var failures: [Failure] { steps.compactMap(\.failure) }
+        /// Whether every expectation held and no line failed to apply.
+        public var passed: Bool { error == nil && failures.isEmpty }
         /// How many lines had expectations.
         public var expectationCount: Int { steps.filter { $0.line.expectation != nil }.count }
     }
@@ -82,8 +86,8 @@ public struct TimelineRunner: Sendable {
     ///   - scenario: the scenario.
     ///   - user: the user, when the scenario has none (or to replace it).
     /// - Returns: what happened after each line.
-    /// - Throws: ``SelectionError`` at the line that cannot apply (no user, an action with nothing shown,
-    ///   a button the step does not have).
+    /// - Throws: ``SelectionError`` when there is no user. A line that cannot apply (an action with nothing
+    ///   shown, a button the step does not have) stops the replay and is ``Result/error``.
     public func run(_ scenario: Scenario, user: UserState? = nil) throws(SelectionError) -> Result {
         guard var state = user ?? scenario.user else {
             throw SelectionError(
@@ -131,13 +135,14 @@ public struct TimelineRunner: Sendable {
                     break
                 }
             } catch {
-                throw SelectionError(error.message, at: error.location ?? line.location)
+                let stopped = SelectionError(error.message, at: error.location ?? line.location)
+                return Result(scenario: scenario, steps: steps, finalState: state, error: stopped)
             }
             let context = SelectionContext(event: event, launch: launch, now: now, includesDrafts: includesDrafts)
             let selection = selector.select(for: state, in: context)
             let decision = selection.decision
             if let id = decision.guideID, let step = decision.step {
-                events += try machine.apply(.show(guide: id, step: step.id, variant: decision.variant), to: &state, at: now)
+                events += (try? machine.apply(.show(guide: id, step: step.id, variant: decision.variant), to: &state, at: now)) ?? []
                 shown = id
             } else {
                 shown = nil
@@ -145,7 +150,7 @@ public struct TimelineRunner: Sendable {
             var failure: Failure?
             if let expected = line.expectation, !Self.holds(expected, decision) {
                 var reason: String?
-                if case .guide(let id, _, _) = expected {
+                if case .guide(let id, _, _, _) = expected {
                     if let verdict = selection.verdict(for: id) {
                         reason = "\(id): \(verdict.reason)"
                     } else {
@@ -153,21 +158,26 @@ public struct TimelineRunner: Sendable {
                             + (Suggestion.didYouMean(id, in: guides.ids).map { "; \($0)" } ?? "")
                     }
                 }
-                let summary = decision.guideID == nil ? "nothing" : decision.summary + (decision.variant.map { " [\($0)]" } ?? "")
+                let summary =
+                    decision.guideID == nil
+                    ? "nothing"
+                    : decision.summary + (decision.variant.map { " [\($0)]" } ?? "")
+                        + (expected.checksLocale ? " (text: \(decision.step?.locale ?? "as written"))" : "")
                 failure = Failure(
                     location: line.expectationLocation ?? line.location, expected: expected, shown: summary, reason: reason)
             }
             steps.append(Step(line: line, time: now, selection: selection, events: events, failure: failure))
         }
-        return Result(scenario: scenario, steps: steps, finalState: state)
+        return Result(scenario: scenario, steps: steps, finalState: state, error: nil)
     }
 
     private static func holds(_ expected: Scenario.Line.Expectation, _ decision: Decision) -> Bool {
         switch expected {
         case .nothing: return decision.guideID == nil
-        case .guide(let id, let step, let variant):
+        case .guide(let id, let step, let variant, let locale):
             return decision.guideID == id && (step == nil || decision.step?.id == step)
                 && (variant == nil || decision.variant == variant)
+                && (locale == nil || (decision.step?.locale ?? "") == locale)
         }
     }
 }

@@ -113,7 +113,7 @@ struct Simulate: ParsableCommand {
             throw ExitCode(1)
         }
         print(format == .json ? result.renderJSONLines() : result.renderText(), terminator: "")
-        if !result.failures.isEmpty { throw ExitCode(1) }
+        if !result.passed { throw ExitCode(1) }
     }
 
     private func runPopulation(_ path: String, set: CompiledGuideSet, time: Date?) throws {
