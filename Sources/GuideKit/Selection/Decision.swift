@@ -6,6 +6,12 @@ public struct Decision: Sendable, Hashable {
         public var guideID: String
         /// The holdout variant (`control`).
         public var variant: String
+
+        /// Creates a holdout record.
+        public init(guideID: String, variant: String) {
+            self.guideID = guideID
+            self.variant = variant
+        }
     }
 
     /// The guide shown; `nil` when nothing is.
