@@ -16,13 +16,16 @@ enum ConflictChecks {
                 let (earlier, later) = a.id.value < b.id.value ? (a, b) : (b, a)
                 diagnostics.append(
                     Diagnostic(
-                        .warning, rule: "equal-priority",
+                        .warning,
+                        rule: "equal-priority",
                         "'\(later.id.value)' and '\(earlier.id.value)' (\(earlier.location.file):\(earlier.location.line)) "
                             + "both have priority \(a.priority), can start on the same page and their audiences can both "
                             + "be true; '\(earlier.id.value)' wins every tie only because its id sorts first",
                         at: later.id.location,
                         fix: "give one of them a higher 'priority', or make their audiences or triggers exclusive",
-                        related: [earlier.id.location]))
+                        related: [earlier.id.location]
+                    )
+                )
             }
         }
         for (index, guide) in published.enumerated() {
@@ -33,14 +36,18 @@ enum ConflictChecks {
             {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, rule: "shadowed-guide",
+                        .warning,
+                        rule: "shadowed-guide",
                         "'\(guide.id.value)' can never be shown: '\(other.id.value)' (priority \(other.priority), "
                             + "\(other.location.file):\(other.location.line)) starts wherever this one does, for a wider "
                             + "audience, and never stops (it repeats after completion, without max_shows, cooldown or a "
                             + "dismiss button)",
                         at: guide.id.location,
-                        fix: "raise this guide's priority, or narrow '\(other.id.value)' (audience, trigger or frequency)",
-                        related: [other.id.location]))
+                        fix:
+                            "raise this guide's priority, or narrow '\(other.id.value)' (audience, trigger or frequency)",
+                        related: [other.id.location]
+                    )
+                )
                 break
             }
         }
@@ -71,7 +78,9 @@ enum ConflictChecks {
         case (.manual?, _), (_, .manual?): return false
         case (.event(let x)?, .event(let y)?): return x.value == y.value
         case (.page(let x)?, .page(let y)?):
-            return y.allSatisfy { right in samples(right.value).allSatisfy { path in x.contains { GlobPattern($0.value).matches(path) } } }
+            return y.allSatisfy { right in
+                samples(right.value).allSatisfy { path in x.contains { GlobPattern($0.value).matches(path) } }
+            }
         default: return false
         }
     }
@@ -128,22 +137,26 @@ enum ConflictChecks {
             else { continue }
             let event = String(key.text.dropFirst("events.".count).dropLast(".count".count))
             for steps in guide.stepLists {
-                guard let index = steps.firstIndex(where: { step in
-                    if case .event(let name)? = step.advanceOn?.kind { return name.value == event }
-                    return false
-                }), index + 1 < steps.count || steps[index].next.isEmpty == false
+                guard
+                    let index = steps.firstIndex(where: { step in
+                        if case .event(let name)? = step.advanceOn?.kind { return name.value == event }
+                        return false
+                    }), index + 1 < steps.count || steps[index].next.isEmpty == false
                 else { continue }
                 let step = steps[index]
                 diagnostics.append(
                     Diagnostic(
-                        .warning, rule: "audience-ends-guide",
+                        .warning,
+                        rule: "audience-ends-guide",
                         "step '\(step.id.value)' advances on '\(event)', but the audience requires \(key.text) < 1: "
                             + "after the event the audience is false, and a guide in progress resumes only while its "
                             + "audience holds, so the steps after '\(step.id.value)' are never shown",
                         at: pair.key.location,
                         fix: "allow users finishing the guide: $nor: [{\(key.text): {$gte: 1}, "
                             + "guides.\(guide.id.value).status: {$ne: in_progress}}]",
-                        related: [step.id.location]))
+                        related: [step.id.location]
+                    )
+                )
                 break
             }
         }
@@ -160,11 +173,15 @@ enum ConflictChecks {
             guard !ids.contains(reference.value) else { return }
             diagnostics.append(
                 Diagnostic(
-                    .warning, rule: "unknown-guide",
+                    .warning,
+                    rule: "unknown-guide",
                     "\(place) refers to guide '\(reference.value)', which does not exist: the condition reads "
                         + "a guide that is never started",
                     at: reference.location,
-                    fix: Suggestion.didYouMean(reference.value, in: ids.sorted()) ?? "use the id of a guide in this folder"))
+                    fix: Suggestion.didYouMean(reference.value, in: ids.sorted())
+                        ?? "use the id of a guide in this folder"
+                )
+            )
         }
         for guide in guides {
             for reference in guideReferences(in: guide) { verify(reference, "'\(guide.id.value)'") }
@@ -187,7 +204,7 @@ enum ConflictChecks {
         return nodes.flatMap(guideReferences(in:))
     }
 
-    private static func guideReferences(in node: SourceNode) -> [Located<String>] {
+    static func guideReferences(in node: SourceNode) -> [Located<String>] {
         switch node.content {
         case .scalar: return []
         case .sequence(let items): return items.flatMap(guideReferences(in:))

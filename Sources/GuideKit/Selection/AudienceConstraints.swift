@@ -1,6 +1,7 @@
-/// What an audience's simple clauses allow, field by field: the string values and the number range each
-/// field may take. Used to decide, from the catalog's declared values, whether two audiences can both be
-/// true and whether one is wider than another.
+/// What an audience's simple clauses allow, field by field.
+///
+/// Each field keeps the string values and the number range it may take. Used to decide, from the
+/// catalog's declared values, whether two audiences can both be true and whether one is wider than another.
 ///
 /// Only top-level clauses (and those of `$and` and `$segment`) of the forms `field: value`,
 /// `{$eq|$ne|$in|$nin: …}` and `{$lt|$lte|$gt|$gte: number}` are understood; everything else is kept as
@@ -31,10 +32,14 @@ struct AudienceConstraints: Sendable, Hashable {
         func merged(with other: Field) -> Field {
             var result = self
             if let values = other.values { result.values = result.values.map { $0.intersection(values) } ?? values }
-            if let lower = other.lower, result.lower.map({ lower.value > $0.value || (lower.value == $0.value && !lower.inclusive) }) ?? true {
+            if let lower = other.lower,
+                result.lower.map({ lower.value > $0.value || (lower.value == $0.value && !lower.inclusive) }) ?? true
+            {
                 result.lower = lower
             }
-            if let upper = other.upper, result.upper.map({ upper.value < $0.value || (upper.value == $0.value && !upper.inclusive) }) ?? true {
+            if let upper = other.upper,
+                result.upper.map({ upper.value < $0.value || (upper.value == $0.value && !upper.inclusive) }) ?? true
+            {
                 result.upper = upper
             }
             return result
@@ -44,7 +49,8 @@ struct AudienceConstraints: Sendable, Hashable {
         var isEmpty: Bool {
             if let values, values.isEmpty { return true }
             if let lower, let upper {
-                return lower.value > upper.value || (lower.value == upper.value && !(lower.inclusive && upper.inclusive))
+                return lower.value > upper.value
+                    || (lower.value == upper.value && !(lower.inclusive && upper.inclusive))
             }
             return false
         }
@@ -56,12 +62,14 @@ struct AudienceConstraints: Sendable, Hashable {
             }
             if let lower {
                 guard let theirs = other.lower,
-                    theirs.value > lower.value || (theirs.value == lower.value && (lower.inclusive || !theirs.inclusive))
+                    theirs.value > lower.value
+                        || (theirs.value == lower.value && (lower.inclusive || !theirs.inclusive))
                 else { return false }
             }
             if let upper {
                 guard let theirs = other.upper,
-                    theirs.value < upper.value || (theirs.value == upper.value && (upper.inclusive || !theirs.inclusive))
+                    theirs.value < upper.value
+                        || (theirs.value == upper.value && (upper.inclusive || !theirs.inclusive))
                 else { return false }
             }
             return true
@@ -153,7 +161,9 @@ struct AudienceConstraints: Sendable, Hashable {
                     }
                     field = Field(values: universe.subtracting(excluded))
                 case "$lt", "$lte", "$gt", "$gte":
-                    guard case .scalar(let value) = pair.value.content, let number = Double(value.text) else { return nil }
+                    guard case .scalar(let value) = pair.value.content, let number = Double(value.text) else {
+                        return nil
+                    }
                     switch op.text {
                     case "$lt": field = Field(upper: (number, false))
                     case "$lte": field = Field(upper: (number, true))
@@ -192,7 +202,8 @@ struct AudienceConstraints: Sendable, Hashable {
         }
         guard parts.count == 2 else { return nil }
         let attribute =
-            parts[0] == "user" ? catalog.userAttributes[parts[1]] : parts[0] == "account" ? catalog.accountAttributes[parts[1]] : nil
+            parts[0] == "user"
+            ? catalog.userAttributes[parts[1]] : parts[0] == "account" ? catalog.accountAttributes[parts[1]] : nil
         guard let attribute, attribute.type == .string, let values = attribute.values else { return nil }
         return Set(values)
     }

@@ -24,16 +24,47 @@ public struct CompiledGuide: Sendable {
         public var branches: [(when: Condition?, goto: String)]
     }
 
+    /// The compiled parts, shared by every copy: a compiled guide is read many times and copied often
+    /// (into verdicts and loops), so a copy is one reference count rather than one per field.
+    private final class Storage: Sendable {
+        let guide: Guide
+        let audience: [AudienceClause]
+        let pageGlobs: [GlobPattern]
+        let steps: [CompiledStep]
+        let variantSteps: [String: [CompiledStep]]
+        let rolloutRanges: [Bucketing.Range]
+
+        init(
+            guide: Guide,
+            audience: [AudienceClause],
+            pageGlobs: [GlobPattern],
+            steps: [CompiledStep],
+            variantSteps: [String: [CompiledStep]],
+            rolloutRanges: [Bucketing.Range]
+        ) {
+            self.guide = guide
+            self.audience = audience
+            self.pageGlobs = pageGlobs
+            self.steps = steps
+            self.variantSteps = variantSteps
+            self.rolloutRanges = rolloutRanges
+        }
+    }
+
+    private let storage: Storage
+
     /// The guide as written.
-    public var guide: Guide
+    public var guide: Guide { storage.guide }
     /// The audience's top-level clauses; empty means everyone.
-    public var audience: [AudienceClause]
+    public var audience: [AudienceClause] { storage.audience }
     /// The trigger's page globs, compiled (empty unless the trigger is a page trigger).
-    var pageGlobs: [GlobPattern]
+    var pageGlobs: [GlobPattern] { storage.pageGlobs }
     /// The guide's own steps.
-    public var steps: [CompiledStep]
+    public var steps: [CompiledStep] { storage.steps }
     /// Each variant's own steps, by variant id.
-    public var variantSteps: [String: [CompiledStep]]
+    public var variantSteps: [String: [CompiledStep]] { storage.variantSteps }
+    /// The bucket ranges of the rollout: one per variant, or one for the whole rollout; empty without one.
+    public var rolloutRanges: [Bucketing.Range] { storage.rolloutRanges }
 
     /// Compiles a guide.
     ///
@@ -41,7 +72,6 @@ public struct CompiledGuide: Sendable {
     ///   - guide: the guide.
     ///   - catalog: the project's catalog (segments, saved groups).
     public init(_ guide: Guide, catalog: Catalog) {
-        self.guide = guide
         var clauses: [AudienceClause] = []
         if let audience = guide.audience {
             if case .mapping(let pairs) = audience.content {
@@ -65,11 +95,9 @@ public struct CompiledGuide: Sendable {
                 )
             }
         }
-        audience = clauses
+        var pageGlobs: [GlobPattern] = []
         if case .page(let globs)? = guide.trigger?.kind {
             pageGlobs = globs.map { GlobPattern($0.value) }
-        } else {
-            pageGlobs = []
         }
         func compile(_ steps: [Step]) -> [CompiledStep] {
             steps.map { step in
@@ -82,12 +110,28 @@ public struct CompiledGuide: Sendable {
                 )
             }
         }
-        steps = compile(guide.steps)
         var variants: [String: [CompiledStep]] = [:]
         for variant in guide.rollout?.variants ?? [] {
             if let own = variant.steps { variants[variant.id.value] = compile(own) }
         }
-        variantSteps = variants
+        var ranges: [Bucketing.Range] = []
+        if let rollout = guide.rollout {
+            let coverage = rollout.percent.value / 100
+            if rollout.variants.isEmpty {
+                ranges = Bucketing.ranges(count: 1, coverage: coverage)
+            } else {
+                let weights = rollout.variants.map { $0.weight.value / 100 }
+                ranges = Bucketing.ranges(count: weights.count, coverage: coverage, weights: weights)
+            }
+        }
+        storage = Storage(
+            guide: guide,
+            audience: clauses,
+            pageGlobs: pageGlobs,
+            steps: compile(guide.steps),
+            variantSteps: variants,
+            rolloutRanges: ranges
+        )
     }
 
     /// The guide's id.

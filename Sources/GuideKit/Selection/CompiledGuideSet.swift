@@ -13,6 +13,9 @@ public struct CompiledGuideSet: Sendable {
     public var catalog: Catalog
     /// Indexes into ``guides`` by guide id.
     public var indexByID: [String: Int]
+    /// The ids of the guides that conditions read (`guides.<id>` in audiences, steps and segments): a user
+    /// state is completed with `not_started` entries for these only, which is all conditions can see.
+    public var referencedIDs: [String]
 
     /// Compiles every guide of a loaded folder.
     ///
@@ -38,6 +41,11 @@ public struct CompiledGuideSet: Sendable {
         self.project = project
         self.catalog = catalog
         self.indexByID = index
+        var referenced = Set(guides.flatMap { ConflictChecks.guideReferences(in: $0).map(\.value) })
+        for segment in catalog.segments.values {
+            referenced.formUnion(ConflictChecks.guideReferences(in: segment.condition).map(\.value))
+        }
+        self.referencedIDs = referenced.sorted()
     }
 
     /// The guide with the id, if any.

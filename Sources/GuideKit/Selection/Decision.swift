@@ -28,7 +28,14 @@ public struct Decision: Sendable, Hashable {
     public var holdouts: [Holdout]
 
     /// A decision that shows nothing.
-    public static let nothing = Decision(guideID: nil, version: nil, variant: nil, step: nil, resumes: false, holdouts: [])
+    public static let nothing = Decision(
+        guideID: nil,
+        version: nil,
+        variant: nil,
+        step: nil,
+        resumes: false,
+        holdouts: []
+    )
 
     /// `welcome-tour/sidebar`, or `nothing`.
     public var summary: String {

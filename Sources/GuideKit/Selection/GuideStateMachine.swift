@@ -34,7 +34,11 @@ public struct GuideStateMachine: Sendable {
     /// - Throws: ``SelectionError`` when the action names an unknown guide or step, or a button the step
     ///   does not have.
     @discardableResult
-    public func apply(_ action: GuideAction, to state: inout UserState, at now: Date) throws(SelectionError)
+    public func apply(
+        _ action: GuideAction,
+        to state: inout UserState,
+        at now: Date
+    ) throws(SelectionError)
         -> [TrackedGuideEvent]
     {
         var events: [TrackedGuideEvent] = []
@@ -44,12 +48,26 @@ public struct GuideStateMachine: Sendable {
             let progress = state.guides[id] ?? UserState.GuideProgress()
             if progress.status != .inProgress {
                 events.append(
-                    TrackedGuideEvent(.guideStarted, at: now, guide: id, version: compiled.guide.version.value, step: step, variant: variant)
+                    TrackedGuideEvent(
+                        .guideStarted,
+                        at: now,
+                        guide: id,
+                        version: compiled.guide.version.value,
+                        step: step,
+                        variant: variant
+                    )
                 )
             }
             if progress.status != .inProgress || progress.step != step {
                 events.append(
-                    TrackedGuideEvent(.stepViewed, at: now, guide: id, version: compiled.guide.version.value, step: step, variant: variant ?? progress.variant)
+                    TrackedGuideEvent(
+                        .stepViewed,
+                        at: now,
+                        guide: id,
+                        version: compiled.guide.version.value,
+                        step: step,
+                        variant: variant ?? progress.variant
+                    )
                 )
             }
         case .next(let id), .completeStep(let id):
@@ -73,7 +91,16 @@ public struct GuideStateMachine: Sendable {
         case .complete(let id):
             let compiled = try guide(id)
             if let step = state.guides[id]?.step {
-                events.append(TrackedGuideEvent(.stepCompleted, at: now, guide: id, version: compiled.guide.version.value, step: step, variant: state.guides[id]?.variant))
+                events.append(
+                    TrackedGuideEvent(
+                        .stepCompleted,
+                        at: now,
+                        guide: id,
+                        version: compiled.guide.version.value,
+                        step: step,
+                        variant: state.guides[id]?.variant
+                    )
+                )
             }
             events.append(ended(compiled, .guideCompleted, state: state, now: now))
         case .dismiss(let id):
@@ -83,7 +110,9 @@ public struct GuideStateMachine: Sendable {
         case .event(let name):
             Self.record(event: name, in: &state, at: now)
             for id in inProgress(state) {
-                if case .event(let awaited)? = try currentStep(id, state: state, now: now)?.advanceOn?.kind, awaited.value == name {
+                if case .event(let awaited)? = try currentStep(id, state: state, now: now)?.advanceOn?.kind,
+                    awaited.value == name
+                {
                     events += try advance(id, state: state, now: now)
                 }
             }
@@ -180,7 +209,11 @@ public struct GuideStateMachine: Sendable {
         guides.ids.filter { state.guides[$0]?.status == .inProgress }
     }
 
-    private func position(_ id: String, state: UserState, now: Date) throws(SelectionError)
+    private func position(
+        _ id: String,
+        state: UserState,
+        now: Date
+    ) throws(SelectionError)
         -> (CompiledGuide, [CompiledGuide.CompiledStep], Int, ConditionDocument)
     {
         let compiled = try guide(id)
@@ -201,26 +234,45 @@ public struct GuideStateMachine: Sendable {
 
     private func viewed(_ compiled: CompiledGuide, _ step: String, state: UserState, now: Date) -> TrackedGuideEvent {
         TrackedGuideEvent(
-            .stepViewed, at: now, guide: compiled.id, version: compiled.guide.version.value, step: step,
-            variant: state.guides[compiled.id]?.variant)
+            .stepViewed,
+            at: now,
+            guide: compiled.id,
+            version: compiled.guide.version.value,
+            step: step,
+            variant: state.guides[compiled.id]?.variant
+        )
     }
 
-    private func ended(_ compiled: CompiledGuide, _ name: TrackedGuideEvent.Name, state: UserState, now: Date)
+    private func ended(
+        _ compiled: CompiledGuide,
+        _ name: TrackedGuideEvent.Name,
+        state: UserState,
+        now: Date
+    )
         -> TrackedGuideEvent
     {
         let progress = state.guides[compiled.id]
         return TrackedGuideEvent(
-            name, at: now, guide: compiled.id, version: compiled.guide.version.value, step: progress?.step,
-            variant: progress?.variant)
+            name,
+            at: now,
+            guide: compiled.id,
+            version: compiled.guide.version.value,
+            step: progress?.step,
+            variant: progress?.variant
+        )
     }
 
     private func advance(_ id: String, state: UserState, now: Date) throws(SelectionError) -> [TrackedGuideEvent] {
         let (compiled, steps, index, document) = try position(id, state: state, now: now)
         var events = [
             TrackedGuideEvent(
-                .stepCompleted, at: now, guide: id, version: compiled.guide.version.value,
+                .stepCompleted,
+                at: now,
+                guide: id,
+                version: compiled.guide.version.value,
                 step: steps.indices.contains(index) ? steps[index].step.id.value : nil,
-                variant: state.guides[id]?.variant)
+                variant: state.guides[id]?.variant
+            )
         ]
         if let next = compiled.nextStep(after: index, in: steps, document: document) {
             events.append(viewed(compiled, steps[next].step.id.value, state: state, now: now))
@@ -230,14 +282,23 @@ public struct GuideStateMachine: Sendable {
         return events
     }
 
-    private func click(_ text: String, guide id: String?, state: UserState, now: Date) throws(SelectionError)
+    private func click(
+        _ text: String,
+        guide id: String?,
+        state: UserState,
+        now: Date
+    ) throws(SelectionError)
         -> [TrackedGuideEvent]
     {
         if let id {
             let (compiled, steps, index, _) = try position(id, state: state, now: now)
             if steps.indices.contains(index) {
                 let step = ResolvedStep(
-                    steps[index].step, of: compiled.guide, locale: state.locale, defaultLocale: guides.defaultLocale)
+                    steps[index].step,
+                    of: compiled.guide,
+                    locale: state.locale,
+                    defaultLocale: guides.defaultLocale
+                )
                 if let button = step.buttons.first(where: { $0.label == text || $0.text == text }) {
                     var scratch = state
                     switch button.action {
@@ -246,7 +307,8 @@ public struct GuideStateMachine: Sendable {
                     case .dismiss: return try apply(.dismiss(guide: id), to: &scratch, at: now)
                     case .snooze: return try apply(.snooze(guide: id), to: &scratch, at: now)
                     case .complete: return try apply(.complete(guide: id), to: &scratch, at: now)
-                    case .goto(let target): return try apply(.goto(guide: id, step: target.value), to: &scratch, at: now)
+                    case .goto(let target):
+                        return try apply(.goto(guide: id, step: target.value), to: &scratch, at: now)
                     case .url: return []
                     }
                 }

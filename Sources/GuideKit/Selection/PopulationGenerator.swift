@@ -49,9 +49,15 @@ public struct PopulationGenerator: Sendable {
             "signed_up_at": .string(Timestamp.string(from: signedUp)),
             "seats": .number(Double(pick([(1, 20), (3, 25), (5, 20), (12, 20), (30, 10), (120, 5)]))),
             "locale": .string(japanese ? "ja" : "en"),
-            "company_size": .string(pick([("1-10", 35), ("11-50", 30), ("51-200", 20), ("201-1000", 10), ("1000+", 5)])),
+            "company_size": .string(
+                pick([("1-10", 35), ("11-50", 30), ("51-200", 20), ("201-1000", 10), ("1000+", 5)])
+            ),
             "job_function": .string(
-                pick([("engineering", 25), ("design", 15), ("product", 15), ("marketing", 15), ("operations", 15), ("other", 15)])),
+                pick([
+                    ("engineering", 25), ("design", 15), ("product", 15), ("marketing", 15), ("operations", 15),
+                    ("other", 15),
+                ])
+            ),
             "email_verified": .bool(uniform() < 0.9),
         ]
         if plan == "trial" {
@@ -78,7 +84,11 @@ public struct PopulationGenerator: Sendable {
         if uniform() < 0.15 { integrations.append(.string("google-drive")) }
         var account: [String: Value] = [
             "industry": .string(
-                pick([("software", 30), ("agency", 15), ("marketing", 15), ("education", 10), ("nonprofit", 10), ("construction", 5), ("other", 15)])),
+                pick([
+                    ("software", 30), ("agency", 15), ("marketing", 15), ("education", 10), ("nonprofit", 10),
+                    ("construction", 5), ("other", 15),
+                ])
+            ),
             "employees": .number(Double(pick([(3, 30), (15, 30), (60, 20), (300, 15), (2_000, 5)]))),
             "region": .string(japanese ? "jp" : pick([("us", 60), ("eu", 40)])),
         ]
@@ -96,7 +106,11 @@ public struct PopulationGenerator: Sendable {
             let first = signedUp.addingTimeInterval(uniform() * 3_600)
             let last = times.max() ?? now.addingTimeInterval(-uniform() * tenureDays * day)
             events[name] = UserState.EventSummary(
-                count: count, first: first, last: max(first, last), times: times.isEmpty ? nil : times)
+                count: count,
+                first: first,
+                last: max(first, last),
+                times: times.isEmpty ? nil : times
+            )
         }
         if role != "guest" { add("project_created", tenureDays < 2 && uniform() < 0.6 ? 0 : 4) }
         add("task_created", 40)
@@ -117,17 +131,32 @@ public struct PopulationGenerator: Sendable {
                 (UserState.GuideStatus.completed, 55), (.dismissed, 25), (.inProgress, 10), (.snoozed, 10),
             ])
             guides["welcome-tour"] = UserState.GuideProgress(
-                status: status, step: status == .completed ? "done" : "welcome", version: 3, shows: 1, lastShown: shown,
-                startedAt: shown, completedAt: status == .completed ? shown.addingTimeInterval(90) : nil,
-                snoozedUntil: status == .snoozed ? shown.addingTimeInterval(day) : nil)
+                status: status,
+                step: status == .completed ? "done" : "welcome",
+                version: 3,
+                shows: 1,
+                lastShown: shown,
+                startedAt: shown,
+                completedAt: status == .completed ? shown.addingTimeInterval(90) : nil,
+                snoozedUntil: status == .snoozed ? shown.addingTimeInterval(day) : nil
+            )
         }
         let page = pick([
-            ("/home", 30), ("/projects", 25), ("/projects/p\(index % 50)/board", 30), ("/projects/p\(index % 50)/list", 10),
+            ("/home", 30), ("/projects", 25), ("/projects/p\(index % 50)/board", 30),
+            ("/projects/p\(index % 50)/list", 10),
             ("/settings/billing", 5),
         ])
         return UserState(
-            id: id, user: user, account: account, events: events, guides: guides, page: UserState.Page(path: page),
-            device: device, locale: japanese ? "ja-JP" : pick([("en-US", 70), ("en-GB", 20), ("en", 10)]), now: now)
+            id: id,
+            user: user,
+            account: account,
+            events: events,
+            guides: guides,
+            page: UserState.Page(path: page),
+            device: device,
+            locale: japanese ? "ja-JP" : pick([("en-US", 70), ("en-GB", 20), ("en", 10)]),
+            now: now
+        )
     }
 
     /// A state as one line of JSON (keys sorted), the format `--users users.jsonl` reads.

@@ -83,11 +83,13 @@ public struct PopulationReport: Sendable, Hashable {
         let width = max(5, guides.map(\.id.count).max() ?? 0)
         output += "guide".padding(toLength: width, withPad: " ", startingAt: 0) + "  priority  eligible     shown\n"
         for guide in guides {
-            output += guide.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            output +=
+                guide.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                 + Self.right(String(guide.priority), 8) + "  " + Self.right(String(guide.eligible), 8) + "  "
                 + Self.right(String(guide.shown), 8) + "\n"
         }
-        output += "nothing".padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: 20)
+        output +=
+            "nothing".padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: 20)
             + Self.right(String(nothingShown), 8) + "\n"
         for guide in guides {
             output += "\n\(guide.id) (priority \(guide.priority))\n"
@@ -128,7 +130,8 @@ public struct PopulationReport: Sendable, Hashable {
                     .array(
                         zip(guide.audienceClauses, guide.removedByClause).map {
                             .object([("clause", .string($0.0)), ("removed", .integer($0.1))])
-                        })
+                        }
+                    )
                 ),
                 ("eligible", .integer(guide.eligible)), ("outranked", .integer(guide.outranked)),
                 ("shown", .integer(guide.shown)), ("resumed", .integer(guide.resumed)),
@@ -146,11 +149,13 @@ public struct PopulationReport: Sendable, Hashable {
     ///
     /// - Returns: the CSV text, ending with a newline.
     public func renderCSV() -> String {
-        let header = ["guide", "priority", "users"] + Verdict.Rule.allCases.map { "removed_\($0.rawValue)" }
+        let header =
+            ["guide", "priority", "users"] + Verdict.Rule.allCases.map { "removed_\($0.rawValue)" }
             + ["eligible", "outranked", "shown", "resumed"]
         var lines = [header.joined(separator: ",")]
         for guide in guides {
-            let fields = [guide.id, String(guide.priority), String(users)]
+            let fields =
+                [guide.id, String(guide.priority), String(users)]
                 + Verdict.Rule.allCases.map { String(guide.removed[$0] ?? 0) }
                 + [String(guide.eligible), String(guide.outranked), String(guide.shown), String(guide.resumed)]
             lines.append(fields.joined(separator: ","))
@@ -166,6 +171,7 @@ public struct PopulationReport: Sendable, Hashable {
         let share = total == 0 ? 0 : Double(count) / Double(total) * 100
         let percent = String(format: "%5.1f%%", share)
         let shown = label.count > 44 ? String(label.prefix(43)) + "…" : label
-        return "  " + shown.padding(toLength: 44, withPad: " ", startingAt: 0) + right(String(count), 9) + "  " + percent + "\n"
+        return "  " + shown.padding(toLength: 44, withPad: " ", startingAt: 0) + right(String(count), 9) + "  "
+            + percent + "\n"
     }
 }

@@ -46,8 +46,10 @@ public struct PopulationSimulation: Sendable {
         self.report = PopulationReport(
             guides: guides.guides.map { compiled in
                 PopulationReport.GuideCounts(
-                    id: compiled.id, priority: compiled.guide.priority,
-                    audienceClauses: compiled.audience.map(\.text))
+                    id: compiled.id,
+                    priority: compiled.guide.priority,
+                    audienceClauses: compiled.audience.map(\.text)
+                )
             },
             context: PopulationReport.Context(page: page, event: event, launch: launch, now: now)
         )
@@ -60,7 +62,13 @@ public struct PopulationSimulation: Sendable {
         var state = state
         let time = now ?? state.now ?? clock
         if let event { GuideStateMachine.record(event: event, in: &state, at: time) }
-        let context = SelectionContext(page: page, event: event, launch: launch, now: time, includesDrafts: includesDrafts)
+        let context = SelectionContext(
+            page: page,
+            event: event,
+            launch: launch,
+            now: time,
+            includesDrafts: includesDrafts
+        )
         let selection = selector.select(for: state, in: context)
         report.users += 1
         if selection.decision.guideID == nil { report.nothingShown += 1 }

@@ -68,7 +68,9 @@ extension Scenario {
             }
         case .scalar:
             throw SelectionError(
-                "a timeline is a list of lines, or a mapping with 'user' and 'timeline'", at: root.location)
+                "a timeline is a list of lines, or a mapping with 'user' and 'timeline'",
+                at: root.location
+            )
         }
         var lines: [Line] = []
         for node in lineNodes { lines.append(try Self.line(node)) }
@@ -80,7 +82,8 @@ extension Scenario {
             throw SelectionError(
                 "a timeline line is a mapping such as {visit: /home}, {event: project_created}, {action: next}, "
                     + "{click: \"Next\"}, {launch: keyboard-shortcuts} or {wait: 2d}",
-                at: node.location)
+                at: node.location
+            )
         }
         var kind: Line.Kind?
         var at: Date?
@@ -88,7 +91,10 @@ extension Scenario {
         var expectationLocation: SourceLocation?
         func setKind(_ new: Line.Kind, _ key: SourceNode) throws(SelectionError) {
             if kind != nil {
-                throw SelectionError("a line does one thing; put '\(text(key) ?? "")' on a line of its own", at: key.location)
+                throw SelectionError(
+                    "a line does one thing; put '\(text(key) ?? "")' on a line of its own",
+                    at: key.location
+                )
             }
             kind = new
         }
@@ -98,7 +104,10 @@ extension Scenario {
             case "visit":
                 let path = try string(pair.value, key)
                 guard path.hasPrefix("/") else {
-                    throw SelectionError("'visit' takes a path starting with '/', not '\(path)'", at: pair.value.location)
+                    throw SelectionError(
+                        "'visit' takes a path starting with '/', not '\(path)'",
+                        at: pair.value.location
+                    )
                 }
                 try setKind(.visit(path), pair.key)
             case "event": try setKind(.event(try string(pair.value, key)), pair.key)
@@ -108,14 +117,21 @@ extension Scenario {
                 let word = try string(pair.value, key)
                 guard let action = Line.Action(rawValue: word) else {
                     let allowed = Line.Action.allCases.map(\.rawValue).joined(separator: ", ")
-                    let hint = Suggestion.didYouMean(word, in: Line.Action.allCases.map(\.rawValue)).map { "; \($0)" } ?? ""
-                    throw SelectionError("'\(word)' is not an action (one of \(allowed))\(hint)", at: pair.value.location)
+                    let hint =
+                        Suggestion.didYouMean(word, in: Line.Action.allCases.map(\.rawValue)).map { "; \($0)" } ?? ""
+                    throw SelectionError(
+                        "'\(word)' is not an action (one of \(allowed))\(hint)",
+                        at: pair.value.location
+                    )
                 }
                 try setKind(.action(action), pair.key)
             case "wait":
                 let word = try string(pair.value, key)
                 guard let duration = GuideDuration(parsing: word) else {
-                    throw SelectionError("'\(word)' is not a duration: \(GuideDuration.expectedForm)", at: pair.value.location)
+                    throw SelectionError(
+                        "'\(word)' is not a duration: \(GuideDuration.expectedForm)",
+                        at: pair.value.location
+                    )
                 }
                 try setKind(.wait(duration), pair.key)
             case "at":
@@ -130,18 +146,26 @@ extension Scenario {
         }
         if kind == nil && at == nil {
             throw SelectionError(
-                "the line does nothing: give one of visit, event, action, click, launch, wait (or at)", at: node.location)
+                "the line does nothing: give one of visit, event, action, click, launch, wait (or at)",
+                at: node.location
+            )
         }
         return Line(
-            kind: kind ?? .check, at: at, expectation: expectation, location: node.location,
-            expectationLocation: expectationLocation)
+            kind: kind ?? .check,
+            at: at,
+            expectation: expectation,
+            location: node.location,
+            expectationLocation: expectationLocation
+        )
     }
 
     private static func expectation(_ node: SourceNode) throws(SelectionError) -> Line.Expectation {
         if case .scalar(let scalar) = node.content {
             if scalar.text == "nothing" { return .nothing }
             throw SelectionError(
-                "'expect' is 'nothing' or {guide: <id>, step: <step-id>}, not '\(scalar.text)'", at: node.location)
+                "'expect' is 'nothing' or {guide: <id>, step: <step-id>}, not '\(scalar.text)'",
+                at: node.location
+            )
         }
         guard case .mapping(let pairs) = node.content else {
             throw SelectionError("'expect' is 'nothing' or {guide: <id>, step: <step-id>}", at: node.location)
@@ -158,7 +182,8 @@ extension Scenario {
             case "variant": variant = try string(pair.value, key)
             case "locale": locale = try string(pair.value, key)
             default:
-                let hint = Suggestion.didYouMean(key, in: ["guide", "step", "variant", "locale"]).map { "; \($0)" } ?? ""
+                let hint =
+                    Suggestion.didYouMean(key, in: ["guide", "step", "variant", "locale"]).map { "; \($0)" } ?? ""
                 throw SelectionError("'\(key)' is not an expectation field\(hint)", at: pair.key.location)
             }
         }

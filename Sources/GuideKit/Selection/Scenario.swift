@@ -1,7 +1,9 @@
 import Foundation
 
-/// A scripted journey: a user, a start time, and timeline lines, each optionally with what must be shown
-/// after it. `guidekit simulate --timeline` replays one; `guidekit test` checks the expectations.
+/// A scripted journey: a user, a start time, and timeline lines.
+///
+/// Each line may say what must be shown after it. `guidekit simulate --timeline` replays a scenario;
+/// `guidekit test` checks its expectations.
 ///
 /// ```yaml
 /// name: a new admin takes the welcome tour

@@ -47,7 +47,8 @@ public struct ScenarioSuite: Sendable {
                 if !scenario.hasExpectations {
                     throw SelectionError(
                         "the scenario checks nothing: add 'expect:' to its lines",
-                        at: SourceLocation(file: file, line: 1, column: 1))
+                        at: SourceLocation(file: file, line: 1, column: 1)
+                    )
                 }
                 return Outcome(file: file, result: try runner.run(scenario), error: nil)
             } catch {
@@ -92,7 +93,10 @@ public struct ScenarioSuite: Sendable {
         let files = outcomes.count
         let failed = outcomes.filter { !$0.passed }.count
         output += "\n\(files) scenario\(files == 1 ? "" : "s"), \(checks) checks: "
-        output += failed == 0 ? "all passed\n" : "\(failed) scenario\(failed == 1 ? "" : "s") failed (\(failures) failure\(failures == 1 ? "" : "s"))\n"
+        output +=
+            failed == 0
+            ? "all passed\n"
+            : "\(failed) scenario\(failed == 1 ? "" : "s") failed (\(failures) failure\(failures == 1 ? "" : "s"))\n"
         return output
     }
 }

@@ -35,7 +35,8 @@ extension Selection {
             output += line + "\n"
             if explains {
                 for clause in verdict.trace {
-                    output += String(repeating: " ", count: idWidth + 14) + (clause.holds ? "✓ " : "✗ ") + clause.text + "\n"
+                    output +=
+                        String(repeating: " ", count: idWidth + 14) + (clause.holds ? "✓ " : "✗ ") + clause.text + "\n"
                 }
             }
         }
@@ -51,8 +52,11 @@ extension Selection {
         if let target = step.target { lines.append("→ \(target)") }
         if let title = step.title { lines.append(title) }
         if let body = step.body {
-            lines += body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
-                .map(String.init)
+            lines += body.trimmingCharacters(in: .whitespacesAndNewlines).split(
+                separator: "\n",
+                omittingEmptySubsequences: false
+            )
+            .map(String.init)
         }
         for item in step.items { lines.append("☐ \(item.label)") }
         if let question = step.question { lines.append(question) }
@@ -82,16 +86,35 @@ extension Selection {
                         ("id", .string(step.id)), ("kind", .string(step.kind.rawValue)), ("locale", .text(step.locale)),
                         ("title", .text(step.title)), ("body", .text(step.body)), ("question", .text(step.question)),
                         ("choices", .array(step.choices.map(OrderedJSON.string))),
-                        ("buttons", .array(step.buttons.map { .object([("label", .string($0.label)), ("text", .string($0.text))]) })),
-                        ("items", .array(step.items.map { .object([("id", .string($0.id)), ("label", .string($0.label))]) })),
+                        (
+                            "buttons",
+                            .array(
+                                step.buttons.map {
+                                    .object([("label", .string($0.label)), ("text", .string($0.text))])
+                                }
+                            )
+                        ),
+                        (
+                            "items",
+                            .array(step.items.map { .object([("id", .string($0.id)), ("label", .string($0.label))]) })
+                        ),
                         ("target", .text(step.target)),
                     ])
-                ))
+                )
+            )
         } else {
             decisionMembers.append(("step", .null))
         }
         decisionMembers.append(
-            ("holdouts", .array(decision.holdouts.map { .object([("guide", .string($0.guideID)), ("variant", .string($0.variant))]) })))
+            (
+                "holdouts",
+                .array(
+                    decision.holdouts.map {
+                        .object([("guide", .string($0.guideID)), ("variant", .string($0.variant))])
+                    }
+                )
+            )
+        )
         let verdictList: [OrderedJSON] = verdicts.map { verdict in
             var members: [(String, OrderedJSON)] = [("guide", .string(verdict.guideID))]
             switch verdict.outcome {
@@ -100,17 +123,29 @@ extension Selection {
                 members += [("outcome", .string("outranked")), ("by", .string(winner))]
             case .blocked(let block):
                 members += [
-                    ("outcome", .string("blocked")), ("rule", .string(block.rule.rawValue)), ("message", .string(block.message)),
+                    ("outcome", .string("blocked")), ("rule", .string(block.rule.rawValue)),
+                    ("message", .string(block.message)),
                     ("clause", .text(block.clause)), ("location", .text(block.location.map(\.description))),
                 ]
             }
-            members += [("variant", .text(verdict.variant)), ("resumes", .bool(verdict.resumes)), ("reason", .string(verdict.reason))]
+            members += [
+                ("variant", .text(verdict.variant)), ("resumes", .bool(verdict.resumes)),
+                ("reason", .string(verdict.reason)),
+            ]
             if !verdict.trace.isEmpty {
                 members.append(
-                    ("trace", .array(verdict.trace.map { .object([("clause", .string($0.text)), ("holds", .bool($0.holds))]) })))
+                    (
+                        "trace",
+                        .array(
+                            verdict.trace.map { .object([("clause", .string($0.text)), ("holds", .bool($0.holds))]) }
+                        )
+                    )
+                )
             }
             return .object(members)
         }
-        return .object([("user", .string(user)), ("decision", .object(decisionMembers)), ("verdicts", .array(verdictList))])
+        return .object([
+            ("user", .string(user)), ("decision", .object(decisionMembers)), ("verdicts", .array(verdictList)),
+        ])
     }
 }

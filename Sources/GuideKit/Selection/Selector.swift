@@ -43,7 +43,7 @@ public struct Selector: Sendable {
         var state = state
         state.now = context.now
         if let page = context.page { state.page = UserState.Page(path: page, url: state.page?.url) }
-        let completed = state.completed(with: guides.catalog, guides: guides.ids, now: context.now)
+        let completed = state.completed(with: guides.catalog, guides: guides.referencedIDs, now: context.now)
         return ConditionDocument(completed.document, now: context.now.timeIntervalSince1970)
     }
 
@@ -63,7 +63,12 @@ public struct Selector: Sendable {
         var holdouts: [Decision.Holdout] = []
         for (index, compiled) in guides.guides.enumerated() {
             var verdict = evaluate(
-                compiled, state: state, document: document, page: page, context: context, lastShows: lastOtherShow,
+                compiled,
+                state: state,
+                document: document,
+                page: page,
+                context: context,
+                lastShows: lastOtherShow,
                 explains: explains
             )
             if verdict.block?.rule == .holdout, let variant = verdict.variant {
@@ -103,7 +108,10 @@ public struct Selector: Sendable {
             }
             guard let stepIndex = compiled.showableStep(from: start, in: steps, document: document) else {
                 verdicts[candidate.verdict].outcome = .blocked(
-                    Verdict.Block(.step, "no step from '\(steps.indices.contains(start) ? steps[start].step.id.value : "?")' on has a 'when' that holds")
+                    Verdict.Block(
+                        .step,
+                        "no step from '\(steps.indices.contains(start) ? steps[start].step.id.value : "?")' on has a 'when' that holds"
+                    )
                 )
                 continue
             }
@@ -113,7 +121,10 @@ public struct Selector: Sendable {
             decision.variant = candidate.variant
             decision.resumes = candidate.resumes
             decision.step = ResolvedStep(
-                steps[stepIndex].step, of: compiled.guide, locale: state.locale, defaultLocale: guides.defaultLocale
+                steps[stepIndex].step,
+                of: compiled.guide,
+                locale: state.locale,
+                defaultLocale: guides.defaultLocale
             )
         }
         return Selection(decision: decision, verdicts: verdicts)
@@ -167,7 +178,9 @@ public struct Selector: Sendable {
                 )
             }
             if let end = schedule.end, context.now >= end.value {
-                return blocked(Verdict.Block(.schedule, "ended at \(Timestamp.string(from: end.value))", at: end.location))
+                return blocked(
+                    Verdict.Block(.schedule, "ended at \(Timestamp.string(from: end.value))", at: end.location)
+                )
             }
         }
         // 3. Audience.
@@ -194,11 +207,17 @@ public struct Selector: Sendable {
             switch trigger.kind {
             case .page(let globs):
                 guard let page else {
-                    return blocked(Verdict.Block(.trigger, "no current page (the trigger is a page)", at: trigger.location), trace: trace)
+                    return blocked(
+                        Verdict.Block(.trigger, "no current page (the trigger is a page)", at: trigger.location),
+                        trace: trace
+                    )
                 }
                 if !compiled.pageMatches(page) {
                     let written = globs.map(\.value).joined(separator: ", ")
-                    return blocked(Verdict.Block(.trigger, "page \(page) does not match \(written)", at: trigger.location), trace: trace)
+                    return blocked(
+                        Verdict.Block(.trigger, "page \(page) does not match \(written)", at: trigger.location),
+                        trace: trace
+                    )
                 }
             case .event(let name):
                 if context.event != name.value && !resumes {
@@ -221,39 +240,34 @@ public struct Selector: Sendable {
         // 6. Rollout and variants.
         var variant: String?
         if let rollout = guide.rollout {
-            let seed = rollout.seed ?? id
-            let bucket = Bucketing.hash(seed: seed, value: state.id, version: .v2)
-            let coverage = rollout.percent.value / 100
-            if rollout.variants.isEmpty {
-                let range = Bucketing.ranges(count: 1, coverage: coverage)
-                if Bucketing.variation(for: bucket, in: range) == nil {
-                    return blocked(
-                        Verdict.Block(
-                            .rollout, "bucket \(Self.format(bucket)) is outside the \(Self.format(rollout.percent.value))% rollout",
-                            at: rollout.percent.location),
-                        trace: trace
-                    )
-                }
-            } else {
-                let weights = rollout.variants.map { $0.weight.value / 100 }
-                let ranges = Bucketing.ranges(count: weights.count, coverage: coverage, weights: weights)
-                guard let chosen = Bucketing.variation(for: bucket, in: ranges) else {
-                    return blocked(
-                        Verdict.Block(
-                            .rollout, "bucket \(Self.format(bucket)) is outside the \(Self.format(rollout.percent.value))% rollout",
-                            at: rollout.percent.location),
-                        trace: trace
-                    )
-                }
+            let bucket = Bucketing.hash(seed: rollout.seed ?? id, value: state.id, version: .v2)
+            guard let chosen = Bucketing.variation(for: bucket, in: compiled.rolloutRanges) else {
+                return blocked(
+                    Verdict.Block(
+                        .rollout,
+                        "bucket \(Self.format(bucket)) is outside the \(Self.format(rollout.percent.value))% rollout",
+                        at: rollout.percent.location
+                    ),
+                    trace: trace
+                )
+            }
+            if !rollout.variants.isEmpty {
                 let assigned = rollout.variants[chosen]
                 variant = assigned.id.value
-                if resumes, let recorded = progress.variant, rollout.variants.contains(where: { $0.id.value == recorded }) {
+                if resumes, let recorded = progress.variant,
+                    rollout.variants.contains(where: { $0.id.value == recorded })
+                {
                     variant = recorded
                 }
                 if let variant, rollout.variants.first(where: { $0.id.value == variant })?.isHoldout ?? false {
                     return blocked(
-                        Verdict.Block(.holdout, "in the '\(variant)' holdout (bucket \(Self.format(bucket)))", at: assigned.location),
-                        variant: variant, trace: trace
+                        Verdict.Block(
+                            .holdout,
+                            "in the '\(variant)' holdout (bucket \(Self.format(bucket)))",
+                            at: assigned.location
+                        ),
+                        variant: variant,
+                        trace: trace
                     )
                 }
             }
@@ -267,8 +281,10 @@ public struct Selector: Sendable {
                     Verdict.Block(
                         .throttle,
                         "'\(otherID)' was shown at \(Timestamp.string(from: shown)); throttle \(throttle) lasts until \(Timestamp.string(from: until))",
-                        at: guides.project?.location),
-                    variant: variant, trace: trace
+                        at: guides.project?.location
+                    ),
+                    variant: variant,
+                    trace: trace
                 )
             }
         }
@@ -276,7 +292,11 @@ public struct Selector: Sendable {
     }
 
     /// Rule 5 for a guide that would start anew.
-    private func frequencyBlock(_ compiled: CompiledGuide, progress: UserState.GuideProgress, now: Date) -> Verdict.Block? {
+    private func frequencyBlock(
+        _ compiled: CompiledGuide,
+        progress: UserState.GuideProgress,
+        now: Date
+    ) -> Verdict.Block? {
         let frequency = compiled.guide.frequency
         let location = frequency?.location
         switch progress.status {
@@ -300,8 +320,10 @@ public struct Selector: Sendable {
         {
             let until = shown.addingTimeInterval(Double(cooldown.seconds))
             return Verdict.Block(
-                .frequency, "last shown at \(Timestamp.string(from: shown)); cooldown \(cooldown) lasts until \(Timestamp.string(from: until))",
-                at: location)
+                .frequency,
+                "last shown at \(Timestamp.string(from: shown)); cooldown \(cooldown) lasts until \(Timestamp.string(from: until))",
+                at: location
+            )
         }
         return nil
     }

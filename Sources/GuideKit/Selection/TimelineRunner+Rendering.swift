@@ -10,7 +10,8 @@ extension TimelineRunner.Result {
             var shown = decision.guideID == nil ? "nothing" : decision.summary
             if let variant = decision.variant { shown += " [\(variant)]" }
             if decision.resumes { shown += " (resumed)" }
-            output += "\(location) \(Timestamp.string(from: step.time))  "
+            output +=
+                "\(location) \(Timestamp.string(from: step.time))  "
                 + step.line.summary.padding(toLength: 34, withPad: " ", startingAt: 0) + " → " + shown + "\n"
             if let title = decision.step?.title {
                 output += String(repeating: " ", count: 27) + "\"\(title)\"\n"
@@ -34,17 +35,21 @@ extension TimelineRunner.Result {
         steps.map { step in
             let decision = step.selection.decision
             let object: OrderedJSON = .object([
-                ("line", .number(Double(step.line.location.line))), ("time", .string(Timestamp.string(from: step.time))),
-                ("do", .string(step.line.summary)), ("guide", .text(decision.guideID)), ("step", .text(decision.step?.id)),
+                ("line", .number(Double(step.line.location.line))),
+                ("time", .string(Timestamp.string(from: step.time))),
+                ("do", .string(step.line.summary)), ("guide", .text(decision.guideID)),
+                ("step", .text(decision.step?.id)),
                 ("variant", .text(decision.variant)), ("resumes", .bool(decision.resumes)),
                 (
                     "events",
                     .array(
                         step.events.map {
                             .object([
-                                ("event", .string($0.name.rawValue)), ("guide", .string($0.guideID)), ("step", .text($0.step)),
+                                ("event", .string($0.name.rawValue)), ("guide", .string($0.guideID)),
+                                ("step", .text($0.step)),
                             ])
-                        })
+                        }
+                    )
                 ),
                 ("failure", .text(step.failure?.description)),
             ])

@@ -91,7 +91,9 @@ public struct TimelineRunner: Sendable {
     public func run(_ scenario: Scenario, user: UserState? = nil) throws(SelectionError) -> Result {
         guard var state = user ?? scenario.user else {
             throw SelectionError(
-                "no user: give 'user:' in the scenario or --user", at: SourceLocation(file: scenario.file, line: 1, column: 1))
+                "no user: give 'user:' in the scenario or --user",
+                at: SourceLocation(file: scenario.file, line: 1, column: 1)
+            )
         }
         var now = scenario.start ?? state.now ?? Date()
         var shown: String?
@@ -142,7 +144,9 @@ public struct TimelineRunner: Sendable {
             let selection = selector.select(for: state, in: context)
             let decision = selection.decision
             if let id = decision.guideID, let step = decision.step {
-                events += (try? machine.apply(.show(guide: id, step: step.id, variant: decision.variant), to: &state, at: now)) ?? []
+                events +=
+                    (try? machine.apply(.show(guide: id, step: step.id, variant: decision.variant), to: &state, at: now))
+                    ?? []
                 shown = id
             } else {
                 shown = nil
@@ -154,7 +158,8 @@ public struct TimelineRunner: Sendable {
                     if let verdict = selection.verdict(for: id) {
                         reason = "\(id): \(verdict.reason)"
                     } else {
-                        reason = "there is no guide '\(id)'"
+                        reason =
+                            "there is no guide '\(id)'"
                             + (Suggestion.didYouMean(id, in: guides.ids).map { "; \($0)" } ?? "")
                     }
                 }
@@ -164,7 +169,11 @@ public struct TimelineRunner: Sendable {
                     : decision.summary + (decision.variant.map { " [\($0)]" } ?? "")
                         + (expected.checksLocale ? " (text: \(decision.step?.locale ?? "as written"))" : "")
                 failure = Failure(
-                    location: line.expectationLocation ?? line.location, expected: expected, shown: summary, reason: reason)
+                    location: line.expectationLocation ?? line.location,
+                    expected: expected,
+                    shown: summary,
+                    reason: reason
+                )
             }
             steps.append(Step(line: line, time: now, selection: selection, events: events, failure: failure))
         }

@@ -33,7 +33,14 @@ public struct TrackedGuideEvent: Sendable, Hashable {
     public var variant: String?
 
     /// Creates an event.
-    public init(_ name: Name, at time: Date, guide guideID: String, version: Int? = nil, step: String? = nil, variant: String? = nil) {
+    public init(
+        _ name: Name,
+        at time: Date,
+        guide guideID: String,
+        version: Int? = nil,
+        step: String? = nil,
+        variant: String? = nil
+    ) {
         self.name = name
         self.time = time
         self.guideID = guideID

@@ -44,8 +44,11 @@ struct BenchSelect: ParsableCommand {
         let selector = Selector(set)
         let now = Timestamp.date(parsing: "2026-11-23T10:00:00Z") ?? Date()
         let state = UserState(
-            id: "u-42", user: ["plan": .string("pro"), "signed_up_at": .string("2026-06-01T00:00:00Z")],
-            events: ["project_created": UserState.EventSummary(count: 1)], page: UserState.Page(path: "/projects/7"))
+            id: "u-42",
+            user: ["plan": .string("pro"), "signed_up_at": .string("2026-06-01T00:00:00Z")],
+            events: ["project_created": UserState.EventSummary(count: 1)],
+            page: UserState.Page(path: "/projects/7")
+        )
         let context = SelectionContext(now: now)
         var shown = 0
         for _ in 0..<200 where selector.select(for: state, in: context).decision.guideID != nil { shown += 1 }
@@ -63,8 +66,12 @@ struct BenchSelect: ParsableCommand {
         print("one decision over \(set.guides.count) guides (decision: \(decision)), \(decisions) runs:")
         print(
             String(
-                format: "  median %.1f µs, p90 %.1f µs, best %.1f µs", samples[samples.count / 2] * 1e6,
-                samples[samples.count * 9 / 10] * 1e6, samples[0] * 1e6))
+                format: "  median %.1f µs, p90 %.1f µs, best %.1f µs",
+                samples[samples.count / 2] * 1e6,
+                samples[samples.count * 9 / 10] * 1e6,
+                samples[0] * 1e6
+            )
+        )
     }
 
     private func population() throws {
@@ -90,8 +97,13 @@ struct BenchSelect: ParsableCommand {
         print("population: \(users) generated users over \(set.guides.count) guides in \(folder):")
         print(
             String(
-                format: "  selection %.2f s (%.0f users/s, %.1f µs/user); with generation %.2f s", seconds,
-                Double(users) / seconds, seconds / Double(users) * 1e6, Self.seconds(total)))
+                format: "  selection %.2f s (%.0f users/s, %.1f µs/user); with generation %.2f s",
+                seconds,
+                Double(users) / seconds,
+                seconds / Double(users) * 1e6,
+                Self.seconds(total)
+            )
+        )
         let shown = simulation.report.guides.map { "\($0.id) \($0.shown)" }.joined(separator: ", ")
         print("  shown: \(shown); nothing \(simulation.report.nothingShown)")
     }

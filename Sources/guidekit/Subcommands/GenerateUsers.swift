@@ -22,7 +22,9 @@ struct GenerateUsers: ParsableCommand {
 
     func validate() throws {
         if count < 0 { throw ValidationError("--count must be 0 or more") }
-        if Timestamp.date(parsing: now) == nil { throw ValidationError("--now '\(now)' is not \(Timestamp.expectedForm)") }
+        if Timestamp.date(parsing: now) == nil {
+            throw ValidationError("--now '\(now)' is not \(Timestamp.expectedForm)")
+        }
     }
 
     func run() throws {

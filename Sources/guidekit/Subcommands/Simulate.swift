@@ -56,7 +56,9 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         let modes = [user != nil && timeline == nil, users != nil, timeline != nil].filter { $0 }.count
-        if modes != 1 { throw ValidationError("give exactly one of --user, --users or --timeline (with an optional --user)") }
+        if modes != 1 {
+            throw ValidationError("give exactly one of --user, --users or --timeline (with an optional --user)")
+        }
         if let at, Timestamp.date(parsing: at) == nil {
             throw ValidationError("--at '\(at)' is not \(Timestamp.expectedForm)")
         }
@@ -81,7 +83,13 @@ struct Simulate: ParsableCommand {
         if let event {
             GuideStateMachine.record(event: event, in: &state, at: now)
         }
-        let context = SelectionContext(page: page, event: event, launch: launch, now: now, includesDrafts: includeDrafts)
+        let context = SelectionContext(
+            page: page,
+            event: event,
+            launch: launch,
+            now: now,
+            includesDrafts: includeDrafts
+        )
         let selection = Selector(set).select(for: state, in: context, explains: explain)
         switch format {
         case .json: print(selection.renderJSON(user: state.id), terminator: "")
@@ -124,14 +132,22 @@ struct Simulate: ParsableCommand {
             throw ValidationError(error.description)
         }
         var simulation = PopulationSimulation(
-            set, page: page, event: event, launch: launch, now: time, includesDrafts: includeDrafts)
+            set,
+            page: page,
+            event: event,
+            launch: launch,
+            now: time,
+            includesDrafts: includeDrafts
+        )
         var errors = 0
         for item in reader {
             switch item {
             case .success(let state): simulation.add(state)
             case .failure(let error):
                 errors += 1
-                if errors <= 10 { FileHandle.standardError.write(Data("warning: skipped a user: \(error.description)\n".utf8)) }
+                if errors <= 10 {
+                    FileHandle.standardError.write(Data("warning: skipped a user: \(error.description)\n".utf8))
+                }
             }
         }
         if errors > 10 { FileHandle.standardError.write(Data("warning: skipped \(errors) users in all\n".utf8)) }

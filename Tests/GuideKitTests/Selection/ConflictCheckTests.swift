@@ -19,7 +19,11 @@ import Testing
 
     @Test func equalPrioritiesOnOverlappingPagesAndAudiencesWarnWithBothPositions() throws {
         let diagnostics = lint([
-            F.guide("b-guide", priority: 5, extra: "trigger: {page: \"/projects/*\"}\naudience: {user.plan: {$in: [trial, pro]}}"),
+            F.guide(
+                "b-guide",
+                priority: 5,
+                extra: "trigger: {page: \"/projects/*\"}\naudience: {user.plan: {$in: [trial, pro]}}"
+            ),
             F.guide("a-guide", priority: 5, extra: "trigger: {page: /projects/42}\naudience: {user.plan: {$ne: free}}"),
         ])
         let warning = try #require(diagnostics.first { $0.rule == "equal-priority" })
@@ -47,10 +51,15 @@ import Testing
 
     @Test func aGuideAlwaysOutrankedByAWiderOneIsShadowed() throws {
         let always = F.guide(
-            "help", priority: 9,
-            extra: "audience: {user.role: {$in: [owner, admin, member]}}\nfrequency: {repeat_after_completion: true}")
+            "help",
+            priority: 9,
+            extra: "audience: {user.role: {$in: [owner, admin, member]}}\nfrequency: {repeat_after_completion: true}"
+        )
         let narrow = F.guide(
-            "admins", priority: 1, extra: "audience: {user.role: admin, user.plan: trial}\ntrigger: {page: /home}")
+            "admins",
+            priority: 1,
+            extra: "audience: {user.role: admin, user.plan: trial}\ntrigger: {page: /home}"
+        )
         let diagnostics = lint([always, narrow])
         let warning = try #require(diagnostics.first { $0.rule == "shadowed-guide" })
         #expect(warning.location.file == "g1.yaml")
@@ -79,7 +88,10 @@ import Testing
         let warning = try #require(diagnostics.first { $0.rule == "audience-ends-guide" })
         #expect(warning.location.line == 8)
         #expect(warning.related.first?.line == 10)
-        #expect(warning.fix == "allow users finishing the guide: $nor: [{events.project_created.count: {$gte: 1}, guides.a.status: {$ne: in_progress}}]")
+        #expect(
+            warning.fix
+                == "allow users finishing the guide: $nor: [{events.project_created.count: {$gte: 1}, guides.a.status: {$ne: in_progress}}]"
+        )
     }
 
     @Test func unknownGuideReferencesSuggestTheClosestId() throws {

@@ -14,12 +14,15 @@ import Testing
         /// Expected verdict reasons (prefixes) by guide.
         var reasons: [String: String]
 
-        var testDescription: String { persona + (page.map { " on \($0)" } ?? "") + (event.map { " after \($0)" } ?? "") }
+        var testDescription: String {
+            persona + (page.map { " on \($0)" } ?? "") + (event.map { " after \($0)" } ?? "")
+        }
     }
 
     static let cases: [Case] = [
         Case(
-            persona: "new-trial-admin", decision: "welcome-tour/welcome",
+            persona: "new-trial-admin",
+            decision: "welcome-tour/welcome",
             reasons: [
                 "welcome-tour": "shown",
                 "create-first-project":
@@ -30,51 +33,74 @@ import Testing
                 "trial-expiry-nudge": "blocked: audience: user.trial_days_left: {$lte: 3} is false",
                 "year-end-offer-2025": "blocked: status: archived",
                 "nps-survey": "blocked: audience: user.signed_up_at: {$olderThan: 30d} is false",
-            ]),
+            ]
+        ),
         Case(
-            persona: "invited-member", decision: "create-first-project/click-new",
+            persona: "invited-member",
+            decision: "create-first-project/click-new",
             reasons: [
                 "create-first-project": "shown",
-                "welcome-tour": "blocked: frequency: completed at 2026-11-21T15:07:00Z; repeat_after_completion is false",
+                "welcome-tour":
+                    "blocked: frequency: completed at 2026-11-21T15:07:00Z; repeat_after_completion is false",
                 "setup-checklist": "blocked: audience: user.role: {$in: [owner, admin]} is false",
                 "invite-teammates": "blocked: audience: user.role: {$in: [owner, admin]} is false",
-            ]),
+            ]
+        ),
         Case(
-            persona: "pro-power-user", decision: "board-automations-ab/automations-button", variant: "tooltip-tour",
+            persona: "pro-power-user",
+            decision: "board-automations-ab/automations-button",
+            variant: "tooltip-tour",
             reasons: [
                 "board-automations-ab": "shown",
                 "timeline-launch": "eligible, outranked by board-automations-ab",
                 "connect-integration": "blocked: audience: $nor:",
                 "welcome-tour": "blocked: audience: $segment: new-users is false",
                 "setup-checklist": "blocked: audience: user.signed_up_at: {$newerThan: 30d} is false",
-            ]),
-        Case(
-            persona: "japanese-owner", decision: "welcome-tour/welcome", locale: "ja",
-            reasons: ["welcome-tour": "shown", "setup-checklist": "blocked: audience: guides.welcome-tour.status: completed is false"]
+            ]
         ),
         Case(
-            persona: "beta-tester-mobile", decision: "nothing",
+            persona: "japanese-owner",
+            decision: "welcome-tour/welcome",
+            locale: "ja",
+            reasons: [
+                "welcome-tour": "shown",
+                "setup-checklist": "blocked: audience: guides.welcome-tour.status: completed is false",
+            ]
+        ),
+        Case(
+            persona: "beta-tester-mobile",
+            decision: "nothing",
             reasons: [
                 "offline-mode-beta": "blocked: trigger: waits for event 'mobile_app_opened'; no event happened",
                 "keyboard-shortcuts": "blocked: audience: device.platform: {$in: [web, desktop]} is false",
                 "welcome-tour": "blocked: audience: $segment: new-users is false",
-            ]),
+            ]
+        ),
         Case(
-            persona: "beta-tester-mobile", event: "mobile_app_opened", decision: "offline-mode-beta/intro",
-            reasons: ["offline-mode-beta": "shown"]),
+            persona: "beta-tester-mobile",
+            event: "mobile_app_opened",
+            decision: "offline-mode-beta/intro",
+            reasons: ["offline-mode-beta": "shown"]
+        ),
         Case(
-            persona: "churn-risk-trial", decision: "trial-expiry-nudge/banner",
+            persona: "churn-risk-trial",
+            decision: "trial-expiry-nudge/banner",
             reasons: [
                 "trial-expiry-nudge": "shown",
                 "setup-checklist": "eligible, outranked by trial-expiry-nudge",
                 "nps-survey": "blocked: audience: user.signed_up_at: {$olderThan: 30d} is false",
-            ]),
+            ]
+        ),
         Case(
-            persona: "churn-risk-trial", page: "/settings/billing", decision: "nothing",
+            persona: "churn-risk-trial",
+            page: "/settings/billing",
+            decision: "nothing",
             reasons: [
                 "trial-expiry-nudge": "blocked: audience: $nor: [{page.path: /settings/billing}",
-                "setup-checklist": "blocked: trigger: page /settings/billing does not match /home, /projects, /projects/*/board",
-            ]),
+                "setup-checklist":
+                    "blocked: trigger: page /settings/billing does not match /home, /projects, /projects/*/board",
+            ]
+        ),
     ]
 
     @Test(arguments: cases)
@@ -83,7 +109,9 @@ import Testing
         let now = try #require(state.now)
         if let event = testCase.event { GuideStateMachine.record(event: event, in: &state, at: now) }
         let selection = Selector(SelectionFixtures.examples).select(
-            for: state, in: SelectionContext(page: testCase.page, event: testCase.event, now: now))
+            for: state,
+            in: SelectionContext(page: testCase.page, event: testCase.event, now: now)
+        )
         #expect(selection.decision.summary == testCase.decision)
         #expect(selection.decision.variant == testCase.variant)
         #expect(selection.decision.step?.locale == testCase.locale)
@@ -108,7 +136,9 @@ import Testing
     @Test func japaneseTextIsResolvedThroughTheLanguage() throws {
         let state = try SelectionFixtures.persona("japanese-owner")
         let selection = Selector(SelectionFixtures.examples).select(
-            for: state, in: SelectionContext(now: try #require(state.now)))
+            for: state,
+            in: SelectionContext(now: try #require(state.now))
+        )
         let step = try #require(selection.decision.step)
         #expect(step.title == "Acme Projects へようこそ 👋")
         #expect(step.buttons.map(\.text) == ["ツアーを始める", "明日もう一度表示", "ツアーをスキップ"])
@@ -118,7 +148,11 @@ import Testing
     @Test func renderedTextShowsTheStepAndEveryVerdict() throws {
         let state = try SelectionFixtures.persona("new-trial-admin")
         let set = SelectionFixtures.examples
-        let selection = Selector(set).select(for: state, in: SelectionContext(now: try #require(state.now)), explains: true)
+        let selection = Selector(set).select(
+            for: state,
+            in: SelectionContext(now: try #require(state.now)),
+            explains: true
+        )
         let text = selection.renderText(guides: set, header: "user u_2001", explains: true)
         #expect(text.contains("shown: welcome-tour v3, step welcome (modal)"))
         #expect(text.contains("    [Show me around] [Remind me tomorrow] [Skip the tour]"))

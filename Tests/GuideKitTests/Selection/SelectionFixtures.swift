@@ -59,10 +59,10 @@ enum SelectionFixtures {
         priority: Int = 0,
         extra: String = "",
         steps: String = """
-            steps:
-              - {id: one, kind: modal, title: One, buttons: [{label: Next, action: next}]}
-              - {id: two, kind: modal, title: Two, buttons: [{label: Done, action: complete}]}
-            """
+        steps:
+          - {id: one, kind: modal, title: One, buttons: [{label: Next, action: next}]}
+          - {id: two, kind: modal, title: Two, buttons: [{label: Done, action: complete}]}
+        """
     ) -> String {
         """
         id: \(id)

@@ -18,7 +18,9 @@ import Testing
         drafts: Bool = false
     ) -> Selection {
         Selector(set).select(
-            for: state, in: SelectionContext(page: page, event: event, launch: launch, now: now, includesDrafts: drafts))
+            for: state,
+            in: SelectionContext(page: page, event: event, launch: launch, now: now, includesDrafts: drafts)
+        )
     }
 
     @Test func rule1OnlyPublishedGuidesUnlessDraftsAreIncluded() throws {
@@ -37,8 +39,10 @@ import Testing
         let set = try F.set([F.guide("a", extra: "schedule: {start: 2026-12-01T09:00:00Z, end: 2027-01-15}")])
         #expect(select(set).verdict(for: "a")?.reason == "blocked: schedule: starts at 2026-12-01T09:00:00Z")
         #expect(select(set, at: try F.time("2026-12-01T09:00:00Z")).decision.guideID == "a")
-        #expect(select(set, at: try F.time("2027-01-15T00:00:00Z")).verdict(for: "a")?.reason
-            == "blocked: schedule: ended at 2027-01-15T00:00:00Z")
+        #expect(
+            select(set, at: try F.time("2027-01-15T00:00:00Z")).verdict(for: "a")?.reason
+                == "blocked: schedule: ended at 2027-01-15T00:00:00Z"
+        )
     }
 
     @Test func rule3AudienceNamesTheFirstFailingClauseAndItsLine() throws {
@@ -64,14 +68,21 @@ import Testing
         ])
         let onHome = select(set)
         #expect(onHome.verdict(for: "page")?.reason == "blocked: trigger: page /home does not match /projects/**")
-        #expect(onHome.verdict(for: "event")?.reason == "blocked: trigger: waits for event 'project_created'; no event happened")
+        #expect(
+            onHome.verdict(for: "event")?.reason
+                == "blocked: trigger: waits for event 'project_created'; no event happened"
+        )
         #expect(onHome.verdict(for: "manual")?.reason == "blocked: trigger: manual: not launched")
         #expect(select(set, page: "/projects/a/b").decision.guideID == "page")
         #expect(select(set, event: "project_created").decision.guideID == "event")
-        #expect(select(set, event: "task_completed").verdict(for: "event")?.reason
-            == "blocked: trigger: waits for event 'project_created'; 'task_completed' happened")
+        #expect(
+            select(set, event: "task_completed").verdict(for: "event")?.reason
+                == "blocked: trigger: waits for event 'project_created'; 'task_completed' happened"
+        )
         #expect(select(set, launch: "manual").decision.guideID == "manual")
-        #expect(select(set, page: nil).verdict(for: "page")?.block?.message == "no current page (the trigger is a page)")
+        #expect(
+            select(set, page: nil).verdict(for: "page")?.block?.message == "no current page (the trigger is a page)"
+        )
     }
 
     @Test func rule5FrequencyGovernsNewStarts() throws {
@@ -79,18 +90,26 @@ import Testing
         func state(_ progress: UserState.GuideProgress) -> UserState { UserState(id: "u1", guides: ["a": progress]) }
         let hourAgo = Self.now.addingTimeInterval(-3_600)
         let completed = UserState.GuideProgress(status: .completed, shows: 1, completedAt: hourAgo)
-        #expect(select(set, state(completed)).verdict(for: "a")?.reason
-            == "blocked: frequency: completed at 2026-11-23T09:00:00Z; repeat_after_completion is false")
-        #expect(select(set, state(.init(status: .dismissed, shows: 1))).verdict(for: "a")?.reason
-            == "blocked: frequency: dismissed by the user")
-        #expect(select(set, state(.init(status: .notStarted, shows: 2))).verdict(for: "a")?.reason
-            == "blocked: frequency: shown 2 times; max_shows is 2")
+        #expect(
+            select(set, state(completed)).verdict(for: "a")?.reason
+                == "blocked: frequency: completed at 2026-11-23T09:00:00Z; repeat_after_completion is false"
+        )
+        #expect(
+            select(set, state(.init(status: .dismissed, shows: 1))).verdict(for: "a")?.reason
+                == "blocked: frequency: dismissed by the user"
+        )
+        #expect(
+            select(set, state(.init(status: .notStarted, shows: 2))).verdict(for: "a")?.reason
+                == "blocked: frequency: shown 2 times; max_shows is 2"
+        )
         let cooling = UserState.GuideProgress(status: .notStarted, shows: 1, lastShown: hourAgo)
         #expect(select(set, state(cooling)).verdict(for: "a")?.block?.rule == .frequency)
         // Snoozed without snoozed_until: the guide's snooze (2d) from the last show.
         let snoozed = UserState.GuideProgress(status: .snoozed, step: "two", shows: 1, lastShown: hourAgo)
-        #expect(select(set, state(snoozed)).verdict(for: "a")?.reason
-            == "blocked: frequency: snoozed until 2026-11-25T09:00:00Z")
+        #expect(
+            select(set, state(snoozed)).verdict(for: "a")?.reason
+                == "blocked: frequency: snoozed until 2026-11-25T09:00:00Z"
+        )
         let later = select(set, state(snoozed), at: try F.time("2026-11-25T09:00:00Z"))
         #expect(later.decision.summary == "a/two")
         #expect(later.decision.resumes == false)
@@ -134,7 +153,8 @@ import Testing
                           weight: 50
                           steps:
                             - {id: only, kind: modal, title: Short}
-                    """)
+                    """
+            )
         ])
         var sawHoldout = false
         var sawShort = false
@@ -160,11 +180,15 @@ import Testing
     @Test func rule7ThrottleHoldsBackOtherGuidesOnly() throws {
         let set = try F.set([F.guide("a", priority: 1), F.guide("b")])
         let state = UserState(
-            id: "u1", guides: ["a": .init(status: .completed, shows: 1, lastShown: Self.now.addingTimeInterval(-3_600))])
+            id: "u1",
+            guides: ["a": .init(status: .completed, shows: 1, lastShown: Self.now.addingTimeInterval(-3_600))]
+        )
         let selection = select(set, state)
         #expect(selection.decision.guideID == nil)
-        #expect(selection.verdict(for: "b")?.reason
-            == "blocked: throttle: 'a' was shown at 2026-11-23T09:00:00Z; throttle 4h lasts until 2026-11-23T13:00:00Z")
+        #expect(
+            selection.verdict(for: "b")?.reason
+                == "blocked: throttle: 'a' was shown at 2026-11-23T09:00:00Z; throttle 4h lasts until 2026-11-23T13:00:00Z"
+        )
         #expect(select(set, state, at: Self.now.addingTimeInterval(3 * 3_600)).decision.guideID == "b")
     }
 
@@ -174,8 +198,10 @@ import Testing
         ])
         let recent = Self.now.addingTimeInterval(-60)
         var state = UserState(
-            id: "u1", user: ["plan": .string("trial")],
-            guides: ["low": .init(status: .inProgress, step: "two", shows: 1, lastShown: recent)])
+            id: "u1",
+            user: ["plan": .string("trial")],
+            guides: ["low": .init(status: .inProgress, step: "two", shows: 1, lastShown: recent)]
+        )
         let selection = select(set, state)
         #expect(selection.decision.summary == "low/two")
         #expect(selection.decision.resumes)
@@ -186,7 +212,9 @@ import Testing
     }
 
     @Test func rule9PriorityThenIdBreaksTies() throws {
-        let set = try F.set([F.guide("zeta", priority: 5), F.guide("alpha", priority: 5), F.guide("omega", priority: 9)])
+        let set = try F.set([
+            F.guide("zeta", priority: 5), F.guide("alpha", priority: 5), F.guide("omega", priority: 9),
+        ])
         let selection = select(set)
         #expect(selection.decision.guideID == "omega")
         #expect(selection.verdict(for: "alpha")?.reason == "eligible, outranked by omega")

@@ -129,7 +129,10 @@ import Testing
             try machine.apply(.click("Goo", guide: "a"), to: &state, at: Self.now)
             Issue.record("an unknown button must throw")
         } catch {
-            #expect(error.message == "no button or advance_on click 'Goo' on the step of 'a' on screen (it has: 'Go', 'Later'); did you mean 'Go'?")
+            #expect(
+                error.message
+                    == "no button or advance_on click 'Goo' on the step of 'a' on screen (it has: 'Go', 'Later'); did you mean 'Go'?"
+            )
         }
     }
 
@@ -156,7 +159,8 @@ import Testing
         var checked = 0
         for node in GrowthBookSuite.section("hash") {
             let parts = GrowthBookSuite.items(node)
-            guard parts.count == 4, case .string(let seed) = parts[0].jsonValue, case .string(let value) = parts[1].jsonValue,
+            guard parts.count == 4, case .string(let seed) = parts[0].jsonValue,
+                case .string(let value) = parts[1].jsonValue,
                 case .number(2) = parts[2].jsonValue, case .number(let bucket) = parts[3].jsonValue, !seed.isEmpty
             else { continue }
             let seeded = try F.set([
@@ -167,7 +171,8 @@ import Testing
                           percent: 100
                           seed: "\(seed)"
                           variants: [{id: left, weight: 50}, {id: right, weight: 50}]
-                        """)
+                        """
+                )
             ])
             let verdict = Selector(seeded).select(for: UserState(id: value), in: SelectionContext(now: Self.now))
                 .verdict(for: "a")
