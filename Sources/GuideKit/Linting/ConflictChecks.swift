@@ -1,3 +1,5 @@
+import Foundation
+
 /// Conflicts between guides that only show when guides are selected together: equal priorities that
 /// compete for the same users and pages, guides that another always outranks, audiences that end a
 /// guide before its own last steps, and `guides.<id>` references to guides that do not exist.
@@ -166,8 +168,15 @@ enum ConflictChecks {
     // MARK: - guides.<id> references
 
     private static func unknownGuideReferences(_ guides: [Guide], _ project: Project?) -> [Diagnostic] {
-        let ids = Set(guides.map(\.id.value))
+        var ids = Set(guides.map(\.id.value))
         guard !ids.isEmpty else { return [] }
+        // When only some files of a folder are linted, the other guides of the folder still exist.
+        for folder in Set(guides.map { ($0.file as NSString).deletingLastPathComponent }) where !folder.isEmpty {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                if !GuideLoader.isProjectFile(name) { ids.insert((name as NSString).deletingPathExtension) }
+            }
+        }
         var diagnostics: [Diagnostic] = []
         func verify(_ reference: Located<String>, _ place: String) {
             guard !ids.contains(reference.value) else { return }

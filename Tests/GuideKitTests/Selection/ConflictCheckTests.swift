@@ -94,6 +94,13 @@ import Testing
         )
     }
 
+    @Test func lintingOneFileKnowsTheOtherGuidesOfItsFolder() {
+        let result = GuideLoader.load(
+            guideFiles: [F.path("guides/setup-checklist.yaml")], projectFile: F.path("guides/guidekit.yaml"))
+        #expect(result.guides.count == 1)
+        #expect(!Linter().lint(result).contains { $0.rule == "unknown-guide" })
+    }
+
     @Test func unknownGuideReferencesSuggestTheClosestId() throws {
         let diagnostics = lint([
             F.guide("welcome-tour"),
