@@ -96,7 +96,9 @@ import Testing
 
     @Test func lintingOneFileKnowsTheOtherGuidesOfItsFolder() {
         let result = GuideLoader.load(
-            guideFiles: [F.path("guides/setup-checklist.yaml")], projectFile: F.path("guides/guidekit.yaml"))
+            guideFiles: [F.path("guides/setup-checklist.yaml")],
+            projectFile: F.path("guides/guidekit.yaml")
+        )
         #expect(result.guides.count == 1)
         #expect(!Linter().lint(result).contains { $0.rule == "unknown-guide" })
     }
