@@ -10,7 +10,9 @@ What it checks, from the repository root:
     `# schema: reject` must fail (emoji position markers 1️⃣…🔟 are stripped before parsing; a fixture
     whose name contains `guidekit` is a project file, any other a guide);
 (d) when present, examples/users/*.yaml|yml|json against Schemas/user-state.schema.json and
-    examples/events/*.jsonl, line by line, against Schemas/event.schema.json.
+    examples/events/*.jsonl, line by line, against Schemas/event.schema.json;
+(e) when present, guides/tests/*.yaml (scenario tests) against Schemas/scenario.schema.json, each starting
+    with the yaml-language-server comment naming it.
 
 YAML is read with YAML 1.2 core-schema semantics, as GuideKit reads it: only true/false (any case
 spelling the spec allows) are booleans, yes/no/on/off and dates stay strings, integers are decimal.
@@ -483,6 +485,24 @@ class Checker:
         if failures == 0:
             self.ok(path, f" ({count} events)")
 
+    # (e) the scenario tests
+
+    def check_scenarios(self) -> None:
+        folder = self.root / "guides" / "tests"
+        files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+        if not files or (validator := self.validator("scenario.schema.json", "guides/tests")) is None:
+            return
+        header = "# yaml-language-server: $schema=../../Schemas/scenario.schema.json"
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            errors = self.errors_in_yaml(validator, text)
+            if not text.startswith(header):
+                errors.insert(0, f"the first line must be '{header}'")
+            for message in errors[:MAX_ERRORS_PER_FILE]:
+                self.problem(self.rel(path), message)
+            if not errors:
+                self.ok(path)
+
     def summary(self) -> str:
         text = (
             f"schemas: {self.valid} files valid, {self.rejected} invalid fixtures rejected, "
@@ -507,6 +527,7 @@ def main() -> int:
     checker.check_guides()
     checker.check_fixtures()
     checker.check_examples()
+    checker.check_scenarios()
     print(checker.summary())
     return 1 if checker.problems else 0
 

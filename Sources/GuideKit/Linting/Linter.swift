@@ -17,6 +17,7 @@ public struct Linter: Sendable {
         RolloutChecks.check,
         EventChecks.check,
         TranslationChecks.check,
+        ConflictChecks.check,
     ]
 
     /// The checks this linter runs, in order.

@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure how fast GuideKit works on generated data (use a release build).",
-        subcommands: [BenchLint.self, BenchEval.self]
+        subcommands: [BenchLint.self, BenchEval.self, BenchSelect.self]
     )
 }

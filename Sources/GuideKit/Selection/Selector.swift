@@ -1,0 +1,335 @@
+import Foundation
+
+/// Decides which guide and step a user sees, and why every other guide is not shown.
+///
+/// Selection is a pure function of the compiled guides, a user state and a context. The rules apply in
+/// order (<doc:Selection> describes each one):
+///
+/// 1. only published guides (drafts too with ``SelectionContext/includesDrafts``);
+/// 2. inside the schedule;
+/// 3. the audience holds;
+/// 4. the trigger matches (page glob, the event that just happened, or a manual launch by id);
+/// 5. frequency, for a new start only: completed (unless `repeat_after_completion`), dismissed,
+///    snoozed, `max_shows`, `cooldown`;
+/// 6. rollout and variants, bucketed as GrowthBook does (the `control` holdout is blocked);
+/// 7. the project's throttle, for a new start only;
+/// 8. a guide in progress resumes ahead of new guides;
+/// 9. the highest priority wins, ties broken by id;
+/// 10. the step: the current (or first) one whose `when` holds, branches followed, text localized.
+///
+/// ```swift
+/// let selector = Selector(CompiledGuideSet(try GuideLoader.loadFolder(at: "guides")))
+/// let selection = selector.select(for: state, in: SelectionContext(page: "/home", now: Date()))
+/// print(selection.decision.summary)  // welcome-tour/welcome
+/// ```
+public struct Selector: Sendable {
+    /// The compiled guides and project.
+    public let guides: CompiledGuideSet
+
+    /// Creates a selector.
+    ///
+    /// - Parameter guides: the compiled guides.
+    public init(_ guides: CompiledGuideSet) {
+        self.guides = guides
+    }
+
+    /// The user state as conditions read it: completed with the catalog, the page and `now` of the context.
+    ///
+    /// - Parameters:
+    ///   - state: the user state.
+    ///   - context: the context.
+    /// - Returns: the prepared document.
+    public func document(for state: UserState, in context: SelectionContext) -> ConditionDocument {
+        var state = state
+        state.now = context.now
+        if let page = context.page { state.page = UserState.Page(path: page, url: state.page?.url) }
+        let completed = state.completed(with: guides.catalog, guides: guides.referencedIDs, now: context.now)
+        return ConditionDocument(completed.document, now: context.now.timeIntervalSince1970)
+    }
+
+    /// Selects the guide and step for a user.
+    ///
+    /// - Parameters:
+    ///   - state: the user state.
+    ///   - context: the page, event, launch and time.
+    ///   - explains: whether verdicts carry every audience clause's result.
+    /// - Returns: the decision and a verdict for every guide.
+    public func select(for state: UserState, in context: SelectionContext, explains: Bool = false) -> Selection {
+        let document = document(for: state, in: context)
+        let page = context.page ?? state.page?.path
+        let lastOtherShow = Self.lastShows(state)
+        var verdicts: [Verdict] = []
+        var candidates: [(index: Int, verdict: Int, resumes: Bool, variant: String?)] = []
+        var holdouts: [Decision.Holdout] = []
+        for (index, compiled) in guides.guides.enumerated() {
+            var verdict = evaluate(
+                compiled,
+                state: state,
+                document: document,
+                page: page,
+                context: context,
+                lastShows: lastOtherShow,
+                explains: explains
+            )
+            if verdict.block?.rule == .holdout, let variant = verdict.variant {
+                holdouts.append(Decision.Holdout(guideID: compiled.id, variant: variant))
+            }
+            if verdict.isEligible {
+                verdict.outcome = .shown
+                candidates.append((index, verdicts.count, verdict.resumes, verdict.variant))
+            }
+            verdicts.append(verdict)
+        }
+        candidates.sort { lhs, rhs in
+            if lhs.resumes != rhs.resumes { return lhs.resumes }
+            let left = guides.guides[lhs.index].guide
+            let right = guides.guides[rhs.index].guide
+            if left.priority != right.priority { return left.priority > right.priority }
+            return left.id.value < right.id.value
+        }
+        var decision = Decision.nothing
+        decision.holdouts = holdouts
+        var winner: String?
+        for candidate in candidates {
+            let compiled = guides.guides[candidate.index]
+            guard winner == nil else {
+                if verdicts[candidate.verdict].isEligible {
+                    verdicts[candidate.verdict].outcome = .outranked(by: winner ?? "")
+                }
+                continue
+            }
+            let steps = compiled.steps(for: candidate.variant)
+            let progress = state.guides[compiled.id]
+            var start = 0
+            if let progress, progress.status == .inProgress || progress.status == .snoozed, let current = progress.step,
+                let found = steps.firstIndex(where: { $0.step.id.value == current })
+            {
+                start = found
+            }
+            guard let stepIndex = compiled.showableStep(from: start, in: steps, document: document) else {
+                verdicts[candidate.verdict].outcome = .blocked(
+                    Verdict.Block(
+                        .step,
+                        "no step from '\(steps.indices.contains(start) ? steps[start].step.id.value : "?")' on has a 'when' that holds"
+                    )
+                )
+                continue
+            }
+            winner = compiled.id
+            decision.guideID = compiled.id
+            decision.version = compiled.guide.version.value
+            decision.variant = candidate.variant
+            decision.resumes = candidate.resumes
+            decision.step = ResolvedStep(
+                steps[stepIndex].step,
+                of: compiled.guide,
+                locale: state.locale,
+                defaultLocale: guides.defaultLocale
+            )
+        }
+        return Selection(decision: decision, verdicts: verdicts)
+    }
+
+    /// For each guide, the latest time a *different* guide was shown: the latest and second latest shows.
+    private static func lastShows(_ state: UserState) -> (latest: (String, Date)?, second: (String, Date)?) {
+        var latest: (String, Date)?
+        var second: (String, Date)?
+        for (id, progress) in state.guides {
+            guard let shown = progress.lastShown else { continue }
+            if let current = latest, current.1 >= shown {
+                if second.map({ $0.1 < shown }) ?? true { second = (id, shown) }
+            } else {
+                second = latest
+                latest = (id, shown)
+            }
+        }
+        return (latest, second)
+    }
+
+    /// Applies rules 1–7 to one guide.
+    private func evaluate(
+        _ compiled: CompiledGuide,
+        state: UserState,
+        document: ConditionDocument,
+        page: String?,
+        context: SelectionContext,
+        lastShows: (latest: (String, Date)?, second: (String, Date)?),
+        explains: Bool
+    ) -> Verdict {
+        let guide = compiled.guide
+        let id = compiled.id
+        func blocked(_ block: Verdict.Block, variant: String? = nil, trace: [Verdict.ClauseResult] = []) -> Verdict {
+            Verdict(guideID: id, outcome: .blocked(block), variant: variant, trace: trace)
+        }
+        // 1. Status.
+        switch guide.status {
+        case .published: break
+        case .draft where context.includesDrafts: break
+        case .draft:
+            return blocked(Verdict.Block(.status, "draft (use --include-drafts to preview)", at: guide.location))
+        case .archived:
+            return blocked(Verdict.Block(.status, "archived", at: guide.location))
+        }
+        // 2. Schedule.
+        if let schedule = guide.schedule {
+            if let start = schedule.start, context.now < start.value {
+                return blocked(
+                    Verdict.Block(.schedule, "starts at \(Timestamp.string(from: start.value))", at: start.location)
+                )
+            }
+            if let end = schedule.end, context.now >= end.value {
+                return blocked(
+                    Verdict.Block(.schedule, "ended at \(Timestamp.string(from: end.value))", at: end.location)
+                )
+            }
+        }
+        // 3. Audience.
+        var trace: [Verdict.ClauseResult] = []
+        var failed: CompiledGuide.AudienceClause?
+        for clause in compiled.audience {
+            let holds = clause.condition.isSatisfied(by: document)
+            if explains { trace.append(Verdict.ClauseResult(text: clause.text, holds: holds)) }
+            if !holds, failed == nil {
+                failed = clause
+                if !explains { break }
+            }
+        }
+        if let failed {
+            return blocked(
+                Verdict.Block(.audience, "\(failed.text) is false", clause: failed.text, at: failed.location),
+                trace: trace
+            )
+        }
+        // 4. Trigger. An event or a launch only starts a guide: once in progress, it continues without them.
+        let progress = state.guides[id] ?? UserState.GuideProgress()
+        let resumes = progress.status == .inProgress
+        if let trigger = guide.trigger {
+            switch trigger.kind {
+            case .page(let globs):
+                guard let page else {
+                    return blocked(
+                        Verdict.Block(.trigger, "no current page (the trigger is a page)", at: trigger.location),
+                        trace: trace
+                    )
+                }
+                if !compiled.pageMatches(page) {
+                    let written = globs.map(\.value).joined(separator: ", ")
+                    return blocked(
+                        Verdict.Block(.trigger, "page \(page) does not match \(written)", at: trigger.location),
+                        trace: trace
+                    )
+                }
+            case .event(let name):
+                if context.event != name.value && !resumes {
+                    let happened = context.event.map { "'\($0)' happened" } ?? "no event happened"
+                    return blocked(
+                        Verdict.Block(.trigger, "waits for event '\(name.value)'; \(happened)", at: name.location),
+                        trace: trace
+                    )
+                }
+            case .manual:
+                if context.launch != id && !resumes {
+                    return blocked(Verdict.Block(.trigger, "manual: not launched", at: trigger.location), trace: trace)
+                }
+            }
+        }
+        // 5. Frequency (new starts only).
+        if !resumes, let block = frequencyBlock(compiled, progress: progress, now: context.now) {
+            return blocked(block, trace: trace)
+        }
+        // 6. Rollout and variants.
+        var variant: String?
+        if let rollout = guide.rollout {
+            let bucket = Bucketing.hash(seed: rollout.seed ?? id, value: state.id, version: .v2)
+            guard let chosen = Bucketing.variation(for: bucket, in: compiled.rolloutRanges) else {
+                return blocked(
+                    Verdict.Block(
+                        .rollout,
+                        "bucket \(Self.format(bucket)) is outside the \(Self.format(rollout.percent.value))% rollout",
+                        at: rollout.percent.location
+                    ),
+                    trace: trace
+                )
+            }
+            if !rollout.variants.isEmpty {
+                let assigned = rollout.variants[chosen]
+                variant = assigned.id.value
+                if resumes, let recorded = progress.variant,
+                    rollout.variants.contains(where: { $0.id.value == recorded })
+                {
+                    variant = recorded
+                }
+                if let variant, rollout.variants.first(where: { $0.id.value == variant })?.isHoldout ?? false {
+                    return blocked(
+                        Verdict.Block(
+                            .holdout,
+                            "in the '\(variant)' holdout (bucket \(Self.format(bucket)))",
+                            at: assigned.location
+                        ),
+                        variant: variant,
+                        trace: trace
+                    )
+                }
+            }
+        }
+        // 7. Throttle (new starts only).
+        if !resumes, let throttle = guides.throttle {
+            let other = lastShows.latest?.0 == id ? lastShows.second : lastShows.latest
+            if let (otherID, shown) = other, context.now.timeIntervalSince(shown) < Double(throttle.seconds) {
+                let until = shown.addingTimeInterval(Double(throttle.seconds))
+                return blocked(
+                    Verdict.Block(
+                        .throttle,
+                        "'\(otherID)' was shown at \(Timestamp.string(from: shown)); throttle \(throttle) lasts until \(Timestamp.string(from: until))",
+                        at: guides.project?.location
+                    ),
+                    variant: variant,
+                    trace: trace
+                )
+            }
+        }
+        return Verdict(guideID: id, outcome: .shown, variant: variant, resumes: resumes, trace: trace)
+    }
+
+    /// Rule 5 for a guide that would start anew.
+    private func frequencyBlock(
+        _ compiled: CompiledGuide,
+        progress: UserState.GuideProgress,
+        now: Date
+    ) -> Verdict.Block? {
+        let frequency = compiled.guide.frequency
+        let location = frequency?.location
+        switch progress.status {
+        case .completed where !(frequency?.repeatsAfterCompletion ?? false):
+            let when = progress.completedAt.map { " at \(Timestamp.string(from: $0))" } ?? ""
+            return Verdict.Block(.frequency, "completed\(when); repeat_after_completion is false", at: location)
+        case .dismissed:
+            return Verdict.Block(.frequency, "dismissed by the user", at: location)
+        case .snoozed:
+            let snooze = Double((frequency?.snooze ?? GuideDuration(seconds: 86_400)).seconds)
+            if let until = progress.snoozedUntil ?? progress.lastShown?.addingTimeInterval(snooze), now < until {
+                return Verdict.Block(.frequency, "snoozed until \(Timestamp.string(from: until))", at: location)
+            }
+        default: break
+        }
+        if let maxShows = frequency?.maxShows, progress.shows >= maxShows {
+            return Verdict.Block(.frequency, "shown \(progress.shows) times; max_shows is \(maxShows)", at: location)
+        }
+        if let cooldown = frequency?.cooldown, let shown = progress.lastShown,
+            now.timeIntervalSince(shown) < Double(cooldown.seconds)
+        {
+            let until = shown.addingTimeInterval(Double(cooldown.seconds))
+            return Verdict.Block(
+                .frequency,
+                "last shown at \(Timestamp.string(from: shown)); cooldown \(cooldown) lasts until \(Timestamp.string(from: until))",
+                at: location
+            )
+        }
+        return nil
+    }
+
+    /// A number without a needless fraction: `50`, `0.4213`.
+    static func format(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import GuideKit
+
+/// `guidekit generate-users`: seeded, realistic user states for population simulations.
+struct GenerateUsers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write generated Acme Projects users as JSON Lines (the same seed gives the same users)."
+    )
+
+    @Option(help: "How many users.")
+    var count = 1_000
+
+    @Option(help: "The random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Every user's `now`, ISO 8601.")
+    var now = "2026-12-03T10:00:00Z"
+
+    @Option(name: .shortAndLong, help: "The output file (default: standard output).")
+    var output: String?
+
+    func validate() throws {
+        if count < 0 { throw ValidationError("--count must be 0 or more") }
+        if Timestamp.date(parsing: now) == nil {
+            throw ValidationError("--now '\(now)' is not \(Timestamp.expectedForm)")
+        }
+    }
+
+    func run() throws {
+        guard let date = Timestamp.date(parsing: now) else { return }
+        var generator = PopulationGenerator(seed: seed, now: date)
+        let handle: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                throw ValidationError("cannot write \(output)")
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        } else {
+            handle = FileHandle.standardOutput
+        }
+        var buffer = ""
+        buffer.reserveCapacity(1 << 20)
+        for _ in 0..<count {
+            buffer += PopulationGenerator.jsonLine(generator.next())
+            buffer += "\n"
+            if buffer.utf8.count > 1 << 20 {
+                handle.write(Data(buffer.utf8))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        handle.write(Data(buffer.utf8))
+    }
+}

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import GuideKit
+
+/// `guidekit simulate`: which guide a user, a population or a scripted journey sees, and why.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show which guide and step a user sees and why every other guide is not shown.",
+        discussion: """
+            One user:    guidekit simulate --user examples/users/new-trial-admin.yaml [--page /home] \
+            [--event NAME] [--launch GUIDE] [--at TIME] [--explain]
+            A timeline:  guidekit simulate --timeline FILE [--user FILE]
+            A population: guidekit simulate --users users.jsonl [--page /home] [--format text|json|csv]
+            """
+    )
+
+    /// How results are printed.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+        case csv
+    }
+
+    @Option(help: "The guides folder.")
+    var guides = "guides"
+
+    @Option(help: "One user state (YAML or JSON).")
+    var user: String?
+
+    @Option(help: "Many user states (JSON Lines or CSV), streamed.")
+    var users: String?
+
+    @Option(help: "A timeline or scenario file to replay.")
+    var timeline: String?
+
+    @Option(help: "The current page path (default: the user's page).")
+    var page: String?
+
+    @Option(help: "A product event that just happened.")
+    var event: String?
+
+    @Option(help: "A guide launched by id (manual trigger).")
+    var launch: String?
+
+    @Option(help: "The time of the decision, ISO 8601 (default: the user's now, else the clock).")
+    var at: String?
+
+    @Flag(help: "Show every audience clause's result.")
+    var explain = false
+
+    @Option(help: "Output format: text, json or csv (csv for populations).")
+    var format: Format = .text
+
+    @Flag(help: "Consider draft guides too (preview).")
+    var includeDrafts = false
+
+    func validate() throws {
+        let modes = [user != nil && timeline == nil, users != nil, timeline != nil].filter { $0 }.count
+        if modes != 1 {
+            throw ValidationError("give exactly one of --user, --users or --timeline (with an optional --user)")
+        }
+        if let at, Timestamp.date(parsing: at) == nil {
+            throw ValidationError("--at '\(at)' is not \(Timestamp.expectedForm)")
+        }
+        if format == .csv && users == nil { throw ValidationError("--format csv is for populations (--users)") }
+    }
+
+    func run() throws {
+        let set = try Self.loadGuides(guides)
+        let time = at.flatMap { Timestamp.date(parsing: $0) }
+        if let timeline {
+            try runTimeline(timeline, set: set, time: time)
+        } else if let users {
+            try runPopulation(users, set: set, time: time)
+        } else if let user {
+            try runOne(user, set: set, time: time)
+        }
+    }
+
+    private func runOne(_ path: String, set: CompiledGuideSet, time: Date?) throws {
+        var state = try Self.readUser(path)
+        let now = time ?? state.now ?? Date()
+        if let event {
+            GuideStateMachine.record(event: event, in: &state, at: now)
+        }
+        let context = SelectionContext(
+            page: page,
+            event: event,
+            launch: launch,
+            now: now,
+            includesDrafts: includeDrafts
+        )
+        let selection = Selector(set).select(for: state, in: context, explains: explain)
+        switch format {
+        case .json: print(selection.renderJSON(user: state.id), terminator: "")
+        default:
+            var header = "user \(state.id)"
+            if let path = page ?? state.page?.path { header += " on \(path)" }
+            if let event { header += " after \(event)" }
+            if let launch { header += " launching \(launch)" }
+            header += " at \(Timestamp.string(from: now))"
+            if let locale = state.locale { header += " (locale \(locale))" }
+            print(selection.renderText(guides: set, header: header, explains: explain), terminator: "")
+        }
+    }
+
+    private func runTimeline(_ path: String, set: CompiledGuideSet, time: Date?) throws {
+        var scenario: Scenario
+        do {
+            scenario = try Scenario(contentsOf: path)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let time { scenario.start = time }
+        let override = try user.map(Self.readUser)
+        let result: TimelineRunner.Result
+        do {
+            result = try TimelineRunner(set, includesDrafts: includeDrafts).run(scenario, user: override)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(format == .json ? result.renderJSONLines() : result.renderText(), terminator: "")
+        if !result.passed { throw ExitCode(1) }
+    }
+
+    private func runPopulation(_ path: String, set: CompiledGuideSet, time: Date?) throws {
+        let reader: UserStateReader
+        do {
+            reader = try UserStateReader(contentsOf: URL(fileURLWithPath: path), catalog: set.catalog)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        var simulation = PopulationSimulation(
+            set,
+            page: page,
+            event: event,
+            launch: launch,
+            now: time,
+            includesDrafts: includeDrafts
+        )
+        var errors = 0
+        for item in reader {
+            switch item {
+            case .success(let state): simulation.add(state)
+            case .failure(let error):
+                errors += 1
+                if errors <= 10 {
+                    FileHandle.standardError.write(Data("warning: skipped a user: \(error.description)\n".utf8))
+                }
+            }
+        }
+        if errors > 10 { FileHandle.standardError.write(Data("warning: skipped \(errors) users in all\n".utf8)) }
+        let report = simulation.report
+        switch format {
+        case .text: print(report.renderText(), terminator: "")
+        case .json: print(report.renderJSON(), terminator: "")
+        case .csv: print(report.renderCSV(), terminator: "")
+        }
+        if errors > 0 { throw ExitCode(1) }
+    }
+
+    /// Loads and compiles a guides folder; exits 1 with the errors when it has any.
+    static func loadGuides(_ folder: String) throws -> CompiledGuideSet {
+        let result: LoadResult
+        do {
+            result = try GuideLoader.loadFolder(at: folder)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            for diagnostic in errors { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+            FileHandle.standardError.write(Data("error: fix the guides first (guidekit lint \(folder))\n".utf8))
+            throw ExitCode(1)
+        }
+        return CompiledGuideSet(result)
+    }
+
+    /// Reads one user state file.
+    static func readUser(_ path: String) throws -> UserState {
+        do {
+            return try UserState(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
