@@ -10,7 +10,8 @@ public struct Linter: Sendable {
     /// A check: the findings about some guides, given the project (if there is one).
     public typealias Check = @Sendable (_ guides: [Guide], _ project: Project?) -> [Diagnostic]
 
-    /// The built-in checks: ids and file names, step flow, variants and schedules, events, translations.
+    /// The built-in checks: ids and file names, step flow, variants and schedules, events, translations,
+    /// conflicts between guides, and every condition against the catalog.
     public static let standardChecks: [Check] = [
         IdentityChecks.check,
         FlowChecks.check,
@@ -18,6 +19,7 @@ public struct Linter: Sendable {
         EventChecks.check,
         TranslationChecks.check,
         ConflictChecks.check,
+        ConditionChecks.check,
     ]
 
     /// The checks this linter runs, in order.
