@@ -10,7 +10,8 @@ public struct Linter: Sendable {
     /// A check: the findings about some guides, given the project (if there is one).
     public typealias Check = @Sendable (_ guides: [Guide], _ project: Project?) -> [Diagnostic]
 
-    /// The built-in checks: ids and file names, step flow, variants and schedules, events, translations.
+    /// The built-in checks: ids and file names, step flow, variants and schedules, events, translations,
+    /// conflicts between guides, and every condition against the catalog.
     public static let standardChecks: [Check] = [
         IdentityChecks.check,
         FlowChecks.check,
@@ -18,6 +19,7 @@ public struct Linter: Sendable {
         EventChecks.check,
         TranslationChecks.check,
         ConflictChecks.check,
+        ConditionChecks.check,
     ]
 
     /// The checks this linter runs, in order.
@@ -32,11 +34,17 @@ public struct Linter: Sendable {
 
     /// The loading diagnostics and every check's findings, sorted by file, line and column.
     ///
+    /// A check's finding at the very place of a loading error is left out: it is a consequence of that
+    /// error (an alias to a missing anchor read as `null`, say), and fixing the error removes it.
+    ///
     /// - Parameter result: what ``GuideLoader`` read.
     /// - Returns: all findings.
     public func lint(_ result: LoadResult) -> [Diagnostic] {
+        let loadErrors = Set(result.diagnostics.filter { $0.severity == .error }.map(\.location))
         var diagnostics = result.diagnostics
-        for check in checks { diagnostics += check(result.guides, result.project) }
+        for check in checks {
+            diagnostics += check(result.guides, result.project).filter { !loadErrors.contains($0.location) }
+        }
         return GuideLoader.sorted(diagnostics)
     }
 

@@ -45,7 +45,7 @@ import Testing
                     next: [{when: {user.plan: team}, goto: survey}, {goto: todo}]
                   - id: todo
                     kind: checklist
-                    items: [{id: create, label: Create, done_when: {events.project_created: {$gte: 1}}}]
+                    items: [{id: create, label: Create, done_when: {events.project_created.count: {$gte: 1}}}]
                   - id: survey
                     kind: survey
                     question: Which?

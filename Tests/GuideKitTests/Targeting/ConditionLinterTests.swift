@@ -51,7 +51,7 @@ struct ConditionLinterTests {
         )
         for (marker, rule, fix) in expected {
             let position = try #require(
-                text.positions[marker],
+                text.markers[marker],
                 "marker \(marker) missing",
                 sourceLocation: sourceLocation
             )
@@ -163,7 +163,7 @@ struct ConditionLinterTests {
         )
         let diagnostics = ConditionLinter(catalog: catalog).diagnostics(forSegmentsIn: catalog)
         #expect(diagnostics.map(\.rule) == ["segment-cycle"])
-        let position = try #require(b.positions["1️⃣"])
+        let position = try #require(b.markers["1️⃣"])
         #expect(
             diagnostics.first?.location.line == position.line && diagnostics.first?.location.column == position.column
         )
