@@ -27,8 +27,9 @@ public struct EventLogGenerator: Sendable {
         /// The user's platform (`web`, `desktop`, `ios`, `android`).
         public var platform: String
 
-        /// The event as a line of the event format (`Schemas/event.schema.json`), without a newline:
-        /// `ts, user, guide, version, step, type, variant, session, platform`. `guide_started` and
+        /// The event as a line of the event format (`Schemas/event.schema.json`), without a newline.
+        ///
+        /// Fields: `ts, user, guide, version, step, type, variant, session, platform`; `guide_started` and
         /// `guide_completed` carry no step.
         public var jsonLine: String {
             var members: [(String, OrderedJSON)] = [
@@ -48,8 +49,9 @@ public struct EventLogGenerator: Sendable {
         }
     }
 
-    /// Who was held out of an experiment: guide id → variant → users. They saw nothing, so the log has no
-    /// event of theirs.
+    /// Who was held out of an experiment, by guide id and variant.
+    ///
+    /// They saw nothing, so the log has no event of theirs.
     public private(set) var holdouts: [String: [String: Set<String>]] = [:]
 
     private let guides: CompiledGuideSet
@@ -114,6 +116,12 @@ public struct EventLogGenerator: Sendable {
                     Timestamp.string(from: first.addingTimeInterval(Double(left) * Self.day))
                 )
             }
+        }
+        // A guide left in progress before the log would continue without a start event; the app shows it
+        // again as a new show instead, so the log alone rebuilds every show.
+        for (id, progress) in state.guides where progress.status == .inProgress {
+            state.guides[id]?.status = .snoozed
+            state.guides[id]?.snoozedUntil = first
         }
         let platform: String = if case .string(let name)? = state.device["platform"] { name } else { "web" }
         let activity = isNew ? 0.75 : 0.45
@@ -258,7 +266,9 @@ public struct EventLogGenerator: Sendable {
             switch advance.kind {
             case .event(let name): action = .event(name.value)
             case .page(let glob):
-                action = .visit(glob.replacingOccurrences(of: "**", with: "p1").replacingOccurrences(of: "*", with: "p1"))
+                action = .visit(
+                    glob.replacingOccurrences(of: "**", with: "p1").replacingOccurrences(of: "*", with: "p1")
+                )
             case .click(let selector): action = .click(selector, guide: id)
             }
         } else if step.kind.value == .survey || step.kind.value == .checklist, uniform() < 0.6 {

@@ -100,7 +100,7 @@ extension Tracker {
 }
 
 extension Tracker.Summary {
-    /// The input summary printed on standard error:
+    /// The input summary printed on standard error.
     ///
     /// ```
     /// read 1 file: 7,000 events (6,990 applied, 8 duplicates), 2 bad lines, 12 users

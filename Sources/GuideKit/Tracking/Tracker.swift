@@ -146,8 +146,10 @@ public struct Tracker: Sendable {
         events[event.user, default: []].append(event)
     }
 
-    /// The user states: each user's base state (or an empty one) with their events applied in time order,
-    /// sorted by user id. Requested users without events are included with their base state.
+    /// The user states, sorted by user id.
+    ///
+    /// Each is the user's base state (or an empty one) with their events applied in time order. Requested
+    /// users without events are included with their base state.
     ///
     /// - Returns: the states, with `now` set to ``asOf`` or the latest event's time.
     public mutating func states() -> [UserState] {

@@ -75,11 +75,12 @@ import Testing
     }
 
     @Test func duplicatesDoNotCountTwice() throws {
-        let retried = Self.completedTour + [
-            Self.line("10:00:00", "u-1", "guide_started"),
-            Self.line("10:00:00", "u-1", "guide_started", extra: ",\"id\":\"e-9\""),
-            Self.line("10:00:05", "u-1", "step_completed", step: "welcome"),
-        ]
+        let retried =
+            Self.completedTour + [
+                Self.line("10:00:00", "u-1", "guide_started"),
+                Self.line("10:00:00", "u-1", "guide_started", extra: ",\"id\":\"e-9\""),
+                Self.line("10:00:05", "u-1", "step_completed", step: "welcome"),
+            ]
         let result = try Self.track(retried.joined(separator: "\n"))
         #expect(result.states["u-1"]?.guides["welcome-tour"]?.shows == 1)
         #expect(result.summary.duplicates == 3)
@@ -168,7 +169,8 @@ import Testing
             Self.line("10:00:05", "u-1", "guide_started", version: 0),  // 6: bad version
             "",  // 7: blank, not an issue
             "{\"type\":\"page\",\"name\":\"Home\",\"userId\":\"u-1\"}",  // 8: other Segment call
-            "{\"ts\":\"2026-11-20T10:00:09Z\",\"guide\":\"welcome-tour\",\"version\":3,\"type\":\"guide_started\"}",  // 9
+            // 9: no user
+            "{\"ts\":\"2026-11-20T10:00:09Z\",\"guide\":\"welcome-tour\",\"version\":3,\"type\":\"guide_started\"}",
             "{\"ts\":\"2026-11-20T10:00:10Z\",\"user\":\"u-1\",\"guide\":\"welcome",  // 10: unfinished last line
         ]
         let result = try Self.track(log.joined(separator: "\n"))
@@ -182,7 +184,7 @@ import Testing
         #expect(summary.issues[.otherEvent] == 1)
         #expect(summary.issues[.truncatedLine] == 1)
         #expect(summary.errorCount == 7)
-        #expect(summary.places[.invalidJSON] == ["log:2: " + (summary.places[.invalidJSON]?.first?.dropFirst(7) ?? "")])
+        #expect(summary.places[.invalidJSON]?.first?.hasPrefix("log:2: ") == true)
         #expect(summary.places[.missingField] == ["log:4: no 'step' on a step event", "log:9: no 'user'"])
         #expect(summary.places[.badTimestamp] == ["log:5: ts '2026-11-20 10:00'"])
         #expect(summary.places[.truncatedLine]?.first?.hasPrefix("log:10:") == true)
