@@ -3,7 +3,7 @@ import Foundation
 /// Reads an event log into per-event records for the tracker, with the same formats, Segment mapping and
 /// line checks as the report's reader (which tallies instead of keeping events).
 ///
-/// JSON lines are parsed with ``JSONSourceParser``; CSV records follow RFC 4180 (quoted fields may hold
+/// JSON lines are scanned byte by byte (``JSONScanner``, which builds only the fields it needs); CSV records follow RFC 4180 (quoted fields may hold
 /// commas, doubled quotes and line breaks). Every line that cannot be used is reported with its reason and
 /// line number through `issue`; nothing is skipped silently (blank lines are not events).
 struct TrackerLogReader {
@@ -56,50 +56,13 @@ struct TrackerLogReader {
             defer { start = next }
             let slice = bytes[start..<end]
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let text = String(decoding: slice, as: UTF8.self)
-            let node: SourceNode
-            do {
-                node = try JSONSourceParser.parse(text, file: file)
-            } catch {
+            var scanner = JSONScanner(slice)
+            guard let fields = scanner.eventFields() else {
                 let reason: InputIssue = newline == nil ? .truncatedLine : .invalidJSON
-                issue(reason, line, reason == .truncatedLine ? "the last line is unfinished" : error.message)
+                issue(reason, line, reason == .truncatedLine ? "the last line is unfinished" : scanner.problem ?? "")
                 continue
             }
-            guard case .mapping(let pairs) = node.content else {
-                issue(.invalidJSON, line, "not an object")
-                continue
-            }
-            finish(Self.fields(of: pairs), line: line, event: event, issue: issue)
-        }
-    }
-
-    /// The known fields of a JSON event: the top level first, then Segment's `properties` for what is missing.
-    static func fields(of pairs: [SourceNode.Pair]) -> [String: Field] {
-        var fields: [String: Field] = [:]
-        var properties: [SourceNode.Pair] = []
-        for pair in pairs {
-            guard case .scalar(let key) = pair.key.content else { continue }
-            if key.text == "properties", case .mapping(let nested) = pair.value.content {
-                properties = nested
-                continue
-            }
-            fields[key.text] = field(pair.value)
-        }
-        for pair in properties {
-            guard case .scalar(let key) = pair.key.content, fields[key.text] == nil || fields[key.text] == .null
-            else { continue }
-            fields[key.text] = field(pair.value)
-        }
-        return fields
-    }
-
-    private static func field(_ node: SourceNode) -> Field {
-        guard case .scalar(let scalar) = node.content else { return .other }
-        if !scalar.isPlain { return .string(scalar.text) }
-        switch scalar.text {
-        case "null": return .null
-        case "true", "false": return .other
-        default: return .number(scalar.text)
+            finish(fields, line: line, event: event, issue: issue)
         }
     }
 
