@@ -107,23 +107,20 @@ public struct Tracker: Sendable {
         }
         let reader = TrackerLogReader(file: source.name, format: source.format)
         var file = Summary.File(name: source.name, format: source.format, events: 0, issues: 0)
-        var collected: [TrackerEvent] = []
-        var problems: [(InputIssue, Int, String)] = []
+        let before = (events: summary.events, issues: summary.issues.values.reduce(0, +))
         try reader.read(
             bytes,
-            event: { collected.append($0) },
-            issue: { problems.append(($0, $1, $2)) }
+            event: { add($0) },
+            issue: { note($0, place: "\(source.name):\($1): \($2)") }
         )
-        for event in collected { add(event) }
-        for (reason, line, detail) in problems {
-            summary.issues[reason, default: 0] += 1
-            if summary.places[reason, default: []].count < 5 {
-                summary.places[reason, default: []].append("\(source.name):\(line): \(detail)")
-            }
-        }
-        file.events = collected.count
-        file.issues = problems.count
+        file.events = summary.events - before.events
+        file.issues = summary.issues.values.reduce(0, +) - before.issues
         summary.files.append(file)
+    }
+
+    private mutating func note(_ reason: InputIssue, place: String) {
+        summary.issues[reason, default: 0] += 1
+        if summary.places[reason, default: []].count < 5 { summary.places[reason, default: []].append(place) }
     }
 
     /// Adds one event (``read(_:)`` calls this for every usable line).
