@@ -92,27 +92,36 @@ public struct Tracker: Sendable {
     /// - Parameter source: a file, standard input or bytes.
     /// - Throws: ``EventLogError`` when the source cannot be read or a CSV header lacks a required column.
     public mutating func read(_ source: EventSource) throws(EventLogError) {
-        let bytes: [UInt8]
+        let data: Data
         switch source {
         case .file(let path, _):
-            guard let data = FileManager.default.contents(atPath: path) else {
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            } catch {
                 let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
                 throw EventLogError(path: path, message: reason)
             }
-            bytes = [UInt8](data)
         case .standardInput:
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        case .bytes(let data, _, _):
-            bytes = data
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        case .bytes(let bytes, _, _):
+            data = Data(bytes)
         }
         let reader = TrackerLogReader(file: source.name, format: source.format)
         var file = Summary.File(name: source.name, format: source.format, events: 0, issues: 0)
         let before = (events: summary.events, issues: summary.issues.values.reduce(0, +))
-        try reader.read(
-            bytes,
-            event: { add($0) },
-            issue: { note($0, place: "\(source.name):\($1): \($2)") }
-        )
+        var failure: EventLogError?
+        data.withUnsafeBytes { raw in
+            do throws(EventLogError) {
+                try reader.read(
+                    raw.bindMemory(to: UInt8.self),
+                    event: { add($0) },
+                    issue: { note($0, place: "\(source.name):\($1): \($2)") }
+                )
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
         file.events = summary.events - before.events
         file.issues = summary.issues.values.reduce(0, +) - before.issues
         summary.files.append(file)

@@ -2,12 +2,12 @@ extension TrackerLogReader {
     /// A small JSON object scanner over one line's bytes: the fields of an event object (and of its
     /// top-level `properties` object), checking the syntax of everything else without building it.
     struct JSONScanner {
-        let bytes: ArraySlice<UInt8>
+        let bytes: Slice<UnsafeBufferPointer<UInt8>>
         var index: Int
         /// Why the line is not valid JSON, once it is known.
         var problem: String?
 
-        init(_ bytes: ArraySlice<UInt8>) {
+        init(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
             self.bytes = bytes
             self.index = bytes.startIndex
         }

@@ -28,7 +28,7 @@ struct TrackerLogReader {
     ///   - issue: called with each unusable line: the reason, the 1-based line and what was wrong.
     /// - Throws: ``EventLogError`` when a CSV header lacks a required column.
     func read(
-        _ bytes: [UInt8],
+        _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) throws(EventLogError) {
@@ -41,7 +41,7 @@ struct TrackerLogReader {
     // MARK: - JSON Lines
 
     private func readJSONLines(
-        _ bytes: [UInt8],
+        _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) {
@@ -71,7 +71,7 @@ struct TrackerLogReader {
     private static let requiredColumns = ["ts", "user", "guide", "version", "type"]
 
     private func readCSV(
-        _ bytes: [UInt8],
+        _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) throws(EventLogError) {
@@ -128,7 +128,8 @@ struct TrackerLogReader {
     }
 
     /// Reads one record at `cursor` and moves past its line end; `line` counts the line breaks crossed.
-    private static func csvRecord(_ bytes: [UInt8], cursor: inout Int, line: inout Int) -> CSVRecord {
+    private static func csvRecord(_ bytes: UnsafeBufferPointer<UInt8>, cursor: inout Int, line: inout Int) -> CSVRecord
+    {
         var values: [String] = []
         var field: [UInt8] = []
         var problem: String?

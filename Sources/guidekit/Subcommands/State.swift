@@ -10,9 +10,9 @@ struct State: ParsableCommand {
             Each user's guide events, sorted by time and without duplicates, go through the same state machine \
             the simulator uses. States are printed on standard output; what was read and skipped on standard \
             error. Examples:
-              guidekit state --events examples/events/acme-onboarding.jsonl --user u_100007 > u.yaml
+              guidekit state --events log.jsonl --user u_100488 > u.yaml
               guidekit simulate --user u.yaml --page /projects
-              guidekit state --events log.jsonl --base users.jsonl --format jsonl > users-now.jsonl
+              guidekit state --events log.jsonl --base users.jsonl --format jsonl > now.jsonl
             """
     )
 
