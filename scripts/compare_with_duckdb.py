@@ -108,7 +108,9 @@ def main():
     try:
         import duckdb  # noqa: F401
     except ImportError:
-        sys.exit("duckdb is not installed: pip install duckdb")
+        print("duckdb is not installed: installing it with pip", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "duckdb"], check=True)
+        import duckdb  # noqa: F401
     binary = a.binary
     if binary is None:
         subprocess.run(["swift", "build", "--product", "guidekit"], cwd=ROOT, check=True)

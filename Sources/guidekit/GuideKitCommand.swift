@@ -8,8 +8,8 @@ struct GuideKitCommand: ParsableCommand {
         abstract: "Onboarding guides as code: lint them, simulate who sees what, and report where users drop off.",
         version: "0.1.0",
         subcommands: [
-            Lint.self, Eval.self, Simulate.self, ScenarioTest.self, Report.self, GenerateUsers.self, State.self,
-            GenerateEvents.self, Bench.self,
+            Check.self, Lint.self, Eval.self, Simulate.self, ScenarioTest.self, Report.self, GenerateUsers.self,
+            State.self, GenerateEvents.self, Bench.self,
         ]
     )
 }

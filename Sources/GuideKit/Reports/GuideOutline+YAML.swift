@@ -1,45 +1,41 @@
 import Foundation
-import Yams
 
-// A minimal reading of guide files: only `id`, `name`, `version` and `steps[].id`. The full guide
-// loader validates everything else; the report needs only the step order.
+// The report needs only a guide's id, name, version and step order; it reads them with the guide loader,
+// so a committed older version is read exactly as `guidekit lint` reads the current one.
 extension GuideOutline {
     /// Reads the outline of a guide from YAML text.
+    ///
+    /// Findings that leave the id, version and step ids intact (a field added in a later format, say) do
+    /// not stop the report; anything that hides them does.
     ///
     /// - Parameters:
     ///   - yaml: the guide file's text.
     ///   - file: its path, for the error.
-    /// - Throws: ``EventLogError`` naming the file when it is not a guide with an id, a version and
-    ///   steps with ids.
+    /// - Throws: ``EventLogError`` naming the file and the first problem when it is not a guide with an id,
+    ///   a version and steps with ids.
     public init(yaml: String, file: String) throws {
-        let loaded: Any?
-        do {
-            loaded = try Yams.load(yaml: yaml)
-        } catch {
-            throw EventLogError(path: file, message: "not valid YAML: \(error)")
+        let (guide, diagnostics) = GuideLoader.loadGuide(yaml: yaml, file: file)
+        let blocking = diagnostics.first { diagnostic in
+            diagnostic.severity == .error
+                && ["yaml-syntax", "multiple-documents", "empty-file", "duplicate-key"].contains(diagnostic.rule)
         }
-        guard let mapping = loaded as? [String: Any] else {
-            throw EventLogError(path: file, message: "not a guide: the file is not a mapping")
+        if let blocking {
+            throw EventLogError(path: file, message: "not a readable guide: \(blocking)")
         }
-        guard let id = mapping["id"] as? String, !id.isEmpty else {
+        guard let guide, !guide.id.value.isEmpty else {
             throw EventLogError(path: file, message: "the guide has no 'id'")
         }
-        let version: Int
-        switch mapping["version"] {
-        case let number as Int where number >= 1: version = number
-        default: throw EventLogError(path: file, message: "the guide has no 'version' (a whole number ≥ 1)")
+        guard guide.version.value >= 1 else {
+            throw EventLogError(path: file, message: "the guide has no 'version' (a whole number ≥ 1)")
         }
-        guard let steps = mapping["steps"] as? [Any], !steps.isEmpty else {
+        guard !guide.steps.isEmpty else {
             throw EventLogError(path: file, message: "the guide has no 'steps'")
         }
-        var stepIds: [String] = []
-        for (index, step) in steps.enumerated() {
-            guard let step = step as? [String: Any], let stepId = step["id"] as? String else {
-                throw EventLogError(path: file, message: "step \(index + 1) has no 'id'")
-            }
-            stepIds.append(stepId)
+        let stepIds = guide.steps.map(\.id.value)
+        if let index = stepIds.firstIndex(where: \.isEmpty) {
+            throw EventLogError(path: file, message: "step \(index + 1) has no 'id'")
         }
-        self.init(id: id, name: mapping["name"] as? String, version: version, steps: stepIds)
+        self.init(id: guide.id.value, name: guide.name, version: guide.version.value, steps: stepIds)
     }
 }
 

@@ -3,21 +3,8 @@ import Foundation
 /// A guide event as the app tracks it (`guide_started`, `step_viewed`, …): what the state machine emits
 /// and what a tracker replays, through ``GuideStateMachine/apply(_:to:)``, to rebuild user states.
 public struct TrackedGuideEvent: Sendable, Hashable {
-    /// The kind of event.
-    public enum Name: String, Sendable, Hashable, CaseIterable {
-        /// A guide started (a new show).
-        case guideStarted = "guide_started"
-        /// A step was shown.
-        case stepViewed = "step_viewed"
-        /// The user finished a step.
-        case stepCompleted = "step_completed"
-        /// The user finished the guide.
-        case guideCompleted = "guide_completed"
-        /// The user closed the guide for good.
-        case guideDismissed = "guide_dismissed"
-        /// The user put the guide off.
-        case guideSnoozed = "guide_snoozed"
-    }
+    /// The kind of event: the same types an event log holds.
+    public typealias Name = GuideEventType
 
     /// The kind of event.
     public var name: Name

@@ -114,25 +114,7 @@ public struct ConditionTrace: Sendable, Hashable {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return number.javaScriptText
-        case .string(let string):
-            var escaped = "\""
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                case "\n": escaped += "\\n"
-                case "\t": escaped += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        escaped +=
-                            "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                            + String(scalar.value, radix: 16)
-                    } else {
-                        escaped.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return escaped + "\""
+        case .string(let string): return JSONString.quoted(string)
         case .array(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
         case .object(let members):
             return "{"

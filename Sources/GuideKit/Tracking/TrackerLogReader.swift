@@ -241,7 +241,7 @@ struct TrackerLogReader {
             guard let mapped = GuideEventType(segmentEventName: segmentName) else {
                 return issue(.otherEvent, line, "Segment event '\(segmentName)'")
             }
-            name = TrackedGuideEvent.Name(rawValue: mapped.rawValue)
+            name = mapped
         }
         let ts = text("ts") ?? text("timestamp")
         guard let ts else { return issue(.missingField, line, "no 'ts'") }
