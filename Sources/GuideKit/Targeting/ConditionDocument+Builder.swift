@@ -152,7 +152,9 @@ extension ConditionDocument {
             nodes[node].number = .nan
         }
 
-        /// A timestamp node: exactly the text ``Timestamp/string(fromSeconds:)`` writes, and its instant.
+        /// A timestamp node: exactly the text ``Timestamp/string(fromSeconds:)`` writes, and the instant
+        /// ``Timestamp/seconds(parsing:)-(UnsafeRawBufferPointer)`` reads from it, computed with the same
+        /// floating-point steps instead of parsing.
         mutating func setTimestamp(_ node: Int, seconds: Double) {
             let start = bytes.count
             let whole = seconds.rounded(.down)
@@ -163,27 +165,48 @@ extension ConditionDocument {
             let (year, month, day) = Timestamp.civilFromDays(days)
             var instant = Double.nan
             if (0...9_999).contains(year) {
-                digits(year, 4)
-                bytes.append(0x2D)
-                digits(month, 2)
-                bytes.append(0x2D)
-                digits(day, 2)
-                bytes.append(0x54)
-                digits(clock / 3_600, 2)
-                bytes.append(0x3A)
-                digits(clock % 3_600 / 60, 2)
-                bytes.append(0x3A)
-                digits(clock % 60, 2)
-                if millis > 0, millis < 1_000 {
-                    bytes.append(0x2E)
-                    digits(millis, 3)
-                    bytes.append(0x5A)
-                    instant = self.instant(start, bytes.count)
-                } else {
-                    bytes.append(0x5A)
-                    // What parsing the text gives, without parsing it.
-                    instant = Double(days) * 86_400 + Double(clock) + 0.0
+                let hasMillis = millis > 0 && millis < 1_000
+                // `2026-11-23T10:00:00Z` or `2026-11-23T10:00:00.123Z`, written on the stack, appended at once.
+                var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+                let length = hasMillis ? 24 : 20
+                withUnsafeMutableBytes(of: &text) { raw in
+                    func pair(_ value: Int, at offset: Int) {
+                        raw[offset] = UInt8(truncatingIfNeeded: 0x30 + value / 10)
+                        raw[offset + 1] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    }
+                    pair(year / 100, at: 0)
+                    pair(year % 100, at: 2)
+                    raw[4] = 0x2D
+                    pair(month, at: 5)
+                    raw[7] = 0x2D
+                    pair(day, at: 8)
+                    raw[10] = 0x54
+                    pair(clock / 3_600, at: 11)
+                    raw[13] = 0x3A
+                    pair(clock % 3_600 / 60, at: 14)
+                    raw[16] = 0x3A
+                    pair(clock % 60, at: 17)
+                    if hasMillis {
+                        raw[19] = 0x2E
+                        raw[20] = UInt8(truncatingIfNeeded: 0x30 + millis / 100)
+                        pair(millis % 100, at: 21)
+                        raw[23] = 0x5A
+                    } else {
+                        raw[19] = 0x5A
+                    }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<length]))
                 }
+                // What parsing the text gives, step for step: whole seconds, then the fraction digit by digit.
+                var fraction = 0.0
+                if hasMillis {
+                    var scale = 0.1
+                    fraction += Double(millis / 100) * scale
+                    scale /= 10
+                    fraction += Double(millis / 10 % 10) * scale
+                    scale /= 10
+                    fraction += Double(millis % 10) * scale
+                }
+                instant = Double(days) * 86_400 + Double(clock) + fraction
             } else {
                 bytes.append(contentsOf: Timestamp.string(fromSeconds: seconds).utf8)
                 instant = self.instant(start, bytes.count)
@@ -192,23 +215,6 @@ extension ConditionDocument {
             nodes[node].first = Int32(start)
             nodes[node].count = Int32(bytes.count - start)
             nodes[node].number = instant
-        }
-
-        /// Appends `value` (0 or more) in decimal, zero-padded to `width`.
-        @inline(__always)
-        private mutating func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            if rest >= divisor * 10 {
-                bytes.append(contentsOf: String(value).utf8)
-                return
-            }
-            while divisor > 0 {
-                bytes.append(UInt8(truncatingIfNeeded: 0x30 + rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
         }
 
         /// The instant of the bytes `start..<end` when they are a timestamp, or NaN (cheap rejection first).
