@@ -16,6 +16,8 @@ public struct PopulationSimulation: Sendable {
     private let now: Date?
     private let clock: Date
     private let includesDrafts: Bool
+    /// The buffers every user's document is built in.
+    private var builder = ConditionDocument.Builder()
     /// The counts so far.
     public private(set) var report: PopulationReport
 
@@ -69,7 +71,7 @@ public struct PopulationSimulation: Sendable {
             now: time,
             includesDrafts: includesDrafts
         )
-        let selection = selector.select(for: state, in: context)
+        let selection = selector.select(for: state, in: context, builder: &builder)
         report.users += 1
         if selection.decision.guideID == nil { report.nothingShown += 1 }
         for (index, verdict) in selection.verdicts.enumerated() {

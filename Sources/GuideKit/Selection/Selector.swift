@@ -25,12 +25,15 @@ import Foundation
 public struct Selector: Sendable {
     /// The compiled guides and project.
     public let guides: CompiledGuideSet
+    /// The catalog's and referenced guides' defaults, prepared once for every document.
+    private let template: ConditionDocument.Template
 
     /// Creates a selector.
     ///
     /// - Parameter guides: the compiled guides.
     public init(_ guides: CompiledGuideSet) {
         self.guides = guides
+        self.template = ConditionDocument.Template(catalog: guides.catalog, guides: guides.referencedIDs)
     }
 
     /// The user state as conditions read it: completed with the catalog, the page and `now` of the context.
@@ -40,6 +43,25 @@ public struct Selector: Sendable {
     ///   - context: the context.
     /// - Returns: the prepared document.
     public func document(for state: UserState, in context: SelectionContext) -> ConditionDocument {
+        var builder = ConditionDocument.Builder()
+        return document(for: state, in: context, builder: &builder)
+    }
+
+    /// ``document(for:in:)`` built in reusable buffers.
+    package func document(
+        for state: UserState,
+        in context: SelectionContext,
+        builder: inout ConditionDocument.Builder
+    ) -> ConditionDocument {
+        var state = state
+        state.now = context.now
+        if let page = context.page { state.page = UserState.Page(path: page, url: state.page?.url) }
+        return ConditionDocument(state, template: template, now: context.now, builder: &builder)
+    }
+
+    /// The document as ``document(for:in:)`` prepared it before it was built directly: the completed
+    /// state as a ``Value``, then flattened (the reference the direct build is tested against).
+    package func referenceDocument(for state: UserState, in context: SelectionContext) -> ConditionDocument {
         var state = state
         state.now = context.now
         if let page = context.page { state.page = UserState.Page(path: page, url: state.page?.url) }
@@ -55,7 +77,32 @@ public struct Selector: Sendable {
     ///   - explains: whether verdicts carry every audience clause's result.
     /// - Returns: the decision and a verdict for every guide.
     public func select(for state: UserState, in context: SelectionContext, explains: Bool = false) -> Selection {
-        let document = document(for: state, in: context)
+        var builder = ConditionDocument.Builder()
+        return select(for: state, in: context, explains: explains, builder: &builder)
+    }
+
+    /// ``select(for:in:explains:)`` with the document built in reusable buffers.
+    package func select(
+        for state: UserState,
+        in context: SelectionContext,
+        explains: Bool = false,
+        builder: inout ConditionDocument.Builder
+    ) -> Selection {
+        select(
+            for: state,
+            in: context,
+            document: document(for: state, in: context, builder: &builder),
+            explains: explains
+        )
+    }
+
+    /// ``select(for:in:explains:)`` over a prepared document.
+    package func select(
+        for state: UserState,
+        in context: SelectionContext,
+        document: ConditionDocument,
+        explains: Bool = false
+    ) -> Selection {
         let page = context.page ?? state.page?.path
         let lastOtherShow = Self.lastShows(state)
         var verdicts: [Verdict] = []

@@ -38,10 +38,38 @@ public enum Bucketing {
     /// - Parameter text: the input.
     /// - Returns: the hash.
     public static func fnv32a(_ text: String) -> UInt32 {
-        var hash: UInt32 = 0x811c_9dc5
+        fnv32a(text, from: 0x811c_9dc5)
+    }
+
+    /// FNV-1a continued from `hash` over `text`'s UTF-16 code units (`fnv32a(a + b)` is
+    /// `fnv32a(b, from: fnv32a(a))`), reading ASCII text's bytes directly.
+    package static func fnv32a(_ text: String, from hash: UInt32) -> UInt32 {
+        var text = text
+        let ascii: UInt32? = text.withUTF8 { bytes in
+            var hash = hash
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                hash = (hash ^ UInt32(byte)) &* 0x0100_0193
+            }
+            return hash
+        }
+        if let ascii { return ascii }
+        var result = hash
         for unit in text.utf16 {
-            hash ^= UInt32(unit)
-            hash = hash &* 0x0100_0193
+            result ^= UInt32(unit)
+            result = result &* 0x0100_0193
+        }
+        return result
+    }
+
+    /// FNV-1a of a number's decimal digits (`fnv32a(String(number))`) without making the string.
+    package static func fnv32a(decimal number: UInt32) -> UInt32 {
+        var divisor: UInt32 = 1
+        while number / divisor >= 10 { divisor *= 10 }
+        var hash: UInt32 = 0x811c_9dc5
+        while divisor > 0 {
+            hash = (hash ^ (0x30 + number / divisor % 10)) &* 0x0100_0193
+            divisor /= 10
         }
         return hash
     }
@@ -56,7 +84,7 @@ public enum Bucketing {
     public static func hash(seed: String, value: String, version: HashVersion) -> Double {
         switch version {
         case .v1: Double(fnv32a(value + seed) % 1_000) / 1_000
-        case .v2: Double(fnv32a(String(fnv32a(seed + value))) % 10_000) / 10_000
+        case .v2: Double(fnv32a(decimal: fnv32a(value, from: fnv32a(seed))) % 10_000) / 10_000
         }
     }
 

@@ -7,7 +7,7 @@ import Foundation
 /// Build one per user state and evaluate every condition against it:
 ///
 /// ```swift
-/// let document = ConditionDocument(state.completed(with: catalog, guides: ids))
+/// let document = ConditionDocument(state, completedWith: catalog, guides: ids, now: now)
 /// let eligible = audience.isSatisfied(by: document)
 /// ```
 ///
@@ -100,52 +100,73 @@ public struct ConditionDocument: Sendable {
     ///   - now: the evaluation time when `value` has no `now` timestamp; defaults to the clock.
     public init(_ value: Value, now: Double? = nil) {
         var builder = Builder()
-        builder.nodes.reserveCapacity(128)
-        builder.hashes.reserveCapacity(128)
-        builder.bytes.reserveCapacity(2_048)
-        builder.nodes.append(Node(kind: .null))
-        builder.hashes.append(0)
+        builder.reset()
         builder.fill(0, with: value)
-        storage = Storage(
-            nodes: builder.nodes,
-            hashes: builder.hashes,
-            index: Self.pathIndex(builder.nodes, builder.hashes, builder.bytes),
-            bytes: builder.bytes
-        )
         var resolvedNow = now ?? Date().timeIntervalSince1970
         if case .object(let members) = value, case .string(let text)? = members["now"],
             let seconds = Timestamp.seconds(parsing: text)
         {
             resolvedNow = seconds
         }
-        self.now = resolvedNow
+        self = builder.finish(now: resolvedNow)
     }
 
-    private static func pathIndex(_ nodes: [Node], _ hashes: [UInt64], _ bytes: [UInt8]) -> [Slot] {
-        var capacity = 16
-        while capacity < nodes.count + nodes.count / 2 { capacity <<= 1 }
-        var slots = [Slot](repeating: Slot(), count: capacity)
-        let mask = capacity - 1
-        func insert(_ node: Int, _ parentHash: UInt64, _ parentCheck: UInt64) {
-            let value = nodes[node]
-            guard value.kind == .object else { return }
-            for child in Int(value.first)..<Int(value.first + value.count) {
-                let hash = FieldPath.extend(parentHash, with: hashes[child])
-                let keyStart = Int(nodes[child].key)
-                let keyBytes = bytes[keyStart..<(keyStart + Int(nodes[child].keyLength))]
-                let check = FieldPath.extend(parentCheck, with: FieldPath.check(keyBytes))
-                var slot = Int(truncatingIfNeeded: hash) & mask
-                while slots[slot].node >= 0 { slot = (slot + 1) & mask }
-                slots[slot] = Slot(hash: hash, check: UInt32(truncatingIfNeeded: check), node: Int32(child))
-                insert(child, hash, check)
-            }
-        }
-        insert(0, FieldPath.rootHash, FieldPath.rootCheck)
-        return slots
+    init(storage: Storage, now: Double) {
+        self.storage = storage
+        self.now = now
     }
 
     /// The whole document as a value.
     public var value: Value { value(at: 0) }
+
+    /// Every node by its path from the root (`events.login.first`, array elements as `times[0]`): its kind,
+    /// value and instant, and whether the path index finds it; for tests that compare two ways of building
+    /// the same document.
+    package var layout: [String: String] {
+        var result: [String: String] = [:]
+        func visit(_ node: Int32, _ path: String, _ hash: UInt64, _ check: UInt64, indexed: Bool) {
+            let value = nodes[Int(node)]
+            var found = "-"
+            if indexed {
+                found = "missing"
+                let mask = index.count - 1
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while index[slot].node >= 0 {
+                    if index[slot].hash == hash, index[slot].check == UInt32(truncatingIfNeeded: check) {
+                        found = index[slot].node == node ? "indexed" : "wrong node"
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+            let instant = value.kind == .string && !value.number.isNaN ? " @\(value.number)" : ""
+            switch value.kind {
+            case .object:
+                result[path] = "object(\(value.count)) \(found)"
+                for child in value.first..<(value.first + value.count) {
+                    let member = nodes[Int(child)]
+                    let key = text(Int(member.key), Int(member.keyLength))
+                    visit(
+                        child,
+                        path.isEmpty ? key : path + "." + key,
+                        FieldPath.extend(hash, with: FieldPath.hash(key)),
+                        FieldPath.extend(check, with: FieldPath.check(key)),
+                        indexed: indexed
+                    )
+                }
+            case .array:
+                result[path] = "array(\(value.count)) \(found)"
+                for offset in 0..<value.count {
+                    visit(value.first + offset, path + "[\(offset)]", 0, 0, indexed: false)
+                }
+            default:
+                result[path] = "\(value.kind) \(self.value(at: node))\(instant) \(found)"
+            }
+        }
+        visit(0, "", FieldPath.rootHash, FieldPath.rootCheck, indexed: false)
+        result[""] = (result[""] ?? "") + " now \(now)"
+        return result
+    }
 
     /// The value at a node, rebuilt (for traces).
     func value(at index: Int32) -> Value {
@@ -216,69 +237,5 @@ public struct ConditionDocument: Sendable {
             index += 1
         }
         return true
-    }
-
-    private struct Builder {
-        var nodes: [Node] = []
-        var hashes: [UInt64] = []
-        var bytes: [UInt8] = []
-
-        mutating func append(_ text: String) -> (Int32, Int32) {
-            let start = bytes.count
-            bytes.append(contentsOf: text.utf8)
-            return (Int32(start), Int32(bytes.count - start))
-        }
-
-        mutating func fill(_ index: Int, with value: Value) {
-            switch value {
-            case .null:
-                nodes[index].kind = .null
-            case .bool(let flag):
-                nodes[index].kind = .bool
-                nodes[index].flag = flag
-            case .number(let number):
-                nodes[index].kind = .number
-                nodes[index].number = number
-            case .string(let text):
-                nodes[index].kind = .string
-                (nodes[index].first, nodes[index].count) = append(text)
-                nodes[index].number = Self.instant(text)
-            case .array(let elements):
-                let first = nodes.count
-                nodes.append(contentsOf: repeatElement(Node(kind: .null), count: elements.count))
-                hashes.append(contentsOf: repeatElement(0, count: elements.count))
-                nodes[index].kind = .array
-                nodes[index].first = Int32(first)
-                nodes[index].count = Int32(elements.count)
-                for (offset, element) in elements.enumerated() { fill(first + offset, with: element) }
-            case .object(let members):
-                // Sort plain (hash, position) pairs, not the members themselves.
-                let pairs = Array(members)
-                var order: [(hash: UInt64, position: Int)] = []
-                order.reserveCapacity(pairs.count)
-                for (position, pair) in pairs.enumerated() { order.append((FieldPath.hash(pair.key), position)) }
-                order.sort { $0.hash < $1.hash }
-                let first = nodes.count
-                nodes.append(contentsOf: repeatElement(Node(kind: .null), count: order.count))
-                hashes.append(contentsOf: repeatElement(0, count: order.count))
-                nodes[index].kind = .object
-                nodes[index].first = Int32(first)
-                nodes[index].count = Int32(order.count)
-                for (offset, entry) in order.enumerated() {
-                    hashes[first + offset] = entry.hash
-                    (nodes[first + offset].key, nodes[first + offset].keyLength) = append(pairs[entry.position].key)
-                    fill(first + offset, with: pairs[entry.position].value)
-                }
-            }
-        }
-
-        /// The instant of a timestamp-looking string, or NaN (cheap rejection before parsing).
-        static func instant(_ text: String) -> Double {
-            guard text.utf8.count >= 10, let first = text.utf8.first, first >= 0x30, first <= 0x39 else {
-                return .nan
-            }
-            var text = text  // no copy of the bytes: withUTF8 reads a native string in place
-            return text.withUTF8 { Timestamp.seconds(parsing: UnsafeRawBufferPointer($0)) } ?? .nan
-        }
     }
 }

@@ -26,6 +26,9 @@ struct BenchEval: ParsableCommand {
     @Option(help: "Measure for at least this many seconds.")
     var seconds: Double = 1
 
+    @Option(help: "The guides folder whose catalog and guide ids complete the generated user states.")
+    var folder = "guides"
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -44,6 +47,8 @@ struct BenchEval: ParsableCommand {
         let prepareStart = Self.cpuNanoseconds()
         documents = stateValues.map { ConditionDocument($0, now: now) }
         let prepareNanos = Double(Self.cpuNanoseconds() - prepareStart) / Double(stateValues.count)
+
+        let (directNanos, referenceNanos) = userStatePreparation(count: count)
 
         func pass() -> Int {
             var matched = 0
@@ -83,6 +88,7 @@ struct BenchEval: ParsableCommand {
             print(
                 """
                 {"ns_per_eval": \(String(format: "%.1f", nanos)), "ns_per_eval_median": \(String(format: "%.1f", median)), "ns_per_document": \(String(format: "%.1f", prepareNanos)), \
+                "ns_per_state_document": \(String(format: "%.1f", directNanos)), "ns_per_state_document_reference": \(String(format: "%.1f", referenceNanos)), \
                 "evaluations": \(evaluations), "match_share": \(String(format: "%.4f", share))}
                 """
             )
@@ -98,7 +104,58 @@ struct BenchEval: ParsableCommand {
                 )
             )
             print(String(format: "%.1f ns to prepare one state's document (once per state)", prepareNanos))
+            print(
+                String(
+                    format:
+                        "%.1f ns to prepare a generated user state's completed document (%.1f ns via completed().document)",
+                    directNanos,
+                    referenceNanos
+                )
+            )
         }
+    }
+
+    /// Nanoseconds (thread CPU time) per generated user state to prepare its completed document with the
+    /// catalog and referenced guides of `folder` (or a generated project's catalog): built directly from the state in reused buffers, as
+    /// selection does, and the reference way (`completed(with:guides:now:)`, `document`, flatten).
+    func userStatePreparation(count: Int) -> (direct: Double, reference: Double) {
+        let now = Timestamp.date(parsing: "2026-12-03T10:00:00Z") ?? Date()
+        var generator = PopulationGenerator(seed: 1, now: now)
+        let states = (0..<max(count, 1)).map { _ in generator.next() }
+        let set =
+            (try? GuideLoader.loadFolder(at: folder)).map { CompiledGuideSet($0) }
+            ?? CompiledGuideSet(guides: [], project: GuideLoader.loadProject(yaml: GuideGenerator.project()).project)
+        let catalog = set.catalog
+        let ids = set.referencedIDs
+        let template = ConditionDocument.Template(catalog: catalog, guides: ids)
+        var builder = ConditionDocument.Builder()
+        var kept = 0
+        func direct() -> Double {
+            let start = Self.cpuNanoseconds()
+            for state in states {
+                kept &+= Int(
+                    truncatingIfNeeded: Int64(
+                        ConditionDocument(state, template: template, now: now, builder: &builder).now
+                    )
+                )
+            }
+            return Double(Self.cpuNanoseconds() - start) / Double(states.count)
+        }
+        func reference() -> Double {
+            let start = Self.cpuNanoseconds()
+            for state in states {
+                let completed = state.completed(with: catalog, guides: ids, now: now)
+                kept &+= Int(
+                    truncatingIfNeeded: Int64(ConditionDocument(completed.document, now: now.timeIntervalSince1970).now)
+                )
+            }
+            return Double(Self.cpuNanoseconds() - start) / Double(states.count)
+        }
+        _ = direct()
+        _ = reference()
+        let result = ((0..<3).map { _ in direct() }.min() ?? 0, (0..<3).map { _ in reference() }.min() ?? 0)
+        if kept == 1 { print("") }  // keeps the documents observable
+        return result
     }
 
     /// The CPU time this thread has used, in nanoseconds: unlike the wall clock, it does not count time

@@ -97,4 +97,23 @@ struct BucketingTests {
         }
         #expect(Bucketing.fnv32a("😀") == expected)
     }
+
+    @Test func continuedHashEqualsTheHashOfTheConcatenation() {
+        let pairs = [("", ""), ("seed", "u-42"), ("guide-0001-2026", "u_100001"), ("caf\u{E9}", "x"), ("a", "😀b")]
+        for (first, second) in pairs {
+            #expect(Bucketing.fnv32a(second, from: Bucketing.fnv32a(first)) == Bucketing.fnv32a(first + second))
+        }
+    }
+
+    @Test func decimalHashEqualsTheHashOfTheDigits() {
+        var numbers: [UInt32] = [0, 1, 9, 10, 99, 100, 999_999_999, 1_000_000_000, 4_294_967_295]
+        var value: UInt32 = 12_345
+        for _ in 0..<1_000 {
+            value = value &* 1_664_525 &+ 1_013_904_223
+            numbers.append(value)
+        }
+        for number in numbers {
+            #expect(Bucketing.fnv32a(decimal: number) == Bucketing.fnv32a(String(number)), "\(number)")
+        }
+    }
 }
