@@ -110,4 +110,28 @@ import Testing
         #expect(report.input.events == 2)
         #expect(report.guide()?.step("a")?.reached == 2)
     }
+
+    @Test(arguments: 0..<24) func byteComparisonSeesEveryByte(count: Int) {
+        // Word loads and the overlapping tail must cover every byte of a slice, and no byte after it.
+        let bytes = (0..<count).map { UInt8(97 + $0) }
+        let copy = [0xFF] + bytes + [0xEE]
+        bytes.withUnsafeBytes { lhs in
+            copy.withUnsafeBytes { padded in
+                guard let left = lhs.baseAddress ?? padded.baseAddress, let right = padded.baseAddress else { return }
+                #expect(bytesEqual(left, right + 1, count))
+                #expect(hashBytes(left, count) == hashBytes(right + 1, count))
+            }
+        }
+        for changed in 0..<count {
+            var other = bytes
+            other[changed] ^= 0x20
+            let differs = bytes.withUnsafeBytes { lhs in
+                other.withUnsafeBytes { rhs in
+                    guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return false }
+                    return !bytesEqual(left, right, count) && hashBytes(left, count) != hashBytes(right, count)
+                }
+            }
+            #expect(differs, "byte \(changed) of \(count)")
+        }
+    }
 }
