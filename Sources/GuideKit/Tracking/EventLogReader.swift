@@ -17,6 +17,9 @@ struct EventLogReader {
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     var minimumPartSize = 16 << 20
     var windowSize = 2 << 20
+    /// Read pages of a mapped file are released in steps of this many bytes (they count as resident
+    /// memory until then).
+    var releaseStep = 1 << 20
 
     /// Per-file counts for the input summary.
     struct FileCounts {
@@ -188,6 +191,7 @@ struct EventLogReader {
         let cuts = bounds
         let csvLayout = layout
         let window = windowSize
+        let releaseStep = releaseStep
         let shared = SharedTallies(tallies, base: base)
         runThreads(tallies) { part in
             guard part < parts, let base = shared.base else { return }
@@ -211,7 +215,7 @@ struct EventLogReader {
                 }
                 position += used
                 tally.drainInbox()
-                if releasesPages, position - released >= 8 << 20 {
+                if releasesPages, position - released >= releaseStep {
                     let upTo = position & ~4095
                     _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
                     released = upTo
@@ -242,7 +246,7 @@ struct EventLogReader {
         var released = position & ~4095
         for cut in bounds.dropFirst() {
             while position < cut {
-                let stop = min(cut, position + (8 << 20))
+                let stop = min(cut, position + releaseStep)
                 while position < stop, let found = memchr(base + position, 0x22, stop - position) {
                     quotes += 1
                     position = base.distance(to: UnsafeRawPointer(found)) + 1

@@ -104,6 +104,17 @@ extension EventTally {
                     }
                     // The unquoted rest of the field up to a comma or the line end.
                     let fieldStart = cursor
+                    // Eight bytes at a time up to the first comma, newline or quote; then byte by byte.
+                    while cursor + 8 <= end {
+                        let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: cursor, as: UInt64.self)
+                        let special = swarHasByte(word, 0x2C) | swarHasByte(word, 0x0A) | swarHasByte(word, 0x22)
+                        if special == 0 {
+                            cursor += 8
+                            continue
+                        }
+                        cursor += special.trailingZeroBitCount >> 3
+                        break
+                    }
                     while cursor < end {
                         let byte = base[cursor]
                         if byte == 0x2C || byte == 0x0A { break }

@@ -34,6 +34,7 @@ extension EventTally {
     @inline(__always)
     private func readJSONLine(base: UnsafePointer<UInt8>, start: Int, end: Int, isTruncatable: Bool) {
         var scanner = JSONLineScanner(base: base, end: end, groupKey: groupPropertyBytes)
+        scanner.usesKnownLayout = usesKnownLayout
         var cursor = start
         scanner.skipSpace(&cursor)
         if cursor == end { return }
@@ -63,6 +64,8 @@ struct JSONLineScanner {
     let base: UnsafePointer<UInt8>
     let end: Int
     let groupKey: [UInt8]?
+    /// Whether ``readKnownLayout(_:into:)`` is tried first (see ``allowsKnownLayout(groupKey:)``).
+    var usesKnownLayout = true
 
     @inline(__always)
     func skipSpace(_ cursor: inout Int) {
@@ -83,6 +86,125 @@ struct JSONLineScanner {
             cursor += 1
             return true
         }
+        if !nested, usesKnownLayout {
+            switch readKnownLayout(&cursor, into: &fields) {
+            case .closed: return true
+            case .failed: return false
+            case .more: break
+            }
+        }
+        return parseMembers(&cursor, into: &fields, nested: nested)
+    }
+
+    /// Whether ``readKnownLayout(_:into:)`` may be used with this breakdown property: not when the
+    /// property is one of its keys (the key would take the breakdown's role).
+    static func allowsKnownLayout(groupKey: [UInt8]?) -> Bool {
+        guard let groupKey else { return true }
+        return !["ts", "user", "guide", "version", "step", "type"].contains { Array($0.utf8) == groupKey }
+    }
+
+    /// How far ``readKnownLayout(_:into:)`` got.
+    enum LayoutOutcome {
+        /// The object ended after the known keys.
+        case closed
+        /// The line is not valid JSON.
+        case failed
+        /// More members follow at the cursor (or the layout differs): the general loop goes on.
+        case more
+    }
+
+    // The keys of the usual layout with their quotes and colon, packed as little-endian words.
+    static let tsKey: UInt64 = 0x3a_2273_7422
+    static let userKey: UInt64 = 0x3a_2272_6573_7522
+    static let guideKey: UInt64 = 0x3a22_6564_6975_6722
+    static let versionKey: UInt64 = 0x6e6f_6973_7265_7622
+    static let stepKey: UInt64 = 0x3a_2270_6574_7322
+    static let typeKey: UInt64 = 0x3a_2265_7079_7422
+
+    /// Reads the members most loggers (and the benchmark generator) write first, in this order and
+    /// without spaces: `"ts":"…","user":"…","guide":"…","version":…,("step":"…",)?"type":"…"`.
+    ///
+    /// Each key is matched as one word instead of being scanned and looked up; values are scanned
+    /// and assigned exactly as the general loop does, so the outcome is the same. At the first
+    /// difference it stops before that member and the general loop reads the rest.
+    @inline(__always)
+    func readKnownLayout(_ cursor: inout Int, into fields: inout RawEventFields) -> LayoutOutcome {
+        var step = knownMember(&cursor, Self.tsKey, 5, .time, into: &fields)
+        guard step == .next else { return step.outcome }
+        step = knownMember(&cursor, Self.userKey, 7, .user, into: &fields)
+        guard step == .next else { return step.outcome }
+        step = knownMember(&cursor, Self.guideKey, 8, .guide, into: &fields)
+        guard step == .next else { return step.outcome }
+        step = knownMember(&cursor, Self.versionKey, 10, .version, into: &fields)
+        guard step == .next else { return step.outcome }
+        step = knownMember(&cursor, Self.stepKey, 7, .step, into: &fields)
+        guard step == .next || step == .absent else { return step.outcome }
+        step = knownMember(&cursor, Self.typeKey, 7, .type, into: &fields)
+        return step == .next ? .more : step.outcome
+    }
+
+    /// What ``knownMember(_:_:_:_:into:)`` found.
+    enum MemberStep {
+        /// The member was read and a comma followed; the cursor is at the next key.
+        case next
+        /// The member was read and the object closed.
+        case closed
+        /// The line is not valid JSON.
+        case failed
+        /// The key (or its value's form) is not the expected one; the cursor is unchanged.
+        case absent
+
+        var outcome: LayoutOutcome {
+            switch self {
+            case .closed: .closed
+            case .failed: .failed
+            case .next, .absent: .more
+            }
+        }
+    }
+
+    /// Reads one member whose key, with its quotes and colon, is `length` bytes packed in `word`
+    /// (a longer key's first 8 bytes, followed by `":`), when its value is a string or a number.
+    @inline(__always)
+    func knownMember(
+        _ cursor: inout Int,
+        _ word: UInt64,
+        _ length: Int,
+        _ role: Role,
+        into fields: inout RawEventFields
+    ) -> MemberStep {
+        guard end - cursor >= 12 else { return .absent }  // the key, a value byte and the 8-byte load
+        let found = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: cursor, as: UInt64.self)
+        if length >= 8 {
+            guard found == word else { return .absent }
+            if length == 10, base[cursor + 8] != 0x22 || base[cursor + 9] != 0x3A { return .absent }
+        } else {
+            guard found & ((1 << (8 * UInt64(length))) - 1) == word else { return .absent }
+        }
+        var index = cursor + length
+        let value: FieldSlice?
+        switch base[index] {
+        case 0x22: value = scanString(&index)
+        case 0x2D, 0x30...0x39: value = scanNumber(&index)
+        default: return .absent
+        }
+        guard let value else { return .failed }
+        assign(value, role: role, to: &fields, nested: false)
+        skipSpace(&index)
+        guard index < end else { return .failed }
+        switch base[index] {
+        case 0x2C:
+            cursor = index + 1
+            return .next
+        case 0x7D:
+            cursor = index + 1
+            return .closed
+        default: return .failed
+        }
+    }
+
+    /// Reads members from a key up to the end of the object.
+    func parseMembers(_ cursor: inout Int, into fields: inout RawEventFields, nested: Bool) -> Bool {
         var keyBuffer: [UInt8] = []
         while true {
             skipSpace(&cursor)
@@ -310,7 +432,7 @@ struct JSONLineScanner {
     }
 
     /// Numbers per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    private func scanNumber(_ cursor: inout Int) -> FieldSlice? {
+    func scanNumber(_ cursor: inout Int) -> FieldSlice? {
         let start = cursor
         var index = cursor
         func digits() -> Int {

@@ -29,6 +29,8 @@ final class EventTally {
 
     let filter: Filter
     let groupPropertyBytes: [UInt8]?
+    /// Whether the JSON reader tries the usual key layout first.
+    let usesKnownLayout: Bool
     let shard: Int
     let registry: GroupRegistry
     let mailbox: Mailbox
@@ -138,6 +140,7 @@ final class EventTally {
         self.registry = registry
         self.mailbox = mailbox
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
+        usesKnownLayout = JSONLineScanner.allowsKnownLayout(groupKey: groupPropertyBytes)
         outboxes = UnsafeMutablePointer<RoutedBatch?>.allocate(capacity: mailbox.count)
         outboxes.initialize(repeating: nil, count: mailbox.count)
         hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)

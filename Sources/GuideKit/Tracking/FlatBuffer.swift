@@ -102,17 +102,30 @@ func hashBytes(_ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
         offset += 8
     }
     if offset < count {
-        var word: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < count {
-            word |= UInt64(pointer.load(fromByteOffset: offset, as: UInt8.self)) << shift
-            shift += 8
-            offset += 1
-        }
+        let word = tailWord(pointer, count)
         hash = (hash ^ word) &* 0xff51_afd7_ed55_8ccd
         hash ^= hash >> 32
     }
     return mixBits(hash)
+}
+
+/// The bytes after the last whole word of a `count`-byte slice (`count % 8 != 0`), read without a
+/// byte loop and without reading outside the slice: the last eight bytes when there are eight
+/// (overlapping the word before), else two overlapping 4-byte or three single loads.
+///
+/// Equal slices give equal words; the word of a slice is not its plain tail, which a hash does not need.
+@inline(__always)
+func tailWord(_ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
+    if count >= 8 { return pointer.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) }
+    if count >= 4 {
+        let low = pointer.loadUnaligned(as: UInt32.self)
+        let high = pointer.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        return UInt64(low) | UInt64(high) << 32
+    }
+    let first = UInt64(pointer.load(as: UInt8.self))
+    let middle = UInt64(pointer.load(fromByteOffset: count >> 1, as: UInt8.self))
+    let last = UInt64(pointer.load(fromByteOffset: count - 1, as: UInt8.self))
+    return first | middle << 8 | last << 16
 }
 
 /// An open-addressing index from 64-bit keys to dense record numbers `0..<count`.
@@ -286,13 +299,7 @@ func bytesEqual(_ lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer, _ count: Int) 
         }
         offset += 8
     }
-    while offset < count {
-        if lhs.load(fromByteOffset: offset, as: UInt8.self) != rhs.load(fromByteOffset: offset, as: UInt8.self) {
-            return false
-        }
-        offset += 1
-    }
-    return true
+    return offset == count || tailWord(lhs, count) == tailWord(rhs, count)
 }
 
 /// Allocates memory for `capacity` values; large blocks are aligned to 2 MiB and offered to the

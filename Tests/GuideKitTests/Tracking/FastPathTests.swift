@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+@testable import GuideKit
+
+/// The readers' fast paths (the usual JSON key layout, CSV fields eight bytes at a time) must read
+/// every line exactly as the general code does, bad lines included.
+@Suite struct FastPathTests {
+    /// Lines in the usual layout (`ts`, `user`, `guide`, `version`, `step`, `type` first), with the
+    /// surprises the fast path must hand over to the general loop or reject as it would.
+    static let usualLayout = [
+        #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":1,"type":"guide_started","session":"s"}"#,
+        #"{"ts":"2026-11-01T10:00:01Z","user":"u1","guide":"tour","version":1,"step":"a","type":"step_viewed"}"#,
+        // An escape and a version written as a string.
+        #"{"ts":"2026-11-01T10:00:02Z","user":"u\u0031","guide":"tour","version":"1","step":"a","type":"step_completed"}"#,
+        // A later duplicate key wins, as in the general loop.
+        #"{"ts":"2026-11-01T10:00:03Z","user":"u2","guide":"tour","version":1,"step":"b","type":"step_viewed","ts":"2026-11-01T12:00:00Z"}"#,
+        // 5: spaces around a comma.
+        #"{"ts":"2026-11-01T10:00:04Z" , "user":"u2","guide":"tour","version":1,"type":"guide_started"}"#,
+        // 6: a version that is neither a string nor a number.
+        #"{"ts":"2026-11-01T10:00:05Z","user":"u3","guide":"tour","version":true,"type":"guide_started"}"#,
+        // 7: no type.
+        #"{"ts":"2026-11-01T10:00:06Z","user":"u3","guide":"tour","version":1}"#,
+        // 8: an unclosed string.
+        #"{"ts":"2026-11-01T10:00:07Z","user":"u3"#,
+        // 9: a trailing comma.
+        #"{"ts":"2026-11-01T10:00:08Z","user":"u3","guide":"tour","version":1,"type":"guide_started",}"#,
+        // 10, 11: numbers that are not versions.
+        #"{"ts":"2026-11-01T10:00:09Z","user":"u3","guide":"tour","version":-1,"type":"guide_started"}"#,
+        #"{"ts":"2026-11-01T10:00:10Z","user":"u3","guide":"tour","version":1.5e0,"type":"guide_started"}"#,
+        // 12: text after the object; 13: a bad number.
+        #"{"ts":"2026-11-01T10:00:11Z","user":"u4","guide":"tour","version":1,"step":"c","type":"step_viewed"} x"#,
+        #"{"ts":"2026-11-01T10:00:12Z","user":"u4","guide":"tour","version":01,"type":"guide_started"}"#,
+        // Nested Segment properties after the known keys, and a Segment track call.
+        #"{"ts":"2026-11-01T10:00:13Z","user":"u4","guide":"tour","version":1,"step":"d","type":"step_viewed","properties":{"step":"a"}}"#,
+        #"{"ts":"2026-11-01T10:00:14Z","user":"u5","guide":"tour","version":1,"step":"a","type":"track","event":"Guide Step Viewed"}"#,
+        // 16: cut off at the end of the input.
+        #"{"ts":"2026-11-01T10:00:15Z","user":"u5","gu"#,
+    ]
+
+    /// The same line with a first key the fast path does not know, so the general loop reads it all.
+    static func general(_ line: String) -> String {
+        line.replacingOccurrences(of: #"{"ts""#, with: #"{"x":0,"ts""#)
+    }
+
+    @Test func theUsualLayoutReadsAsTheGeneralLoopReadsIt() throws {
+        let fast = try makeReport(Self.usualLayout.joined(separator: "\n"), options: noWindow())
+        let slow = try makeReport(Self.usualLayout.map(Self.general).joined(separator: "\n"), options: noWindow())
+        #expect(fast.guides == slow.guides)
+        #expect(fast.input.skipped == slow.input.skipped)
+        let byIssue = Dictionary(uniqueKeysWithValues: fast.input.skipped.map { ($0.issue, $0) })
+        #expect(byIssue[.invalidJSON]?.first.map(\.line) == [8, 9, 12, 13])
+        #expect(byIssue[.badVersion]?.first.map(\.line) == [6, 10, 11])
+        #expect(byIssue[.missingField]?.first.map(\.line) == [7])
+        #expect(byIssue[.truncatedLine]?.first.map(\.line) == [16])
+        #expect(fast.input.events == 7)
+        let tour = try #require(fast.guide())
+        #expect(tour.started == 4)  // users with any event: u1, u2, u4, u5
+        #expect(tour.steps.map(\.reached) == [2, 1, 0, 1])
+        #expect(tour.step("a")?.completed == 1)
+    }
+
+    @Test func theKeyWordsSpellTheKeys() {
+        func packed(_ text: String) -> UInt64 {
+            var word: UInt64 = 0
+            for (index, byte) in text.utf8.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(index)) }
+            return word
+        }
+        #expect(JSONLineScanner.tsKey == packed(#""ts":"#))
+        #expect(JSONLineScanner.userKey == packed(#""user":"#))
+        #expect(JSONLineScanner.guideKey == packed(#""guide":"#))
+        #expect(JSONLineScanner.versionKey == packed(#""version":"#))
+        #expect(JSONLineScanner.stepKey == packed(#""step":"#))
+        #expect(JSONLineScanner.typeKey == packed(#""type":"#))
+    }
+
+    @Test func aBreakdownByOneOfTheKeysTurnsTheLayoutOff() throws {
+        #expect(JSONLineScanner.allowsKnownLayout(groupKey: nil))
+        #expect(JSONLineScanner.allowsKnownLayout(groupKey: Array("variant".utf8)))
+        #expect(!JSONLineScanner.allowsKnownLayout(groupKey: Array("step".utf8)))
+        // With `--by type` the type key is the breakdown's: the event has no type.
+        var byType = noWindow()
+        byType.breakdown = .property("type")
+        let typeless = try makeReport(Self.usualLayout[1], options: byType)
+        let slow = try makeReport(Self.general(Self.usualLayout[1]), options: byType)
+        #expect(typeless.input.skipped == slow.input.skipped)
+        #expect(typeless.input.events == slow.input.events)
+        var options = noWindow()
+        options.breakdown = .property("session")
+        let report = try makeReport(Self.usualLayout.prefix(2).joined(separator: "\n"), options: options)
+        #expect(report.guides.compactMap(\.group) == ["session=(none)", "session=s"])
+        #expect(report.input.events == 2)
+    }
+
+    @Test(arguments: 0..<20) func csvFieldsAreCutAtEveryOffset(length: Int) throws {
+        // Users of every length put the comma and the line end at every position of an 8-byte word.
+        let user = String(repeating: "u", count: length + 1)
+        let other = String(repeating: "v", count: length + 2)
+        let text = """
+            ts,user,guide,version,step,type,session
+            2026-11-01T10:00:00Z,\(user),tour,1,a,step_viewed,\(other)
+            2026-11-01T10:00:01Z,\(other),tour,1,a,step_viewed,\(user)
+            2026-11-01T10:00:02Z,\(user)"x,tour,1,a,step_viewed,s
+            2026-11-01T10:00:03Z,\(user),tour,1,a,step_viewed,\(other)"
+
+            """
+        let report = try makeReport(text, format: .csv, options: noWindow())
+        let byIssue = Dictionary(uniqueKeysWithValues: report.input.skipped.map { ($0.issue, $0) })
+        #expect(byIssue[.invalidCSV]?.first.map(\.line) == [4, 5])
+        #expect(report.input.events == 2)
+        #expect(report.guide()?.step("a")?.reached == 2)
+    }
+
+    @Test(arguments: 0..<24) func byteComparisonSeesEveryByte(count: Int) {
+        // Word loads and the overlapping tail must cover every byte of a slice, and no byte after it.
+        let bytes = (0..<count).map { UInt8(97 + $0) }
+        let copy = [0xFF] + bytes + [0xEE]
+        bytes.withUnsafeBytes { lhs in
+            copy.withUnsafeBytes { padded in
+                guard let left = lhs.baseAddress ?? padded.baseAddress, let right = padded.baseAddress else { return }
+                #expect(bytesEqual(left, right + 1, count))
+                #expect(hashBytes(left, count) == hashBytes(right + 1, count))
+            }
+        }
+        for changed in 0..<count {
+            var other = bytes
+            other[changed] ^= 0x20
+            let differs = bytes.withUnsafeBytes { lhs in
+                other.withUnsafeBytes { rhs in
+                    guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return false }
+                    return !bytesEqual(left, right, count) && hashBytes(left, count) != hashBytes(right, count)
+                }
+            }
+            #expect(differs, "byte \(changed) of \(count)")
+        }
+    }
+}
