@@ -34,9 +34,12 @@ extension Selection {
             }
             output += line + "\n"
             if explains {
+                let indent = String(repeating: " ", count: idWidth + 14)
                 for clause in verdict.trace {
-                    output +=
-                        String(repeating: " ", count: idWidth + 14) + (clause.holds ? "✓ " : "✗ ") + clause.text + "\n"
+                    let lines = clause.explanation?.rendered().split(separator: "\n").map(String.init)
+                    for line in lines ?? [(clause.holds ? "✓ " : "✗ ") + clause.text] {
+                        output += indent + line + "\n"
+                    }
                 }
             }
         }
@@ -137,7 +140,16 @@ extension Selection {
                     (
                         "trace",
                         .array(
-                            verdict.trace.map { .object([("clause", .string($0.text)), ("holds", .bool($0.holds))]) }
+                            verdict.trace.map { clause in
+                                var fields: [(String, OrderedJSON)] = [
+                                    ("clause", .string(clause.text)), ("holds", .bool(clause.holds)),
+                                ]
+                                if let explanation = clause.explanation {
+                                    let lines = explanation.rendered().split(separator: "\n")
+                                    fields.append(("explanation", .array(lines.map { .string(String($0)) })))
+                                }
+                                return .object(fields)
+                            }
                         )
                     )
                 )

@@ -235,7 +235,10 @@ public struct Selector: Sendable {
         var failed: CompiledGuide.AudienceClause?
         for clause in compiled.audience {
             let holds = clause.condition.isSatisfied(by: document)
-            if explains { trace.append(Verdict.ClauseResult(text: clause.text, holds: holds)) }
+            if explains {
+                let explanation = clause.condition.explain(document)
+                trace.append(Verdict.ClauseResult(text: clause.text, holds: holds, explanation: explanation))
+            }
             if !holds, failed == nil {
                 failed = clause
                 if !explains { break }

@@ -75,6 +75,9 @@ public struct Verdict: Sendable, Hashable {
         public var text: String
         /// Whether it held.
         public var holds: Bool
+        /// Every sub-clause with the value found and the value expected (`✗ user.plan is "pro", expected
+        /// "trial"`).
+        public var explanation: ConditionTrace?
     }
 
     /// Creates a verdict.

@@ -198,10 +198,15 @@ import Testing
         let text = selection.renderText(guides: set, header: "user u_2001", explains: true)
         #expect(text.contains("shown: welcome-tour v3, step welcome (modal)"))
         #expect(text.contains("    [Show me around] [Remind me tomorrow] [Skip the tour]"))
-        #expect(text.contains("✓ $segment: new-users"))
-        #expect(text.contains("✗ guides.welcome-tour.status: {$in: [completed, dismissed]}"))
+        #expect(text.contains("✓ $segment \"new-users\":"))
+        #expect(
+            text.contains(
+                "✗ guides.welcome-tour.status is \"not_started\", expected $in [\"completed\", \"dismissed\"]"
+            )
+        )
         let json = selection.renderJSON(user: state.id)
         #expect(json.contains("\"guide\": \"welcome-tour\""))
         #expect(json.contains("\"rule\": \"audience\""))
+        #expect(json.contains("\"explanation\": ["))
     }
 }
