@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "GuideKit",
+    // Linux has no minimum; on Apple platforms the loader's `Synchronization.Mutex` needs macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "GuideKit", targets: ["GuideKit"]),
         .executable(name: "guidekit", targets: ["guidekit"]),
