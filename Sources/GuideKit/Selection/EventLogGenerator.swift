@@ -310,17 +310,7 @@ public struct EventLogGenerator: Sendable {
         state.user["trial_days_left"] = .number(max(0, (ends.timeIntervalSince(now) / Self.day).rounded(.down)))
     }
 
-    private mutating func uniform() -> Double {
-        Double(random.next() >> 11) / Double(1 << 53)
-    }
+    private mutating func uniform() -> Double { random.uniform() }
 
-    private mutating func pick<T>(_ choices: [(T, Int)]) -> T {
-        let total = choices.reduce(0) { $0 + $1.1 }
-        var roll = Int(uniform() * Double(total))
-        for (choice, weight) in choices {
-            if roll < weight { return choice }
-            roll -= weight
-        }
-        return choices[choices.count - 1].0
-    }
+    private mutating func pick<T>(_ choices: [(T, Int)]) -> T { random.pick(choices) }
 }

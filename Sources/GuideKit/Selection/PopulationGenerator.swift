@@ -179,19 +179,9 @@ public struct PopulationGenerator: Sendable {
         }
     }
 
-    private mutating func uniform() -> Double {
-        Double(random.next() >> 11) / Double(1 << 53)
-    }
+    private mutating func uniform() -> Double { random.uniform() }
 
-    private mutating func pick<T>(_ choices: [(T, Int)]) -> T {
-        let total = choices.reduce(0) { $0 + $1.1 }
-        var roll = Int(uniform() * Double(total))
-        for (choice, weight) in choices {
-            if roll < weight { return choice }
-            roll -= weight
-        }
-        return choices[choices.count - 1].0
-    }
+    private mutating func pick<T>(_ choices: [(T, Int)]) -> T { random.pick(choices) }
 }
 
 /// SplitMix64: a small, fast, seedable generator (the same sequence on every platform).
@@ -206,5 +196,21 @@ struct SplitMix64: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A uniform number in [0, 1), from the top 53 bits.
+    mutating func uniform() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+
+    /// One of `choices`, each as likely as its weight.
+    mutating func pick<T>(_ choices: [(T, Int)]) -> T {
+        let total = choices.reduce(0) { $0 + $1.1 }
+        var roll = Int(uniform() * Double(total))
+        for (choice, weight) in choices {
+            if roll < weight { return choice }
+            roll -= weight
+        }
+        return choices[choices.count - 1].0
     }
 }
