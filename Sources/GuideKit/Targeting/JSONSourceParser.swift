@@ -127,37 +127,14 @@ public struct JSONSourceParser {
                 index += 1
                 return String(decoding: output, as: UTF8.self)
             case 0x5C:
-                index += 1
-                guard index < bytes.count else { throw error("unterminated string") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case 0x22: output.append(0x22)
-                case 0x5C: output.append(0x5C)
-                case 0x2F: output.append(0x2F)
-                case 0x62: output.append(0x08)
-                case 0x66: output.append(0x0C)
-                case 0x6E: output.append(0x0A)
-                case 0x72: output.append(0x0D)
-                case 0x74: output.append(0x09)
-                case 0x75:
-                    var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
-                            throw error("lone surrogate in \\u escape")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid surrogate pair") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw error("lone surrogate in \\u escape")
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                    output.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default:
-                    index -= 1
-                    throw error("invalid escape '\\\(String(decoding: [escape], as: UTF8.self))'")
+                switch JSONEscape.decode(bytes, at: &index, into: &output) {
+                case nil: break
+                case .truncated: throw error("unterminated string")
+                case .unknownEscape:
+                    throw error("invalid escape '\\\(String(decoding: [bytes[index]], as: UTF8.self))'")
+                case .badHex, .badLowHex: throw error("invalid \\u escape")
+                case .loneSurrogate: throw error("lone surrogate in \\u escape")
+                case .badLowSurrogate: throw error("invalid surrogate pair")
                 }
             case 0x00...0x1F:
                 throw error("control character in string; escape it")
@@ -166,24 +143,6 @@ public struct JSONSourceParser {
                 index += 1
             }
         }
-    }
-
-    private mutating func hex4() throws(SyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("invalid \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case 0x30...0x39: digit = UInt32(byte - 0x30)
-            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
-            default: throw error("invalid \\u escape")
-            }
-            value = value * 16 + digit
-            index += 1
-        }
-        return value
     }
 
     private mutating func array(_ start: SourceLocation) throws(SyntaxError) -> SourceNode {

@@ -398,7 +398,7 @@ struct JSONLineScanner {
                 case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: index += 2
                 case 0x75:
                     guard index + 5 < end else { return nil }
-                    for offset in 2...5 where Self.hexValue(base[index + offset]) == nil { return nil }
+                    for offset in 2...5 where JSONEscape.hexValue(base[index + offset]) == nil { return nil }
                     index += 6
                 default: return nil
                 }
@@ -494,63 +494,20 @@ struct JSONLineScanner {
         }
     }
 
-    static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case 0x30...0x39: UInt32(byte - 0x30)
-        case 0x41...0x46: UInt32(byte - 0x41 + 10)
-        case 0x61...0x66: UInt32(byte - 0x61 + 10)
-        default: nil
-        }
-    }
-
     /// Decodes a JSON string slice with escapes into UTF-8 bytes; `false` on a bad escape or a lone
     /// surrogate.
     static func unescape(base: UnsafePointer<UInt8>, slice: FieldSlice, into output: inout [UInt8]) -> Bool {
         output.removeAll(keepingCapacity: true)
+        let bytes = UnsafeBufferPointer(start: base, count: slice.start + slice.count)
         var index = slice.start
-        let end = slice.start + slice.count
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= end else { return nil }
-            var value: UInt32 = 0
-            for offset in 0..<4 {
-                guard let digit = hexValue(base[at + offset]) else { return nil }
-                value = value << 4 | digit
-            }
-            return value
-        }
-        while index < end {
-            let byte = base[index]
+        while index < bytes.endIndex {
+            let byte = bytes[index]
             guard byte == 0x5C else {
                 output.append(byte)
                 index += 1
                 continue
             }
-            guard index + 1 < end else { return false }
-            let escape = base[index + 1]
-            index += 2
-            switch escape {
-            case 0x22, 0x5C, 0x2F: output.append(escape)
-            case 0x62: output.append(0x08)
-            case 0x66: output.append(0x0C)
-            case 0x6E: output.append(0x0A)
-            case 0x72: output.append(0x0D)
-            case 0x74: output.append(0x09)
-            case 0x75:
-                guard var scalar = hex4(index) else { return false }
-                index += 4
-                if scalar >= 0xD800, scalar < 0xDC00 {
-                    guard index + 6 <= end, base[index] == 0x5C, base[index + 1] == 0x75, let low = hex4(index + 2),
-                        low >= 0xDC00, low < 0xE000
-                    else { return false }
-                    index += 6
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if scalar >= 0xDC00, scalar < 0xE000 {
-                    return false
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { return false }
-                output.append(contentsOf: String(Character(unicode)).utf8)
-            default: return false
-            }
+            guard JSONEscape.decode(bytes, at: &index, into: &output) == nil else { return false }
         }
         return true
     }

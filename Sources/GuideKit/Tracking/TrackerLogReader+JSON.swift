@@ -184,40 +184,17 @@ extension TrackerLogReader {
                     index += 1
                     return String(decoding: output, as: UTF8.self)
                 case 0x5C:
-                    index += 1
-                    guard let escaped = peek else { break }
-                    index += 1
-                    switch escaped {
-                    case 0x22, 0x5C, 0x2F: output.append(escaped)
-                    case 0x62: output.append(0x08)
-                    case 0x66: output.append(0x0C)
-                    case 0x6E: output.append(0x0A)
-                    case 0x72: output.append(0x0D)
-                    case 0x74: output.append(0x09)
-                    case 0x75:
-                        guard var scalar = hex4() else {
-                            _ = fail("a bad \\u escape")
-                            return nil
-                        }
-                        if (0xD800...0xDBFF).contains(scalar) {
-                            guard peek == 0x5C, index + 1 < bytes.endIndex, bytes[index + 1] == 0x75 else {
-                                _ = fail("an unpaired surrogate")
-                                return nil
-                            }
-                            index += 2
-                            guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else {
-                                _ = fail("an unpaired surrogate")
-                                return nil
-                            }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let unicode = Unicode.Scalar(scalar) else {
-                            _ = fail("an unpaired surrogate")
-                            return nil
-                        }
-                        output.append(contentsOf: Array(String(Character(unicode)).utf8))
-                    default:
+                    switch JSONEscape.decode(bytes, at: &index, into: &output) {
+                    case nil: continue
+                    case .truncated: break  // the loop ends: an unterminated string
+                    case .unknownEscape:
                         _ = fail("a bad escape")
+                        return nil
+                    case .badHex:
+                        _ = fail("a bad \\u escape")
+                        return nil
+                    case .loneSurrogate, .badLowHex, .badLowSurrogate:
+                        _ = fail("an unpaired surrogate")
                         return nil
                     }
                 default:
@@ -231,24 +208,6 @@ extension TrackerLogReader {
             }
             _ = fail("an unterminated string")
             return nil
-        }
-
-        private mutating func hex4() -> UInt32? {
-            guard bytes.endIndex - index >= 4 else { return nil }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = bytes[index]
-                let digit: UInt32
-                switch byte {
-                case 0x30...0x39: digit = UInt32(byte - 0x30)
-                case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
-                case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
-                default: return nil
-                }
-                value = value << 4 | digit
-                index += 1
-            }
-            return value
         }
     }
 }
