@@ -57,6 +57,18 @@ import Testing
     @Test func aMissingUsersPathIsABadUsage() throws {
         let run = try CLI.run(["check", "--users", "no/such/folder"], in: Self.repository)
         #expect(run.status == 64)
-        #expect(run.errors.contains("no file or folder at 'no/such/folder'"))
+        #expect(run.errors.contains("no such file or folder: no/such/folder"))
+    }
+
+    @Test func aUsersFolderWithoutStatesIsABadUsage() throws {
+        let workspace = try CLI.workspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        try FileManager.default.createDirectory(
+            at: workspace.appendingPathComponent("personas"),
+            withIntermediateDirectories: true
+        )
+        let run = try CLI.run(["check", "--guides", "clean-only", "--users", "personas"], in: workspace)
+        #expect(run.status == 64)
+        #expect(run.errors.contains("no files (*.json, *.yaml, *.yml) in personas"))
     }
 }

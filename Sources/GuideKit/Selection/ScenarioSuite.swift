@@ -27,18 +27,11 @@ public struct ScenarioSuite: Sendable {
     public init(paths: [String], guides: CompiledGuideSet) throws(SelectionError) {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let found = SourceFiles.files(at: path, extensions: ["yaml", "yml"]) else {
                 throw SelectionError("no such file or folder: \(path)")
             }
-            if isDirectory.boolValue {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                let found = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                if found.isEmpty { throw SelectionError("no scenario files (*.yaml) in \(path)") }
-                files += found.map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(path)
-            }
+            if found.isEmpty { throw SelectionError("no scenario files (*.yaml) in \(path)") }
+            files += found
         }
         let runner = TimelineRunner(guides)
         outcomes = files.map { file in

@@ -126,20 +126,15 @@ struct Check: ParsableCommand {
 
     /// The files named, and the files with one of `extensions` in the folders named, sorted.
     static func files(in paths: [String], extensions: Set<String>) throws -> [String] {
-        var found: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("no file or folder at '\(path)'")
+        try paths.flatMap { path in
+            guard let found = SourceFiles.files(at: path, extensions: extensions) else {
+                throw ValidationError("no such file or folder: \(path)")
             }
-            if isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                found += names.filter { extensions.contains(($0 as NSString).pathExtension) }.sorted()
-                    .map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                found.append(path)
+            if found.isEmpty {
+                let kinds = extensions.sorted().map { "*.\($0)" }.joined(separator: ", ")
+                throw ValidationError("no files (\(kinds)) in \(path)")
             }
+            return found
         }
-        return found
     }
 }
