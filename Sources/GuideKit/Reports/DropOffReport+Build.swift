@@ -99,7 +99,7 @@ struct ReportAssembler {
         let runs = tally.runs
         for run in 0..<runs.count {
             let record = runs.records[run]
-            let group = Int(record.key & 0xFFFF_FFFF)
+            let group = Int(record.group)
             let stepCount = groups[group].steps.count
             counts[group].started += 1
             if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }

@@ -71,7 +71,6 @@ final class EventTally {
     }
 
     // Owner side.
-    let users = ByteInterner(large: true)
     let runs = RunTable()
 
     /// Lines read.
@@ -218,7 +217,7 @@ final class EventTally {
             tally(time: time, user: user, userCount: userCount, hash: hash, group: group, step: stepIndex, type: type)
             return
         }
-        let batch = outboxes[owner] ?? RoutedBatch()
+        let batch = outboxes[owner] ?? mailbox.emptyBatch()
         let offset = batch.bytes.count
         batch.bytes.append(contentsOf: user, count: userCount)
         batch.events.append(
@@ -284,7 +283,9 @@ final class EventTally {
 
     /// Tallies the events other threads handed over.
     func drainInbox() {
-        for batch in mailbox.take(for: shard) {
+        let batches = mailbox.take(for: shard)
+        defer { if !batches.isEmpty { mailbox.recycle(batches) } }
+        for batch in batches {
             let bytes = UnsafeRawPointer(batch.bytes.base)
             for index in 0..<batch.events.count {
                 let event = batch.events[index]
@@ -311,11 +312,10 @@ final class EventTally {
         step: Int32,
         type: UInt8
     ) {
-        let userId = users.intern(user, userCount, hash: hash)
         if group >= stepCounts.count || stepCounts[group] < 0 {
             remember(group: group, steps: registry.steps(of: group))
         }
-        let run = runs.find(key: UInt64(UInt32(bitPattern: userId)) << 32 | UInt64(group), time: time)
+        let run = runs.find(user: user, count: userCount, hash: hash, group: UInt32(truncatingIfNeeded: group), time: time)
         let record = runs.records.base + run
         if time > record.pointee.last { record.pointee.last = time }
         switch type {

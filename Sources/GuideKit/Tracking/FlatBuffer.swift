@@ -48,6 +48,9 @@ final class FlatBuffer<Element: BitwiseCopyable> {
         count += 1
     }
 
+    /// Empties the buffer, keeping its storage.
+    func removeAll() { count = 0 }
+
     @inline(__always)
     subscript(index: Int) -> Element {
         get { base[index] }

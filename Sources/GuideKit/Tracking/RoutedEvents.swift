@@ -19,6 +19,12 @@ final class RoutedBatch: @unchecked Sendable {
     let bytes = FlatBuffer<UInt8>(capacity: capacity * 16)
 
     var isFull: Bool { events.count >= Self.capacity }
+
+    /// Empties the batch for reuse.
+    func clear() {
+        events.removeAll()
+        bytes.removeAll()
+    }
 }
 
 /// Where reading threads post batches for each other.
@@ -28,6 +34,8 @@ final class RoutedBatch: @unchecked Sendable {
 final class Mailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var inboxes: [[RoutedBatch]]
+    /// Emptied batches, reused so that their memory is not freed and faulted in again.
+    private var spare: [RoutedBatch] = []
     private var finishedParsers = 0
     let count: Int
 
@@ -39,6 +47,22 @@ final class Mailbox: @unchecked Sendable {
     func post(_ batch: RoutedBatch, to thread: Int) {
         lock.lock()
         inboxes[thread].append(batch)
+        lock.unlock()
+    }
+
+    /// An empty batch: a spare one when there is one.
+    func emptyBatch() -> RoutedBatch {
+        lock.lock()
+        let batch = spare.popLast()
+        lock.unlock()
+        return batch ?? RoutedBatch()
+    }
+
+    /// Returns drained batches for reuse.
+    func recycle(_ batches: [RoutedBatch]) {
+        for batch in batches { batch.clear() }
+        lock.lock()
+        spare.append(contentsOf: batches)
         lock.unlock()
     }
 

@@ -1,7 +1,9 @@
-/// One user's tally within one guide version (a "run"): a cache line of timestamps and flags.
+/// One user's tally within one guide version (a "run"): timestamps and flags.
 struct RunRecord {
-    /// `user << 32 | group`.
-    var key: UInt64
+    /// The guide version (or breakdown group).
+    var group: UInt32
+    /// The user's next run (``RunTable/noRun`` at the end of the list).
+    var next: UInt32
     /// The latest event time.
     var last: Double
     /// The first guide_started, or +∞.
@@ -28,8 +30,24 @@ struct CompactStepSlot {
     var completed: UInt32
 }
 
-/// Runs keyed by (user, group), stored as an array of records with an open-addressing index whose
-/// slots carry 32 bits of the hash, so a lookup usually touches one slot and one record.
+/// One slot of the user index: the user's hash and id bytes (inline up to 16 bytes) and the head of
+/// the user's list of runs. Two slots share a cache line, so finding a user usually costs one miss.
+struct UserEntry {
+    /// The user id's hash with the lowest bit set (0 marks an empty slot).
+    var hash: UInt64
+    /// The user's most recently used run, or ``RunTable/noRun``.
+    var firstRun: UInt32
+    /// The id's length in bytes.
+    var count: UInt32
+    /// Up to 16 bytes: the id's first and last eight (see ``inlineWords(_:_:)``), or for longer ids
+    /// the offset of its bytes in the arena.
+    var low: UInt64
+    var high: UInt64
+}
+
+/// Runs by user and group: an open-addressing table of users, each heading a short list of its runs
+/// (most recently used first, as a user's events come in bursts per guide), so an event usually
+/// touches one user slot, one record and its step slots.
 final class RunTable {
     /// A step of any kind was reached (mapped or not).
     static let reachedAnyStep: UInt8 = 1
@@ -45,17 +63,25 @@ final class RunTable {
     private(set) var origin: Double?
     /// Per step slot: ``EventTally/dismissedHere`` and ``EventTally/snoozedHere``.
     let slotFlags = FlatBuffer<UInt8>(reserving: 4 << 30)
-    private var table: UnsafeMutablePointer<UInt64>
+    /// The user index (``UserEntry`` slots, linear probing).
+    private var users: UnsafeMutablePointer<UserEntry>
     private var mask: Int
+    /// The number of users.
+    private(set) var userCount = 0
+    /// The bytes of user ids longer than 16 bytes.
+    private let arena = FlatBuffer<UInt8>(reserving: 4 << 30)
 
     init() {
-        let size = 1 << 15
-        table = allocateLarge(UInt64.self, capacity: size)
-        table.initialize(repeating: 0, count: size)
+        let size = 1 << 14
+        users = allocateLarge(UserEntry.self, capacity: size)
+        users.initialize(repeating: UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0), count: size)
         mask = size - 1
     }
 
-    deinit { releaseLarge(table) }
+    deinit { releaseLarge(users) }
+
+    /// `next` of a user's last run, and `firstRun` of a user without runs.
+    static let noRun = UInt32.max
 
     var count: Int { records.count }
 
@@ -126,41 +152,115 @@ final class RunTable {
         return wideSlots?[index] ?? StepSlot(viewed: .infinity, completed: .infinity)
     }
 
-    /// The record index of `key`, adding a record when new.
+    /// The record index of the run of the user (its bytes and ``hashBytes(_:_:)``) in `group`,
+    /// adding the user and the run when new.
     @inline(__always)
-    func find(key: UInt64, time: Double) -> Int {
-        let hash = mixBits(key)
-        let tag = hash >> 32
-        var slot = Int(truncatingIfNeeded: hash) & mask
+    func find(user: UnsafeRawPointer, count: Int, hash rawHash: UInt64, group: UInt32, time: Double) -> Int {
+        let hash = rawHash | 1
+        let (low, high) = count <= 16 ? inlineWords(user, count) : (0, 0)
+        var slot = Int(truncatingIfNeeded: rawHash >> 7) & mask
         while true {
-            let entry = table[slot]
-            if entry == 0 { break }
-            if entry >> 32 == tag {
-                let index = Int(entry & 0xFFFF_FFFF) - 1
-                if records[index].key == key { return index }
+            let entry = users + slot
+            let found = entry.pointee.hash
+            if found == 0 { return addUser(at: entry, user: user, count: count, hash: hash, group: group, time: time) }
+            if found == hash, entry.pointee.count == UInt32(truncatingIfNeeded: count) {
+                let same =
+                    count <= 16
+                    ? entry.pointee.low == low && entry.pointee.high == high
+                    : bytesEqual(arena.base + Int(entry.pointee.low), user, count)
+                if same { return run(of: entry, group: group, time: time) }
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// The user's run in `group`, moved to the front of the user's list; added when new.
+    @inline(__always)
+    private func run(of entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
+        let head = entry.pointee.firstRun
+        var index = head
+        var previous = Self.noRun
+        while index != Self.noRun {
+            let record = records.base + Int(index)
+            if record.pointee.group == group {
+                if previous != Self.noRun {
+                    records.base[Int(previous)].next = record.pointee.next
+                    record.pointee.next = head
+                    entry.pointee.firstRun = index
+                }
+                return Int(index)
+            }
+            previous = index
+            index = record.pointee.next
+        }
+        return addRun(to: entry, group: group, time: time)
+    }
+
+    private func addRun(to entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
         let index = records.count
-        table[slot] = tag << 32 | UInt64(index + 1)
         records.append(
-            RunRecord(key: key, last: time, started: .infinity, completed: .infinity, firstSlot: Self.noSlots, flags: 0)
+            RunRecord(
+                group: group,
+                next: entry.pointee.firstRun,
+                last: time,
+                started: .infinity,
+                completed: .infinity,
+                firstSlot: Self.noSlots,
+                flags: 0
+            )
         )
-        if records.count * 10 > (mask + 1) * 7 { rehash() }
+        entry.pointee.firstRun = UInt32(truncatingIfNeeded: index)
         return index
     }
 
-    private func rehash() {
-        let size = (mask + 1) * 2
-        releaseLarge(table)
-        table = allocateLarge(UInt64.self, capacity: size)
-        table.initialize(repeating: 0, count: size)
-        mask = size - 1
-        for index in 0..<records.count {
-            let hash = mixBits(records[index].key)
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = (hash >> 32) << 32 | UInt64(index + 1)
+    private func addUser(
+        at entry: UnsafeMutablePointer<UserEntry>,
+        user: UnsafeRawPointer,
+        count: Int,
+        hash: UInt64,
+        group: UInt32,
+        time: Double
+    ) -> Int {
+        var fresh = UserEntry(hash: hash, firstRun: Self.noRun, count: UInt32(truncatingIfNeeded: count), low: 0, high: 0)
+        if count <= 16 {
+            (fresh.low, fresh.high) = inlineWords(user, count)
+        } else {
+            fresh.low = UInt64(arena.count)
+            arena.append(contentsOf: user, count: count)
         }
+        entry.pointee = fresh
+        userCount += 1
+        let run = addRun(to: entry, group: group, time: time)
+        if userCount * 10 > (mask + 1) * 7 { rehash() }
+        return run
     }
+
+    private func rehash() {
+        let oldSize = mask + 1
+        let old = users
+        let size = oldSize * 2
+        users = allocateLarge(UserEntry.self, capacity: size)
+        users.initialize(repeating: UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0), count: size)
+        mask = size - 1
+        for index in 0..<oldSize where old[index].hash != 0 {
+            var slot = Int(truncatingIfNeeded: old[index].hash >> 7) & mask
+            while users[slot].hash != 0 { slot = (slot + 1) & mask }
+            users[slot] = old[index]
+        }
+        releaseLarge(old)
+    }
+}
+
+/// Two words that, with the length, identify a byte string of at most 16 bytes: its first and last
+/// eight bytes (overlapping when shorter than 16), or for shorter strings ``tailWord(_:_:)``'s loads.
+/// Reads only inside the string.
+@inline(__always)
+func inlineWords(_ pointer: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
+    if count >= 8 {
+        return (
+            pointer.loadUnaligned(as: UInt64.self),
+            pointer.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        )
+    }
+    return count == 0 ? (0, 0) : (tailWord(pointer, count), 0)
 }
