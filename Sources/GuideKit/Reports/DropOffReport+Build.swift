@@ -89,72 +89,117 @@ struct ReportAssembler {
     }
 
     /// Counts the runs of one thread's tally per group and step.
+    ///
+    /// The counters are kept flat (one array per measure, indexed by the group's first step plus the
+    /// step) while counting, and handed back as one ``GroupCounts`` per group.
     private static func count(
         _ tally: EventTally,
         groups: [GroupRegistry.Group],
         window: Double,
         cutoff: Double
     ) -> [GroupCounts] {
-        var counts = groups.map { GroupCounts(steps: $0.steps.count) }
+        let stepCounts = groups.map(\.steps.count)
+        let isKnown = groups.map { $0.resolution != nil }
+        var offsets: [Int] = []
+        var total = 0
+        for count in stepCounts {
+            offsets.append(total)
+            total += count
+        }
+        var started = [Int](repeating: 0, count: groups.count)
+        var noStep = started
+        var dismissed = started
+        var finished = started
+        var finishSkew = started
+        var finishTimes = [[Double]](repeating: [], count: groups.count)
+        var perStep = [Int](repeating: 0, count: total * 7)
+        var durations = [[Double]](repeating: [], count: total)
         let runs = tally.runs
-        for run in 0..<runs.count {
-            let record = runs.records[run]
-            let group = Int(record.group)
-            let stepCount = groups[group].steps.count
-            counts[group].started += 1
-            if record.flags & RunTable.reachedAnyStep == 0 { counts[group].noStep += 1 }
-            if record.flags & RunTable.dismissedAnywhere != 0 { counts[group].dismissed += 1 }
-            guard groups[group].resolution != nil else { continue }
-            guard record.firstSlot != RunTable.noSlots else {
-                if record.completed < .infinity {
-                    countFinish(&counts[group], record, finishedAt: record.completed)
-                }
-                continue
-            }
-            let first = Int(record.firstSlot)
-            var furthest = -1
-            for step in 0..<stepCount {
-                let slot = runs.slot(first + step)
-                if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
-            }
-            let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
-            let finishedAt = min(record.completed, lastDone)
-            let isFinished = finishedAt < .infinity
-            if isFinished { countFinish(&counts[group], record, finishedAt: finishedAt) }
-            for step in 0..<stepCount {
-                let slot = runs.slot(first + step)
-                let flags = runs.slotFlags[first + step]
-                if flags & EventTally.dismissedHere != 0 { counts[group].dismissedAt[step] += 1 }
-                if flags & EventTally.snoozedHere != 0 { counts[group].snoozed[step] += 1 }
-                if slot.completed < .infinity { counts[group].completed[step] += 1 }
-                guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
-                counts[group].reached[step] += 1
-                if slot.viewed < .infinity, slot.completed < .infinity {
-                    if slot.completed >= slot.viewed {
-                        counts[group].durations[step].append(slot.completed - slot.viewed)
+        perStep.withUnsafeMutableBufferPointer { perStep in
+            // Seven counters per step: reached, completed, dismissed, snoozed, dropped, in progress, skewed.
+            let reached = 0
+            let completed = total
+            let dismissedAt = total * 2
+            let snoozed = total * 3
+            let dropped = total * 4
+            let inProgress = total * 5
+            let skewed = total * 6
+            for run in 0..<runs.count {
+                let record = runs.records[run]
+                let group = Int(record.group)
+                started[group] += 1
+                if record.flags & RunTable.reachedAnyStep == 0 { noStep[group] += 1 }
+                if record.flags & RunTable.dismissedAnywhere != 0 { dismissed[group] += 1 }
+                guard isKnown[group] else { continue }
+                let stepCount = stepCounts[group]
+                func finish(at finishedAt: Double) {
+                    finished[group] += 1
+                    guard record.started < .infinity else { return }
+                    if finishedAt >= record.started {
+                        finishTimes[group].append(finishedAt - record.started)
                     } else {
-                        counts[group].skewed[step] += 1
+                        finishSkew[group] += 1
                     }
                 }
-                if step == furthest, !isFinished {
-                    if window <= 0 || record.last < cutoff {
-                        counts[group].dropped[step] += 1
-                    } else {
-                        counts[group].inProgress[step] += 1
+                guard record.firstSlot != RunTable.noSlots else {
+                    if record.completed < .infinity { finish(at: record.completed) }
+                    continue
+                }
+                let first = Int(record.firstSlot)
+                var furthest = -1
+                for step in 0..<stepCount {
+                    let slot = runs.slot(first + step)
+                    if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+                }
+                let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
+                let finishedAt = min(record.completed, lastDone)
+                let isFinished = finishedAt < .infinity
+                if isFinished { finish(at: finishedAt) }
+                let base = offsets[group]
+                for step in 0..<stepCount {
+                    let at = base + step
+                    let slot = runs.slot(first + step)
+                    let flags = runs.slotFlags[first + step]
+                    if flags & EventTally.dismissedHere != 0 { perStep[dismissedAt + at] += 1 }
+                    if flags & EventTally.snoozedHere != 0 { perStep[snoozed + at] += 1 }
+                    if slot.completed < .infinity { perStep[completed + at] += 1 }
+                    guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
+                    perStep[reached + at] += 1
+                    if slot.viewed < .infinity, slot.completed < .infinity {
+                        if slot.completed >= slot.viewed {
+                            durations[at].append(slot.completed - slot.viewed)
+                        } else {
+                            perStep[skewed + at] += 1
+                        }
+                    }
+                    if step == furthest, !isFinished {
+                        if window <= 0 || record.last < cutoff {
+                            perStep[dropped + at] += 1
+                        } else {
+                            perStep[inProgress + at] += 1
+                        }
                     }
                 }
             }
         }
-        return counts
-    }
-
-    private static func countFinish(_ counts: inout GroupCounts, _ record: RunRecord, finishedAt: Double) {
-        counts.finished += 1
-        guard record.started < .infinity else { return }
-        if finishedAt >= record.started {
-            counts.finishTimes.append(finishedAt - record.started)
-        } else {
-            counts.finishSkew += 1
+        return groups.indices.map { group in
+            var counts = GroupCounts(steps: stepCounts[group])
+            counts.started = started[group]
+            counts.noStep = noStep[group]
+            counts.dismissed = dismissed[group]
+            counts.finished = finished[group]
+            counts.finishSkew = finishSkew[group]
+            counts.finishTimes = finishTimes[group]
+            let range = offsets[group]..<offsets[group] + stepCounts[group]
+            counts.reached = Array(perStep[range])
+            counts.completed = Array(perStep[range.shifted(by: total)])
+            counts.dismissedAt = Array(perStep[range.shifted(by: total * 2)])
+            counts.snoozed = Array(perStep[range.shifted(by: total * 3)])
+            counts.dropped = Array(perStep[range.shifted(by: total * 4)])
+            counts.inProgress = Array(perStep[range.shifted(by: total * 5)])
+            counts.skewed = Array(perStep[range.shifted(by: total * 6)])
+            counts.durations = Array(durations[range])
+            return counts
         }
     }
 
@@ -300,6 +345,11 @@ struct ReportAssembler {
             timeRange: tally.events > 0 ? tally.earliest...tally.latest : nil
         )
     }
+}
+
+extension Range where Bound == Int {
+    /// The range moved by `offset`.
+    fileprivate func shifted(by offset: Int) -> Range<Int> { lowerBound + offset..<upperBound + offset }
 }
 
 /// One result per index, written by concurrent workers (each index by one worker only).

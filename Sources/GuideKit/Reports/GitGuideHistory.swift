@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The committed contents of guide files, read from git with two processes whatever the history's size:
 /// `git log --name-only` lists the commits that touched each file, `git cat-file --batch` prints them.
 ///
@@ -8,23 +14,23 @@ import Foundation
 struct GitGuideHistory {
     /// The guides folder.
     let folder: String
+    /// The output of `git log --format=%H --name-only` for the folder.
+    private let log: [UInt8]
 
-    /// `nil` when the folder is not inside a git work tree (or git is not installed).
+    /// `nil` when the folder is not inside a git work tree with commits (or git is not installed).
     init?(folder: String) {
         self.folder = folder
-        guard let output = Self.git(["rev-parse", "--is-inside-work-tree"], in: folder),
-            String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "true"
-        else { return nil }
-    }
-
-    /// For each file name in the folder, its committed texts, newest first, with their commits.
-    func committedVersions(of fileNames: Set<String>) -> [String: [(revision: String, text: String)]] {
         guard
             let log = Self.git(
                 ["-c", "core.quotepath=off", "log", "--format=%H", "--name-only", "--relative", "--", "."],
                 in: folder
             )
-        else { return [:] }
+        else { return nil }
+        self.log = log
+    }
+
+    /// For each file name in the folder, its committed texts, newest first, with their commits.
+    func committedVersions(of fileNames: Set<String>) -> [String: [(revision: String, text: String)]] {
         var requests: [(file: String, revision: String)] = []
         var revision = ""
         for line in String(decoding: log, as: UTF8.self).split(separator: "\n") {
@@ -36,7 +42,7 @@ struct GitGuideHistory {
         }
         guard !requests.isEmpty else { return [:] }
         let input = requests.map { "\($0.revision):./\($0.file)\n" }.joined()
-        guard let output = Self.git(["cat-file", "--batch"], in: folder, input: Data(input.utf8)) else { return [:] }
+        guard let output = Self.git(["cat-file", "--batch"], in: folder, input: Array(input.utf8)) else { return [:] }
         var result: [String: [(String, String)]] = [:]
         var position = output.startIndex
         for request in requests {
@@ -54,38 +60,64 @@ struct GitGuideHistory {
         return result
     }
 
-    /// Runs git in `directory`, feeding `input`; `nil` when it fails.
-    private static func git(_ arguments: [String], in directory: String, input: Data? = nil) -> Data? {
-        let process = Process()
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/git") {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git"] + arguments
-        }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        var inputFile: URL?
+    /// Runs `git -C directory arguments…` with `input` (from a temporary file) on standard input;
+    /// `nil` when git is missing or fails.
+    ///
+    /// Spawned directly (not through `Process`): the report starts with these calls, and a direct spawn
+    /// saves tens of milliseconds each.
+    private static func git(_ arguments: [String], in directory: String, input: [UInt8]? = nil) -> [UInt8]? {
+        var output: [Int32] = [0, 0]
+        guard pipe(&output) == 0 else { return nil }
+        var inputFile: UnsafeMutablePointer<FILE>?
+        defer { inputFile.map { _ = fclose($0) } }
         if let input {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-git-\(UUID().uuidString)")
-            guard (try? input.write(to: url)) != nil, let handle = try? FileHandle(forReadingFrom: url) else {
+            guard let file = tmpfile(), fwrite(input, 1, input.count, file) == input.count, fflush(file) == 0
+            else {
+                close(output[0])
+                close(output[1])
                 return nil
             }
-            process.standardInput = handle
-            inputFile = url
+            rewind(file)
+            inputFile = file
         }
-        defer { inputFile.map { try? FileManager.default.removeItem(at: $0) } }
-        do {
-            try process.run()
-        } catch {
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil
+        #else
+        var actions = posix_spawn_file_actions_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let inputFile {
+            posix_spawn_file_actions_adddup2(&actions, fileno(inputFile), 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_addclose(&actions, output[0])
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let words = ["git", "-C", directory] + arguments
+        var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let spawned = posix_spawnp(&child, "git", &actions, nil, &argv, environ)
+        close(output[1])
+        guard spawned == 0 else {
+            close(output[0])
             return nil
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return data
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            result.append(contentsOf: chunk[..<count])
+        }
+        close(output[0])
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0, errno == EINTR {}
+        // Exited normally with status 0.
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else { return nil }
+        return result
     }
 }
