@@ -55,7 +55,9 @@ final class EventTally {
     /// Batches being filled for each other thread.
     private let outboxes: UnsafeMutablePointer<RoutedBatch?>
     /// The counters the hot loop touches, behind a pointer: class properties would pay for a
-    /// dynamic exclusivity check on every access.
+    /// dynamic exclusivity check on every access. Allocated apart from other threads' data (see
+    /// ``allocateLarge(_:capacity:)``): sharing a cache line with another thread's counters would
+    /// bounce it between the cores on every event.
     private let hot: UnsafeMutablePointer<HotState>
 
     struct HotState {
@@ -142,7 +144,7 @@ final class EventTally {
         usesKnownLayout = JSONLineScanner.allowsKnownLayout(groupKey: groupPropertyBytes)
         outboxes = UnsafeMutablePointer<RoutedBatch?>.allocate(capacity: mailbox.count)
         outboxes.initialize(repeating: nil, count: mailbox.count)
-        hot = UnsafeMutablePointer<HotState>.allocate(capacity: 1)
+        hot = allocateLarge(HotState.self, capacity: 1)
         hot.initialize(to: HotState())
         var allowed: Set<Int32> = []
         for guide in filter.guides { allowed.insert(strings.intern(guide)) }
@@ -155,7 +157,7 @@ final class EventTally {
         outboxes.deinitialize(count: mailbox.count)
         outboxes.deallocate()
         hot.deinitialize(count: 1)
-        hot.deallocate()
+        releaseLarge(hot)
     }
 
     func note(_ issue: InputIssue, line: Int, detail: String = "") {
