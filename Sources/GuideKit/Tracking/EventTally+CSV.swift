@@ -61,6 +61,10 @@ extension EventTally {
         let columnCount = layout.roles.count
         return layout.roles.withUnsafeBufferPointer { roles in
             while position < end {
+                if let next = readPlainRecord(base, at: position, end: end, roles: roles) {
+                    position = next
+                    continue
+                }
                 let recordStart = position
                 let recordLine = lineInPart + 1
                 var fields = RawEventFields()
@@ -184,6 +188,78 @@ extension EventTally {
                 }
             }
             return position
+        }
+    }
+
+    /// Reads one record that has no quotes and the header's number of columns, the common case, finding
+    /// its commas eight bytes at a time; returns where the next record starts, or `nil` (nothing read)
+    /// for any other record, which the general loop then reads and diagnoses.
+    @inline(__always)
+    private func readPlainRecord(
+        _ base: UnsafePointer<UInt8>,
+        at start: Int,
+        end: Int,
+        roles: UnsafeBufferPointer<JSONLineScanner.Role>
+    ) -> Int? {
+        guard let found = memchr(base + start, 0x0A, end - start) else { return nil }
+        let lineEnd = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        let columnCount = roles.count
+        guard columnCount <= 32, lineEnd > start else { return nil }
+        // Field ends (commas, then the line end), at most 32.
+        var ends: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &ends) { raw -> Int? in
+            let fieldEnds = raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt16.self)
+            var commas = 0
+            var quotes: UInt64 = 0
+            var offset = start
+            let raw = UnsafeRawPointer(base)
+            while offset + 8 <= lineEnd {
+                let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                quotes |= swarHasByte(word, 0x22)
+                var marks = swarExactByte(word, 0x2C)
+                while marks != 0 {
+                    guard commas < columnCount - 1 else { return nil }
+                    fieldEnds[commas] = UInt16(truncatingIfNeeded: offset - start + marks.trailingZeroBitCount >> 3)
+                    commas += 1
+                    marks &= marks - 1
+                }
+                offset += 8
+            }
+            while offset < lineEnd {
+                let byte = base[offset]
+                if byte == 0x22 { return nil }
+                if byte == 0x2C {
+                    guard commas < columnCount - 1 else { return nil }
+                    fieldEnds[commas] = UInt16(truncatingIfNeeded: offset - start)
+                    commas += 1
+                }
+                offset += 1
+            }
+            guard quotes == 0, commas == columnCount - 1, lineEnd - start < 65_000 else { return nil }
+            var last = lineEnd
+            if base[last - 1] == 0x0D { last -= 1 }
+            fieldEnds[commas] = UInt16(truncatingIfNeeded: last - start)
+            var fields = RawEventFields()
+            var fieldStart = start
+            for column in 0..<columnCount {
+                let fieldEnd = start + Int(fieldEnds[column])
+                if fieldEnd > fieldStart {
+                    assignCSV(
+                        FieldSlice(start: fieldStart, count: fieldEnd - fieldStart, kind: .string),
+                        role: roles[column],
+                        to: &fields
+                    )
+                }
+                fieldStart = fieldEnd + 1
+            }
+            lineInPart += 1
+            lines += 1
+            finish(fields, base: base, line: lineInPart) { slice, output in
+                output.removeAll(keepingCapacity: true)
+                output.append(contentsOf: UnsafeBufferPointer(start: base + slice.start, count: slice.count))
+                return true
+            }
+            return lineEnd + 1
         }
     }
 

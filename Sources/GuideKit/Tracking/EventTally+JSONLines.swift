@@ -520,6 +520,14 @@ func swarHasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
     return (spread &- 0x0101_0101_0101_0101) & ~spread & 0x8080_8080_8080_8080
 }
 
+/// Marks (high bit of each byte) exactly the bytes of `word` equal to `byte`.
+@inline(__always)
+func swarExactByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
+    let spread = word ^ (byte &* 0x0101_0101_0101_0101)
+    let low = 0x7F7F_7F7F_7F7F_7F7F as UInt64
+    return ~(((spread & low) &+ low) | spread | low)
+}
+
 /// Marks the bytes of `word` below `limit` (≤ 128); the lowest mark is exact.
 @inline(__always)
 func swarHasLess(_ word: UInt64, _ limit: UInt64) -> UInt64 {
