@@ -245,4 +245,7 @@ public struct Comparison: Sendable, Hashable {
     public var candidate: String
     /// Completion first, then the drop rate of each step both sides have, in the candidate's order.
     public var rows: [Row]
+    /// Set when the two sides' step orders differ (variants with their own steps, or versions that
+    /// added or removed steps): which steps could be compared.
+    public var note: String? = nil
 }
