@@ -56,8 +56,8 @@ extension Comparison {
         return result
     }
 
-    /// One entry on each side: that pair. More (a side split by variant step orders): the entries of
-    /// the same step order, in the baseline's order.
+    /// The entries to compare: one on each side are a pair; otherwise (a side split by variant step
+    /// orders) the entries of the same step order, in the baseline's order.
     private static func paired(
         _ baselines: [GuideVersionReport],
         _ candidates: [GuideVersionReport]

@@ -250,8 +250,9 @@ struct ReportAssembler {
                 )
             )
         }
-        guides.sort {
-            ($0.guide, $0.version, $0.group ?? "", $0.stepVariant ?? "") < ($1.guide, $1.version, $1.group ?? "", $1.stepVariant ?? "")
+        guides.sort { lhs, rhs in
+            let left = (lhs.guide, lhs.version, lhs.group ?? "", lhs.stepVariant ?? "")
+            return left < (rhs.guide, rhs.version, rhs.group ?? "", rhs.stepVariant ?? "")
         }
 
         var report = DropOffReport(

@@ -202,9 +202,10 @@ public struct InputSummary: Sendable, Hashable {
     public var skipped: [Skipped]
     /// Events of guides not in the guides folder, by guide id.
     public var unknownGuides: [String: Int]
-    /// Users counted in more than one step order of the same guide version (their events carry
-    /// variants with different steps, or some carry none), by guide version (`board-automations-ab v1`).
-    /// Such a user is a run in each order: see "Variants with their own steps" in the DropOffReport article.
+    /// Users counted in more than one step order of the same guide version, by guide version.
+    ///
+    /// Their events carry variants with different steps, or some carry none; keys are labels such as
+    /// `board-automations-ab v1`. Such a user is a run in each order: see "Variants with their own steps" in the DropOffReport article.
     public var usersInSeveralStepOrders: [String: Int] = [:]
     /// Problems reading the guides folder.
     public var guideProblems: [String]

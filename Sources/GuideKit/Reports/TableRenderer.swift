@@ -93,7 +93,9 @@ public struct TableRenderer: Sendable {
         if skew > 0 { out += dim("  \(skew) step time(s) skipped for clock skew (completed before viewed)") + "\n" }
         if !guide.unmappedEvents.isEmpty {
             let list = guide.unmappedEvents.sorted { $0.key < $1.key }.map { "\($0.key) (\(F.count($0.value)))" }
-            out += "  unmapped events (step not in \(ReportFormatting.orderName(guide))): " + list.joined(separator: ", ") + "\n"
+            out +=
+                "  unmapped events (step not in \(ReportFormatting.orderName(guide))): " + list.joined(separator: ", ")
+                + "\n"
         }
         return out
     }
