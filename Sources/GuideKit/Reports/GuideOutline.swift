@@ -1,4 +1,5 @@
-/// What the report needs to know about one version of a guide: its id, name and step order.
+/// What the report needs to know about one version of a guide: its id, name and step order, and the
+/// step orders of its A/B variants that bring their own steps.
 ///
 /// The report does not need the whole guide model; building outlines from guide files is the only
 /// place that reads YAML (see `GuideOutline+YAML.swift`).
