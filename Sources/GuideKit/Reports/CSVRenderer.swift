@@ -10,7 +10,7 @@ public struct CSVRenderer: Sendable {
     public static let columns = [
         "guide", "version", "group", "idx", "step", "reached", "completed", "dismissed", "snoozed", "dropped",
         "in_progress", "drop_rate", "median_s", "p90_s", "timed_users", "clock_skew", "started", "no_step_shown",
-        "finished", "completion_rate", "order_source",
+        "finished", "completion_rate", "order_source", "step_variant",
     ]
 
     /// The report as CSV with a header row.
@@ -25,7 +25,7 @@ public struct CSVRenderer: Sendable {
                     number(step.time.median),
                     number(step.time.p90), String(step.time.users), String(step.time.skewed), String(guide.started),
                     String(guide.noStepShown), String(guide.finished), number(guide.completion.value),
-                    guide.orderSource.rawValue,
+                    guide.orderSource.rawValue, guide.stepVariant ?? "",
                 ]
                 out += cells.map(Self.field).joined(separator: ",") + "\n"
             }

@@ -251,6 +251,7 @@ struct ReportAssembler {
                 unknownGuides[group.guide, default: 0] += groupEvents[id]
                 continue
             }
+            if group.hasVariantSteps, groupEvents[id] == 0 { continue }  // a step order no event met
             let count = counts[id]
             let (stepTimings, finishTiming) = timings.take(id) ?? ([], Timing(durations: [], skewed: 0))
             var steps: [StepReport] = []
@@ -278,6 +279,7 @@ struct ReportAssembler {
                     name: resolution.outline.name,
                     version: resolution.outline.version,
                     group: groupLabel(group.value),
+                    stepVariant: group.stepVariant,
                     orderSource: resolution.source,
                     orderOrigin: resolution.origin,
                     started: count.started,
@@ -293,12 +295,19 @@ struct ReportAssembler {
                 )
             )
         }
-        guides.sort { ($0.guide, $0.version, $0.group ?? "") < ($1.guide, $1.version, $1.group ?? "") }
+        guides.sort { lhs, rhs in
+            let left = (lhs.guide, lhs.version, lhs.group ?? "", lhs.stepVariant ?? "")
+            return left < (rhs.guide, rhs.version, rhs.group ?? "", rhs.stepVariant ?? "")
+        }
 
         var report = DropOffReport(
             guides: guides,
             comparisons: [],
-            input: inputSummary(statistics, unknownGuides: unknownGuides),
+            input: inputSummary(
+                statistics,
+                unknownGuides: unknownGuides,
+                severalOrders: Self.usersInSeveralStepOrders(read.tallies, groups: groups)
+            ),
             asOf: asOf,
             windowSeconds: options.windowSeconds,
             breakdown: options.breakdown.name
@@ -314,7 +323,11 @@ struct ReportAssembler {
         return "\(name)=\(value ?? "(none)")"
     }
 
-    private func inputSummary(_ tally: EventTally, unknownGuides: [String: Int]) -> InputSummary {
+    private func inputSummary(
+        _ tally: EventTally,
+        unknownGuides: [String: Int],
+        severalOrders: [String: Int]
+    ) -> InputSummary {
         let skipped = tally.issues.keys.sorted().compactMap { issue -> InputSummary.Skipped? in
             guard let entry = tally.issues[issue] else { return nil }
             return InputSummary.Skipped(
@@ -341,6 +354,7 @@ struct ReportAssembler {
             filteredOut: tally.filteredOut,
             skipped: skipped,
             unknownGuides: unknownGuides,
+            usersInSeveralStepOrders: severalOrders,
             guideProblems: book.problems.map(\.description),
             timeRange: tally.events > 0 ? tally.earliest...tally.latest : nil
         )

@@ -86,6 +86,12 @@ public struct GuideVersionReport: Sendable, Hashable {
     public var version: Int
     /// The breakdown value (`A`, `ios`), `nil` when not broken down by a property.
     public var group: String?
+    /// The A/B variant whose own `steps:` this entry counts against, `nil` for the guide's steps.
+    ///
+    /// A guide version whose variants bring their own steps is split into one entry per step order met:
+    /// runs whose events carry `variant: X`, where X has steps of its own, are counted against X's order;
+    /// all other runs against the guide's. See "Variants with their own steps" in the DropOffReport article.
+    public var stepVariant: String? = nil
     /// Where the step order came from.
     public var orderSource: StepOrderBook.Source
     /// The file (and commit) the order was read from.
@@ -111,10 +117,12 @@ public struct GuideVersionReport: Sendable, Hashable {
     /// Number of events of this version that were used.
     public var events: Int
 
-    /// A label such as `welcome-tour v3` or `welcome-tour v3 [variant=B]`.
+    /// A label such as `welcome-tour v3`, `welcome-tour v3 [variant=B]` or
+    /// `board-automations-ab v1 · steps of variant recipe-modal`.
     public var label: String {
         var text = "\(guide) v\(version)"
         if let group { text += " [\(group)]" }
+        if let stepVariant { text += " · steps of variant \(stepVariant)" }
         return text
     }
 }
@@ -194,6 +202,11 @@ public struct InputSummary: Sendable, Hashable {
     public var skipped: [Skipped]
     /// Events of guides not in the guides folder, by guide id.
     public var unknownGuides: [String: Int]
+    /// Users counted in more than one step order of the same guide version, by guide version.
+    ///
+    /// Their events carry variants with different steps, or some carry none; keys are labels such as
+    /// `board-automations-ab v1`. Such a user is a run in each order: see "Variants with their own steps" in the DropOffReport article.
+    public var usersInSeveralStepOrders: [String: Int] = [:]
     /// Problems reading the guides folder.
     public var guideProblems: [String]
     /// The earliest and latest event time used.
@@ -233,4 +246,7 @@ public struct Comparison: Sendable, Hashable {
     public var candidate: String
     /// Completion first, then the drop rate of each step both sides have, in the candidate's order.
     public var rows: [Row]
+    /// Set when the two sides' step orders differ (variants with their own steps, or versions that
+    /// added or removed steps): which steps could be compared.
+    public var note: String? = nil
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-// The report needs only a guide's id, name, version and step order; it reads them with the guide loader,
+// The report needs only a guide's id, name, version and step orders (the guide's and each variant's own); it reads them with the guide loader,
 // so a committed older version is read exactly as `guidekit lint` reads the current one.
 extension GuideOutline {
     /// Reads the outline of a guide from YAML text.
@@ -35,7 +35,26 @@ extension GuideOutline {
         if let index = stepIds.firstIndex(where: \.isEmpty) {
             throw EventLogError(path: file, message: "step \(index + 1) has no 'id'")
         }
-        self.init(id: guide.id.value, name: guide.name, version: guide.version.value, steps: stepIds)
+        var variantSteps: [String: [String]] = [:]
+        for variant in guide.rollout?.variants ?? [] {
+            guard let steps = variant.steps, !variant.id.value.isEmpty else { continue }
+            let ids = steps.map(\.id.value)
+            if let index = ids.firstIndex(where: \.isEmpty) {
+                throw EventLogError(
+                    path: file,
+                    message: "step \(index + 1) of variant '\(variant.id.value)' has no 'id'"
+                )
+            }
+            // A repeated variant id is a lint error; the report keeps the last, as `CompiledGuide` does.
+            variantSteps[variant.id.value] = ids
+        }
+        self.init(
+            id: guide.id.value,
+            name: guide.name,
+            version: guide.version.value,
+            steps: stepIds,
+            variantSteps: variantSteps
+        )
     }
 }
 

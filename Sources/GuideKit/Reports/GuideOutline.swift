@@ -1,4 +1,5 @@
-/// What the report needs to know about one version of a guide: its id, name and step order.
+/// What the report needs to know about one version of a guide: its id, name and step order, and the
+/// step orders of its A/B variants that bring their own steps.
 ///
 /// The report does not need the whole guide model; building outlines from guide files is the only
 /// place that reads YAML (see `GuideOutline+YAML.swift`).
@@ -11,15 +12,44 @@ public struct GuideOutline: Sendable, Hashable {
     public var version: Int
     /// Step ids in their defined order.
     public var steps: [String]
+    /// The step orders of A/B variants that bring their own `steps:`, by variant id.
+    ///
+    /// Variants without steps of their own (a `control` holdout, a variant that only changes the
+    /// weight) are not listed: their users see ``steps``.
+    public var variantSteps: [String: [String]]
 
     /// Creates an outline.
-    public init(id: String, name: String? = nil, version: Int, steps: [String]) {
+    ///
+    /// - Parameters:
+    ///   - id: the guide id.
+    ///   - name: the name shown in reports (the id when `nil`).
+    ///   - version: the version whose step order this is.
+    ///   - steps: the guide's step ids in order.
+    ///   - variantSteps: the step ids of each variant that has steps of its own.
+    public init(
+        id: String,
+        name: String? = nil,
+        version: Int,
+        steps: [String],
+        variantSteps: [String: [String]] = [:]
+    ) {
         self.id = id
         self.name = name ?? id
         self.version = version
         self.steps = steps
+        self.variantSteps = variantSteps
     }
 
     /// The last step: completing it finishes the guide.
     public var lastStepId: String? { steps.last }
+
+    /// The step order users of `variant` see: the variant's own steps, or the guide's (``steps``) when
+    /// the variant has none or is `nil`.
+    ///
+    /// - Parameter variant: a variant id as events carry it, or `nil`.
+    /// - Returns: the variant id whose own order applies (`nil` for the guide's order) and the step ids.
+    public func stepOrder(forVariant variant: String?) -> (variant: String?, steps: [String]) {
+        guard let variant, let own = variantSteps[variant] else { return (nil, steps) }
+        return (variant, own)
+    }
 }

@@ -69,7 +69,8 @@ public struct HTMLRenderer: Sendable {
         out += "<h2>\(escape(guide.label)) <span class=\"muted\">\(escape(guide.name))</span></h2>\n"
         let sourceClass = guide.orderSource == .matchedById ? "warn" : "muted"
         out +=
-            "<p class=\"\(sourceClass)\">step order: \(escape(guide.orderSource.rawValue)) (\(escape(guide.orderOrigin)))</p>\n"
+            "<p class=\"\(sourceClass)\">step order: \(escape(guide.orderSource.rawValue)) (\(escape(guide.orderOrigin)))"
+            + (guide.stepVariant.map { "; the steps of variant \(escape($0))" } ?? "") + "</p>\n"
         out += "<div class=\"cards\">"
         out += card("started", F.count(guide.started), "")
         out += card("finished", F.count(guide.finished), F.percent(guide.completion.value) + interval(guide.completion))
@@ -103,7 +104,7 @@ public struct HTMLRenderer: Sendable {
                 "\(escape($0.key)) (\(F.count($0.value)))"
             }
             out +=
-                "<p class=\"warn\">unmapped events (step not in v\(guide.version)): \(list.joined(separator: ", "))</p>\n"
+                "<p class=\"warn\">unmapped events (step not in \(escape(F.orderName(guide)))): \(list.joined(separator: ", "))</p>\n"
         }
         return out + "</section>\n"
     }
@@ -205,7 +206,8 @@ public struct HTMLRenderer: Sendable {
             out += "<td>\(row.isSignificant ? "significant" : "")</td></tr>\n"
         }
         out +=
-            "</tbody></table><p class=\"muted\">Two-proportion z-test; p-values Holm-corrected over the rows; significant at 0.05.</p></section>\n"
+            "</tbody></table>" + (comparison.note.map { "<p class=\"warn\">\(escape($0))</p>" } ?? "")
+            + "<p class=\"muted\">Two-proportion z-test; p-values Holm-corrected over the rows; significant at 0.05.</p></section>\n"
         return out
     }
 
@@ -245,6 +247,10 @@ public struct HTMLRenderer: Sendable {
         for (guide, count) in input.unknownGuides.sorted(by: { $0.key < $1.key }) {
             out +=
                 "<p class=\"warn\">unknown guide '\(escape(guide))': \(F.count(count)) events (no guide file with this id)</p>\n"
+        }
+        for (guide, count) in input.usersInSeveralStepOrders.sorted(by: { $0.key < $1.key }) {
+            out +=
+                "<p class=\"warn\">\(escape(guide)): \(F.count(count)) users with events in more than one step order (counted in each)</p>\n"
         }
         for problem in input.guideProblems { out += "<p class=\"warn\">\(escape(problem))</p>\n" }
         return out + "</section>\n"

@@ -41,6 +41,7 @@ public struct JSONRenderer: Sendable {
             ("name", .string(guide.name)),
             ("version", .int(guide.version)),
             ("group", .string(guide.group)),
+            ("step_variant", .string(guide.stepVariant)),
             (
                 "step_order",
                 .object([("source", .string(guide.orderSource.rawValue)), ("origin", .string(guide.orderOrigin))])
@@ -100,6 +101,7 @@ public struct JSONRenderer: Sendable {
             ("guide", .string(comparison.guide)),
             ("baseline", .string(comparison.baseline)),
             ("candidate", .string(comparison.candidate)),
+            ("note", .string(comparison.note)),
             (
                 "rows",
                 .array(
@@ -175,6 +177,10 @@ public struct JSONRenderer: Sendable {
             (
                 "unknown_guides",
                 .object(input.unknownGuides.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+            ),
+            (
+                "users_in_several_step_orders",
+                .object(input.usersInSeveralStepOrders.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
             ),
             ("guide_problems", .array(input.guideProblems.map { .string($0) })),
         ])

@@ -2,6 +2,11 @@ import Foundation
 
 /// Number and duration formatting shared by the renderers.
 enum ReportFormatting {
+    /// The step order an entry counts against: `v3`, or `v1 (steps of variant recipe-modal)`.
+    static func orderName(_ guide: GuideVersionReport) -> String {
+        "v\(guide.version)" + (guide.stepVariant.map { " (steps of variant \($0))" } ?? "")
+    }
+
     /// `1,234,567`.
     static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -62,6 +62,12 @@ public struct StepOrderBook: Sendable, Hashable {
         }
     }
 
+    /// Whether any known guide version has A/B variants with steps of their own.
+    public var hasVariantSteps: Bool {
+        current.values.contains { !$0.variantSteps.isEmpty }
+            || earlier.values.contains { $0.values.contains { !$0.outline.variantSteps.isEmpty } }
+    }
+
     /// Whether the guide is defined in the guides folder.
     public func knows(guide: String) -> Bool { current[guide] != nil }
 

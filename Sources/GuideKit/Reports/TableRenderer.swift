@@ -40,6 +40,7 @@ public struct TableRenderer: Sendable {
         if guide.orderSource == .matchedById {
             order = "  step order: NOT FOUND for v\(guide.version): matched by id onto the current order"
         }
+        if let variant = guide.stepVariant { order += "; the steps of variant \(variant)" }
         out += dim(order) + "\n"
         let completion = guide.completion
         var summary = "  started \(F.count(guide.started)) · no step shown \(F.count(guide.noStepShown))"
@@ -92,7 +93,9 @@ public struct TableRenderer: Sendable {
         if skew > 0 { out += dim("  \(skew) step time(s) skipped for clock skew (completed before viewed)") + "\n" }
         if !guide.unmappedEvents.isEmpty {
             let list = guide.unmappedEvents.sorted { $0.key < $1.key }.map { "\($0.key) (\(F.count($0.value)))" }
-            out += "  unmapped events (step not in v\(guide.version)): " + list.joined(separator: ", ") + "\n"
+            out +=
+                "  unmapped events (step not in \(ReportFormatting.orderName(guide))): " + list.joined(separator: ", ")
+                + "\n"
         }
         return out
     }
@@ -124,6 +127,7 @@ public struct TableRenderer: Sendable {
             while text.hasSuffix(" ") { text.removeLast() }
             out += (position == 0 ? dim(text) : text) + "\n"
         }
+        if let note = comparison.note { out += "  \(note)\n" }
         out += dim("  two-proportion z-test, Holm-corrected over the rows above; significant at 0.05") + "\n"
         return out
     }
@@ -158,6 +162,9 @@ public struct TableRenderer: Sendable {
         }
         for (guide, count) in input.unknownGuides.sorted(by: { $0.key < $1.key }) {
             out += "  unknown guide '\(guide)': \(F.count(count)) events (no guide file with this id)\n"
+        }
+        for (guide, count) in input.usersInSeveralStepOrders.sorted(by: { $0.key < $1.key }) {
+            out += "  \(guide): \(F.count(count)) users with events in more than one step order (counted in each)\n"
         }
         for problem in input.guideProblems { out += "  \(problem)\n" }
         return out

@@ -283,6 +283,7 @@ extension EventTally {
         case .step: fields.step = slice
         case .type: fields.type = slice
         case .group: fields.groupValue = slice
+        case .variant: fields.variant = slice
         }
     }
 }

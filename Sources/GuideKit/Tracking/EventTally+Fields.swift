@@ -22,6 +22,8 @@ struct RawEventFields {
     var step = FieldSlice()
     var type = FieldSlice()
     var groupValue = FieldSlice()
+    /// The event's `variant` (also `properties.variant` of a Segment call).
+    var variant = FieldSlice()
     /// Set by the JSON reader when `type` is `track` and `event` names the event.
     var segmentEvent = FieldSlice()
     var isSegmentCall = false
@@ -100,6 +102,12 @@ extension EventTally {
         if groupPropertyBytes != nil, fields.groupValue.isPresent, fields.groupValue.count > 0 {
             value = intern(fields.groupValue, base, unescape: unescape) ?? -1
         }
+        // The variant picks the step order when the guide version has variants with their own steps.
+        var variant: Int32 = -1
+        if variantGroups.isActive {
+            let slice = variantGroups.isBreakdown && !fields.variant.isPresent ? fields.groupValue : fields.variant
+            if slice.isPresent, slice.count > 0 { variant = intern(slice, base, unescape: unescape) ?? -1 }
+        }
         let user = fields.user
         if user.kind != .escapedString {
             add(
@@ -110,7 +118,8 @@ extension EventTally {
                 version: version,
                 step: step,
                 type: type,
-                value: value
+                value: value,
+                variant: variant
             )
             return
         }
@@ -126,7 +135,8 @@ extension EventTally {
                 version: version,
                 step: step,
                 type: type,
-                value: value
+                value: value,
+                variant: variant
             )
         }
     }

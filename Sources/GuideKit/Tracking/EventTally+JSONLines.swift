@@ -256,6 +256,7 @@ struct JSONLineScanner {
 
     enum Role {
         case ignored, time, timestamp, user, userId, anonymousId, guide, version, step, type, event, properties, group
+        case variant
     }
 
     private static func isGroupKey(_ groupKey: [UInt8], _ key: UnsafePointer<UInt8>, _ count: Int) -> Bool {
@@ -287,6 +288,7 @@ struct JSONLineScanner {
     private static let event: UInt64 = 0x74_6e65_7665
     private static let userId: UInt64 = 0x6449_7265_7375
     private static let version: UInt64 = 0x6e_6f69_7372_6576
+    private static let variant: UInt64 = 0x74_6e61_6972_6176
     private static let timestamp: UInt64 = 0x6d61_7473_656d_6974
     private static let properties: UInt64 = 0x6974_7265_706f_7270
     private static let anonymousId: UInt64 = 0x756f_6d79_6e6f_6e61
@@ -321,7 +323,7 @@ struct JSONLineScanner {
             if !nested, word == event { return .event }
             return .ignored
         case 6: return !nested && word == userId ? .userId : .ignored
-        case 7: return word == version ? .version : .ignored
+        case 7: return word == version ? .version : word == variant ? .variant : .ignored
         case 9: return !nested && word == timestamp && key[8] == 0x70 ? .timestamp : .ignored
         case 10: return !nested && word == properties && key[8] == 0x65 && key[9] == 0x73 ? .properties : .ignored
         case 11:
@@ -353,6 +355,7 @@ struct JSONLineScanner {
             }
         case .event: fields.segmentEvent = value
         case .group: if !nested || !fields.groupValue.isPresent { fields.groupValue = value }
+        case .variant: if !nested || !fields.variant.isPresent { fields.variant = value }
         }
     }
 

@@ -34,6 +34,8 @@ final class EventTally {
     let shard: Int
     let registry: GroupRegistry
     let mailbox: Mailbox
+    /// Groups of variants with their own step order (see ``VariantGroups``).
+    let variantGroups: VariantGroups
     private let allowedGuides: Set<Int32>
     private let hasGuideFilter: Bool
 
@@ -140,6 +142,7 @@ final class EventTally {
         self.shard = shard
         self.registry = registry
         self.mailbox = mailbox
+        variantGroups = VariantGroups(registry: registry, groupProperty: filter.groupProperty)
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
         usesKnownLayout = JSONLineScanner.allowsKnownLayout(groupKey: groupPropertyBytes)
         outboxes = UnsafeMutablePointer<RoutedBatch?>.allocate(capacity: mailbox.count)
@@ -171,7 +174,7 @@ final class EventTally {
 
     /// Adds one valid event read by this thread.
     ///
-    /// `step` and `value` are local string ids or `-1`; the user is given by its bytes.
+    /// `step`, `value` and `variant` are local string ids or `-1`; the user is given by its bytes.
     @inline(__always)
     func add(
         time: Double,
@@ -181,7 +184,8 @@ final class EventTally {
         version: Int32,
         step: Int32,
         type: UInt8,
-        value: Int32
+        value: Int32,
+        variant: Int32 = -1
     ) {
         if hasGuideFilter, !allowedGuides.contains(guide) {
             filteredOut += 1
@@ -198,7 +202,10 @@ final class EventTally {
         events += 1
         if time > latest { latest = time }
         if time < earliest { earliest = time }
-        let group = globalGroup(guide: guide, version: version, value: value)
+        let group =
+            variant < 0
+            ? globalGroup(guide: guide, version: version, value: value)
+            : variantGroups.group(globalGroup(guide: guide, version: version, value: value), variant: variant, in: self)
         groupEventCounts[group] += 1
         var stepIndex = Self.noStep
         if step >= 0 {
@@ -263,7 +270,7 @@ final class EventTally {
         return id
     }
 
-    private func remember(group: Int, steps: [String]) {
+    func remember(group: Int, steps: [String]) {
         if stepNames.count <= group {
             stepNames.append(contentsOf: Array(repeating: nil, count: group + 1 - stepNames.count))
         }
