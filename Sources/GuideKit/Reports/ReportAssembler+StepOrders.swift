@@ -25,22 +25,26 @@ extension ReportAssembler {
         guard !familyLabel.isEmpty else { return [:] }
         var result: [String: Int] = [:]
         for tally in tallies {
-            // (user, family) → the first group seen, or -1 once a second order was seen.
-            var seen: [UInt64: Int] = [:]
             let runs = tally.runs
-            for run in 0..<runs.count {
-                let key = runs.records[run].key
-                let group = Int(key & 0xFFFF_FFFF)
-                let family = familyOf[group]
-                guard family >= 0 else { continue }
-                let userFamily = key & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(bitPattern: family))
-                guard let first = seen[userFamily] else {
-                    seen[userFamily] = group
-                    continue
-                }
-                if first >= 0, first != group {
-                    seen[userFamily] = -1
-                    result[familyLabel[Int(family)], default: 0] += 1
+            // Per user: the first group seen in each family, -1 once a second order was seen.
+            var seen: [(family: Int32, group: Int)] = []
+            runs.forEachUser { firstRun in
+                seen.removeAll(keepingCapacity: true)
+                var run = firstRun
+                while run != RunTable.noRun {
+                    let record = runs.records[Int(run)]
+                    run = record.next
+                    let group = Int(record.group)
+                    let family = familyOf[group]
+                    guard family >= 0 else { continue }
+                    guard let index = seen.firstIndex(where: { $0.family == family }) else {
+                        seen.append((family, group))
+                        continue
+                    }
+                    if seen[index].group >= 0, seen[index].group != group {
+                        seen[index].group = -1
+                        result[familyLabel[Int(family)], default: 0] += 1
+                    }
                 }
             }
         }

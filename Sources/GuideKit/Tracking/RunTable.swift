@@ -235,6 +235,11 @@ final class RunTable {
         return run
     }
 
+    /// Calls `body` with the first run of each user (the user's runs follow through `next`).
+    func forEachUser(_ body: (UInt32) -> Void) {
+        for slot in 0...mask where users[slot].hash != 0 { body(users[slot].firstRun) }
+    }
+
     private func rehash() {
         let oldSize = mask + 1
         let old = users
