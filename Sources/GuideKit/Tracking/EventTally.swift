@@ -56,8 +56,9 @@ final class EventTally {
     let groupEventCounts = FlatBuffer<Int>(capacity: 256)
     /// Batches being filled for each other thread.
     private let outboxes: UnsafeMutablePointer<RoutedBatch?>
-    /// The counters the hot loop touches, behind a pointer: class properties would pay for a
-    /// dynamic exclusivity check on every access. Allocated apart from other threads' data (see
+    /// The counters the hot loop touches, behind a pointer.
+    ///
+    /// Class properties would pay for a dynamic exclusivity check on every access. Allocated apart from other threads' data (see
     /// ``allocateLarge(_:capacity:)``): sharing a cache line with another thread's counters would
     /// bounce it between the cores on every event.
     private let hot: UnsafeMutablePointer<HotState>
@@ -324,7 +325,13 @@ final class EventTally {
         if group >= stepCounts.count || stepCounts[group] < 0 {
             remember(group: group, steps: registry.steps(of: group))
         }
-        let run = runs.find(user: user, count: userCount, hash: hash, group: UInt32(truncatingIfNeeded: group), time: time)
+        let run = runs.find(
+            user: user,
+            count: userCount,
+            hash: hash,
+            group: UInt32(truncatingIfNeeded: group),
+            time: time
+        )
         let record = runs.records.base + run
         if time > record.pointee.last { record.pointee.last = time }
         switch type {

@@ -30,8 +30,10 @@ struct CompactStepSlot {
     var completed: UInt32
 }
 
-/// One slot of the user index: the user's hash and id bytes (inline up to 16 bytes) and the head of
-/// the user's list of runs. Two slots share a cache line, so finding a user usually costs one miss.
+/// One slot of the user index: a user's id and the head of the user's list of runs.
+///
+/// The id's bytes are inline up to 16 bytes. Two slots share a cache line, so finding a user usually
+/// costs one miss.
 struct UserEntry {
     /// The user id's hash with the lowest bit set (0 marks an empty slot).
     var hash: UInt64
@@ -221,7 +223,13 @@ final class RunTable {
         group: UInt32,
         time: Double
     ) -> Int {
-        var fresh = UserEntry(hash: hash, firstRun: Self.noRun, count: UInt32(truncatingIfNeeded: count), low: 0, high: 0)
+        var fresh = UserEntry(
+            hash: hash,
+            firstRun: Self.noRun,
+            count: UInt32(truncatingIfNeeded: count),
+            low: 0,
+            high: 0
+        )
         if count <= 16 {
             (fresh.low, fresh.high) = inlineWords(user, count)
         } else {
@@ -256,9 +264,10 @@ final class RunTable {
     }
 }
 
-/// Two words that, with the length, identify a byte string of at most 16 bytes: its first and last
-/// eight bytes (overlapping when shorter than 16), or for shorter strings ``tailWord(_:_:)``'s loads.
-/// Reads only inside the string.
+/// Two words that, with the length, identify a byte string of at most 16 bytes.
+///
+/// They are its first and last eight bytes (overlapping when shorter than 16), or for shorter strings
+/// ``tailWord(_:_:)``'s loads. Reads only inside the string.
 @inline(__always)
 func inlineWords(_ pointer: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
     if count >= 8 {
