@@ -6,6 +6,21 @@ struct CSVLayout: Sendable {
     var roles: [JSONLineScanner.Role]
     /// The header row's byte length, including its line end.
     var headerLength: Int
+    /// The column of each field, when every field has at most one column and none is a fallback
+    /// (`timestamp`, `userId`): records are then read without going through the roles.
+    var columns: Columns?
+
+    /// The column of each field of ``RawEventFields``, `-1` when the header has none.
+    struct Columns: Sendable {
+        var time = -1
+        var user = -1
+        var guide = -1
+        var version = -1
+        var step = -1
+        var type = -1
+        var group = -1
+        var variant = -1
+    }
 
     /// Reads the header at the start of `buffer`.
     ///
@@ -33,6 +48,7 @@ struct CSVLayout: Sendable {
                 }
             }
         }
+        columns = Self.columns(of: roles)
         for (role, field) in [
             (JSONLineScanner.Role.time, "ts"), (.user, "user"), (.guide, "guide"),
             (.version, "version"), (.type, "type"),
@@ -45,6 +61,35 @@ struct CSVLayout: Sendable {
                 message: "the CSV header has no '\(field)' column (it has \(names.joined(separator: ", ")))"
             )
         }
+    }
+}
+
+extension CSVLayout {
+    /// The column of each field, or `nil` when a field has several columns or a fallback one.
+    private static func columns(of roles: [JSONLineScanner.Role]) -> Columns? {
+        var columns = Columns()
+        for (column, role) in roles.enumerated() {
+            func take(_ field: inout Int) -> Bool {
+                guard field < 0 else { return false }
+                field = column
+                return true
+            }
+            let taken: Bool
+            switch role {
+            case .ignored: taken = true
+            case .time: taken = take(&columns.time)
+            case .user: taken = take(&columns.user)
+            case .guide: taken = take(&columns.guide)
+            case .version: taken = take(&columns.version)
+            case .step: taken = take(&columns.step)
+            case .type: taken = take(&columns.type)
+            case .group: taken = take(&columns.group)
+            case .variant: taken = take(&columns.variant)
+            case .timestamp, .userId, .anonymousId, .event, .properties: taken = false
+            }
+            guard taken else { return nil }
+        }
+        return columns
     }
 }
 
@@ -61,7 +106,7 @@ extension EventTally {
         let columnCount = layout.roles.count
         return layout.roles.withUnsafeBufferPointer { roles in
             while position < end {
-                if let next = readPlainRecord(base, at: position, end: end, roles: roles) {
+                if let next = readPlainRecord(base, at: position, end: end, roles: roles, columns: layout.columns) {
                     position = next
                     continue
                 }
@@ -199,7 +244,8 @@ extension EventTally {
         _ base: UnsafePointer<UInt8>,
         at start: Int,
         end: Int,
-        roles: UnsafeBufferPointer<JSONLineScanner.Role>
+        roles: UnsafeBufferPointer<JSONLineScanner.Role>,
+        columns: CSVLayout.Columns?
     ) -> Int? {
         guard let found = memchr(base + start, 0x0A, end - start) else { return nil }
         let lineEnd = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
@@ -240,17 +286,34 @@ extension EventTally {
             if base[last - 1] == 0x0D { last -= 1 }
             fieldEnds[commas] = UInt16(truncatingIfNeeded: last - start)
             var fields = RawEventFields()
-            var fieldStart = start
-            for column in 0..<columnCount {
-                let fieldEnd = start + Int(fieldEnds[column])
-                if fieldEnd > fieldStart {
-                    assignCSV(
-                        FieldSlice(start: fieldStart, count: fieldEnd - fieldStart, kind: .string),
-                        role: roles[column],
-                        to: &fields
-                    )
+            if let columns {
+                func slice(_ column: Int) -> FieldSlice {
+                    guard column >= 0 else { return FieldSlice() }
+                    let from = column == 0 ? start : start + Int(fieldEnds[column - 1]) + 1
+                    let to = start + Int(fieldEnds[column])
+                    return to > from ? FieldSlice(start: from, count: to - from, kind: .string) : FieldSlice()
                 }
-                fieldStart = fieldEnd + 1
+                fields.time = slice(columns.time)
+                fields.user = slice(columns.user)
+                fields.guide = slice(columns.guide)
+                fields.version = slice(columns.version)
+                fields.step = slice(columns.step)
+                fields.type = slice(columns.type)
+                fields.groupValue = slice(columns.group)
+                fields.variant = slice(columns.variant)
+            } else {
+                var fieldStart = start
+                for column in 0..<columnCount {
+                    let fieldEnd = start + Int(fieldEnds[column])
+                    if fieldEnd > fieldStart {
+                        assignCSV(
+                            FieldSlice(start: fieldStart, count: fieldEnd - fieldStart, kind: .string),
+                            role: roles[column],
+                            to: &fields
+                        )
+                    }
+                    fieldStart = fieldEnd + 1
+                }
             }
             lineInPart += 1
             lines += 1

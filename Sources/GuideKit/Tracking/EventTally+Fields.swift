@@ -147,8 +147,8 @@ extension EventTally {
         _ base: UnsafePointer<UInt8>,
         unescape: (FieldSlice, inout [UInt8]) -> Bool
     ) -> Int32? {
+        if slice.kind != .escapedString { return strings.intern(base + slice.start, slice.count) }
         let interner = strings
-        if slice.kind != .escapedString { return interner.intern(base + slice.start, slice.count) }
         guard unescape(slice, &scratch) else { return nil }
         return scratch.withUnsafeBytes { buffer in
             guard let pointer = buffer.baseAddress else { return interner.intern(base, 0) }

@@ -54,8 +54,12 @@ final class EventTally {
     let stepEvents = FlatBuffer<Int>()
     /// Valid events per global group.
     let groupEventCounts = FlatBuffer<Int>(capacity: 256)
-    /// Batches being filled for each other thread.
-    private let outboxes: UnsafeMutablePointer<RoutedBatch?>
+    /// Scratch space of ``process(_:)``: user slots, then run indices.
+    private let lookups: UnsafeMutablePointer<Int>
+    /// Batches being filled for each thread (this one's too).
+    ///
+    /// Held unmanaged (each with one retain) so that appending an event costs no reference counting.
+    private let outboxes: UnsafeMutablePointer<Unmanaged<RoutedBatch>>
     /// The counters the hot loop touches, behind a pointer.
     ///
     /// Class properties would pay for a dynamic exclusivity check on every access. Allocated apart from other threads' data (see
@@ -146,9 +150,10 @@ final class EventTally {
         variantGroups = VariantGroups(registry: registry, groupProperty: filter.groupProperty)
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
         usesKnownLayout = JSONLineScanner.allowsKnownLayout(groupKey: groupPropertyBytes)
-        outboxes = UnsafeMutablePointer<RoutedBatch?>.allocate(capacity: mailbox.count)
-        outboxes.initialize(repeating: nil, count: mailbox.count)
+        outboxes = UnsafeMutablePointer<Unmanaged<RoutedBatch>>.allocate(capacity: mailbox.count)
+        for owner in 0..<mailbox.count { (outboxes + owner).initialize(to: .passRetained(RoutedBatch())) }
         hot = allocateLarge(HotState.self, capacity: 1)
+        lookups = allocateLarge(Int.self, capacity: Self.lookupGroup)
         hot.initialize(to: HotState())
         var allowed: Set<Int32> = []
         for guide in filter.guides { allowed.insert(strings.intern(guide)) }
@@ -158,10 +163,12 @@ final class EventTally {
     }
 
     deinit {
+        for owner in 0..<mailbox.count { outboxes[owner].release() }
         outboxes.deinitialize(count: mailbox.count)
         outboxes.deallocate()
         hot.deinitialize(count: 1)
         releaseLarge(hot)
+        releaseLarge(lookups)
     }
 
     func note(_ issue: InputIssue, line: Int, detail: String = "") {
@@ -223,30 +230,40 @@ final class EventTally {
         }
         let hash = hashBytes(user, userCount)
         let owner = mailbox.count == 1 ? 0 : Int(truncatingIfNeeded: (hash >> 33) % UInt64(mailbox.count))
+        // Even this thread's own events go through a batch: tallied a batch at a time, the lookups of
+        // many events overlap (see ``process(_:)``).
+        let isFull = outboxes[owner]._withUnsafeGuaranteedRef { batch in
+            let offset = batch.bytes.count
+            batch.bytes.append(contentsOf: user, count: userCount)
+            batch.events.append(
+                RoutedEvent(
+                    time: time,
+                    hash: hash,
+                    userOffset: UInt32(truncatingIfNeeded: offset),
+                    userCount: UInt32(truncatingIfNeeded: userCount),
+                    group: UInt32(truncatingIfNeeded: group),
+                    step: stepIndex,
+                    type: type
+                )
+            )
+            return batch.isFull
+        }
+        if isFull { send(to: owner) }
+    }
+
+    /// Hands the batch for `owner` over (or tallies it, when it is this thread's) and starts an empty one.
+    @inline(never)
+    private func send(to owner: Int) {
+        let batch = outboxes[owner].takeUnretainedValue()
+        guard batch.events.count > 0 else { return }
         if owner == shard {
-            tally(time: time, user: user, userCount: userCount, hash: hash, group: group, step: stepIndex, type: type)
+            process(batch)
+            batch.clear()
             return
         }
-        let batch = outboxes[owner] ?? mailbox.emptyBatch()
-        let offset = batch.bytes.count
-        batch.bytes.append(contentsOf: user, count: userCount)
-        batch.events.append(
-            RoutedEvent(
-                time: time,
-                hash: hash,
-                userOffset: UInt32(truncatingIfNeeded: offset),
-                userCount: UInt32(truncatingIfNeeded: userCount),
-                group: UInt32(truncatingIfNeeded: group),
-                step: stepIndex,
-                type: type
-            )
-        )
-        if batch.isFull {
-            mailbox.post(batch, to: owner)
-            outboxes[owner] = nil
-        } else {
-            outboxes[owner] = batch
-        }
+        mailbox.post(batch, to: owner)
+        outboxes[owner].release()
+        outboxes[owner] = .passRetained(mailbox.emptyBatch())
     }
 
     @inline(__always)
@@ -283,10 +300,7 @@ final class EventTally {
 
     /// Posts the partly filled batches (at the end of a part).
     func flushOutboxes() {
-        for owner in 0..<mailbox.count {
-            if let batch = outboxes[owner], batch.events.count > 0 { mailbox.post(batch, to: owner) }
-            outboxes[owner] = nil
-        }
+        for owner in 0..<mailbox.count { send(to: owner) }
     }
 
     // MARK: Owner side
@@ -294,44 +308,64 @@ final class EventTally {
     /// Tallies the events other threads handed over.
     func drainInbox() {
         let batches = mailbox.take(for: shard)
-        defer { if !batches.isEmpty { mailbox.recycle(batches) } }
-        for batch in batches {
-            let bytes = UnsafeRawPointer(batch.bytes.base)
-            for index in 0..<batch.events.count {
-                let event = batch.events[index]
-                tally(
-                    time: event.time,
-                    user: bytes + Int(event.userOffset),
-                    userCount: Int(event.userCount),
-                    hash: event.hash,
-                    group: Int(event.group),
-                    step: event.step,
-                    type: event.type
+        guard !batches.isEmpty else { return }
+        for batch in batches { process(batch) }
+        mailbox.recycle(batches)
+    }
+
+    /// How many events ``process(_:)`` looks up together.
+    private static let lookupGroup = 32
+
+    /// Tallies a batch of events of users this thread owns.
+    ///
+    /// Most of the time goes to cache misses: the user's slot, then the run, then its step slots, each
+    /// depending on the one before. So events are taken in groups: first every event's user is looked
+    /// up, then every event's run, then the events are tallied in order. Within a step the lookups are
+    /// independent, so their misses overlap instead of following each other. A user or run that is not
+    /// there yet is added in the last step, in input order, as before.
+    private func process(_ batch: RoutedBatch) {
+        let bytes = UnsafeRawPointer(batch.bytes.base)
+        let events = batch.events.base
+        let count = batch.events.count
+        let found = lookups
+        var start = 0
+        while start < count {
+            let stop = min(count, start + Self.lookupGroup)
+            for index in start..<stop {
+                let event = events + index
+                found[index - start] = runs.findUser(
+                    user: bytes + Int(event.pointee.userOffset),
+                    count: Int(event.pointee.userCount),
+                    hash: event.pointee.hash
                 )
             }
+            for index in start..<stop where found[index - start] >= 0 {
+                found[index - start] = runs.findRun(userSlot: found[index - start], group: events[index].group)
+            }
+            for index in start..<stop {
+                let event = events[index]
+                let group = Int(event.group)
+                if group >= stepCounts.count || stepCounts[group] < 0 {
+                    remember(group: group, steps: registry.steps(of: group))
+                }
+                var run = found[index - start]
+                if run < 0 {
+                    run = runs.find(
+                        user: bytes + Int(event.userOffset),
+                        count: Int(event.userCount),
+                        hash: event.hash,
+                        group: event.group,
+                        time: event.time
+                    )
+                }
+                tally(run: run, time: event.time, group: group, step: event.step, type: event.type)
+            }
+            start = stop
         }
     }
 
     @inline(__always)
-    private func tally(
-        time: Double,
-        user: UnsafeRawPointer,
-        userCount: Int,
-        hash: UInt64,
-        group: Int,
-        step: Int32,
-        type: UInt8
-    ) {
-        if group >= stepCounts.count || stepCounts[group] < 0 {
-            remember(group: group, steps: registry.steps(of: group))
-        }
-        let run = runs.find(
-            user: user,
-            count: userCount,
-            hash: hash,
-            group: UInt32(truncatingIfNeeded: group),
-            time: time
-        )
+    private func tally(run: Int, time: Double, group: Int, step: Int32, type: UInt8) {
         let record = runs.records.base + run
         if time > record.pointee.last { record.pointee.last = time }
         switch type {

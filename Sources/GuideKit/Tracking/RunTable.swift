@@ -176,6 +176,51 @@ final class RunTable {
         }
     }
 
+    /// The slot of the user in the user index, or -1 when the user is not there (nothing is added).
+    @inline(__always)
+    func findUser(user: UnsafeRawPointer, count: Int, hash rawHash: UInt64) -> Int {
+        let hash = rawHash | 1
+        let (low, high) = count <= 16 ? inlineWords(user, count) : (0, 0)
+        var slot = Int(truncatingIfNeeded: rawHash >> 7) & mask
+        while true {
+            let entry = users + slot
+            let found = entry.pointee.hash
+            if found == 0 { return -1 }
+            if found == hash, entry.pointee.count == UInt32(truncatingIfNeeded: count) {
+                let same =
+                    count <= 16
+                    ? entry.pointee.low == low && entry.pointee.high == high
+                    : bytesEqual(arena.base + Int(entry.pointee.low), user, count)
+                if same { return slot }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The record index of the run in `group` of the user at `userSlot` (from ``findUser(user:count:hash:)``,
+    /// with no user added since), moved to the front of the user's list; -1 when there is none yet.
+    @inline(__always)
+    func findRun(userSlot: Int, group: UInt32) -> Int {
+        let entry = users + userSlot
+        let head = entry.pointee.firstRun
+        var index = head
+        var previous = Self.noRun
+        while index != Self.noRun {
+            let record = records.base + Int(index)
+            if record.pointee.group == group {
+                if previous != Self.noRun {
+                    records.base[Int(previous)].next = record.pointee.next
+                    record.pointee.next = head
+                    entry.pointee.firstRun = index
+                }
+                return Int(index)
+            }
+            previous = index
+            index = record.pointee.next
+        }
+        return -1
+    }
+
     /// The user's run in `group`, moved to the front of the user's list; added when new.
     @inline(__always)
     private func run(of entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
