@@ -10,7 +10,9 @@ struct FieldSlice {
     var count = 0
     var kind = Kind.absent
 
-    var isPresent: Bool { kind != .absent && kind != .null }
+    var isPresent: Bool {
+        @inline(__always) get { kind != .absent && kind != .null }
+    }
 }
 
 /// The fields of one event before they are checked, in the form both readers produce.
@@ -173,7 +175,7 @@ extension EventTally {
             cachedDateTail = tail
             cachedMidnight = midnight
         }
-        func pair(_ at: Int) -> Int? {
+        @inline(__always) func pair(_ at: Int) -> Int? {
             let high = Int(bytes[at]) &- 48
             let low = Int(bytes[at + 1]) &- 48
             guard high >= 0, high <= 9, low >= 0, low <= 9 else { return nil }

@@ -229,7 +229,8 @@ final class EventTally {
             stepIndex = stepIndexOfKey[key]
         }
         let hash = hashBytes(user, userCount)
-        let owner = mailbox.count == 1 ? 0 : Int(truncatingIfNeeded: (hash >> 33) % UInt64(mailbox.count))
+        // The owning thread from the hash's top bits, by a multiply instead of a division.
+        let owner = Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(mailbox.count)) >> 32)
         // Even this thread's own events go through a batch: tallied a batch at a time, the lookups of
         // many events overlap (see ``process(_:)``).
         let isFull = outboxes[owner]._withUnsafeGuaranteedRef { batch in
