@@ -210,6 +210,10 @@ struct ReportAssembler {
         let window = Double(options.windowSeconds)
         let cutoff = (asOf ?? 0) - window
         let groups = read.registry.all
+        // The user index is needed only to find users in several step orders; freed before counting,
+        // whose time lists are the report's largest allocation.
+        let severalOrders = Self.usersInSeveralStepOrders(read.tallies, groups: groups)
+        for tally in read.tallies { tally.runs.releaseUsers() }
         // Each thread's runs are counted on their own thread, then the counts are added up.
         let perTally = ResultSlots<[GroupCounts]>(count: read.tallies.count)
         let tallies = SendableTallies(read.tallies)
@@ -306,7 +310,7 @@ struct ReportAssembler {
             input: inputSummary(
                 statistics,
                 unknownGuides: unknownGuides,
-                severalOrders: Self.usersInSeveralStepOrders(read.tallies, groups: groups)
+                severalOrders: severalOrders
             ),
             asOf: asOf,
             windowSeconds: options.windowSeconds,

@@ -77,6 +77,7 @@ struct EventLogReader {
                 )
             )
         }
+        mailbox.reset()  // frees the spare batches
         return Result(tallies: tallies, registry: registry, files: files)
     }
 

@@ -90,6 +90,7 @@ final class Mailbox: @unchecked Sendable {
     /// Starts a new read (one source).
     func reset() {
         lock.lock()
+        spare = []
         finishedParsers = 0
         lock.unlock()
     }

@@ -288,6 +288,15 @@ final class RunTable {
         return run
     }
 
+    /// Frees the user index once no more events come; the runs and their slots stay.
+    func releaseUsers() {
+        releaseLarge(users)
+        mask = 0
+        userCount = 0
+        users = allocateLarge(UserEntry.self, capacity: 1)
+        users.initialize(to: UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0))
+    }
+
     /// Calls `body` with the first run of each user (the user's runs follow through `next`).
     func forEachUser(_ body: (UInt32) -> Void) {
         for slot in 0...mask where users[slot].hash != 0 { body(users[slot].firstRun) }
