@@ -320,28 +320,35 @@ final class EventTally {
     /// Tallies a batch of events of users this thread owns.
     ///
     /// Most of the time goes to cache misses: the user's slot, then the run, then its step slots, each
-    /// depending on the one before. So events are taken in groups: first every event's user is looked
-    /// up, then every event's run, then the events are tallied in order. Within a step the lookups are
-    /// independent, so their misses overlap instead of following each other. A user or run that is not
-    /// there yet is added in the last step, in input order, as before.
+    /// depending on the one before. So events are taken in groups of ``lookupGroup`` and the memory
+    /// each step needs is prefetched ahead: the user slots of the next group while this one is tallied,
+    /// then this group's runs, then their step slots. The misses of many events overlap instead of
+    /// following each other. A user or run that is not there yet is added in the last step, in input
+    /// order.
     private func process(_ batch: RoutedBatch) {
         let bytes = UnsafeRawPointer(batch.bytes.base)
         let events = batch.events.base
         let count = batch.events.count
         let found = lookups
+        for index in 0..<min(count, Self.lookupGroup) { runs.prefetchUser(hash: events[index].hash) }
         var start = 0
         while start < count {
             let stop = min(count, start + Self.lookupGroup)
+            for index in stop..<min(count, stop + Self.lookupGroup) { runs.prefetchUser(hash: events[index].hash) }
             for index in start..<stop {
                 let event = events + index
-                found[index - start] = runs.findUser(
+                let slot = runs.findUser(
                     user: bytes + Int(event.pointee.userOffset),
                     count: Int(event.pointee.userCount),
                     hash: event.pointee.hash
                 )
+                found[index - start] = slot
+                if slot >= 0 { runs.prefetchFirstRun(userSlot: slot) }
             }
             for index in start..<stop where found[index - start] >= 0 {
-                found[index - start] = runs.findRun(userSlot: found[index - start], group: events[index].group)
+                let run = runs.findRun(userSlot: found[index - start], group: events[index].group)
+                found[index - start] = run
+                if run >= 0, events[index].step >= 0 { runs.prefetchSlot(run: run, step: Int(events[index].step)) }
             }
             for index in start..<stop {
                 let event = events[index]

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// One user's tally within one guide version (a "run"): timestamps and flags.
 struct RunRecord {
     /// The guide version (or breakdown group).
@@ -173,6 +175,31 @@ final class RunTable {
                 if same { return run(of: entry, group: group, time: time) }
             }
             slot = (slot + 1) & mask
+        }
+    }
+
+    /// Starts loading the user slot where the search for a user with this hash begins.
+    @inline(__always)
+    func prefetchUser(hash: UInt64) {
+        gk_prefetch(users + (Int(truncatingIfNeeded: hash >> 7) & mask))
+    }
+
+    /// Starts loading the most recently used run of the user at `userSlot`.
+    @inline(__always)
+    func prefetchFirstRun(userSlot: Int) {
+        let run = users[userSlot].firstRun
+        if run != Self.noRun { gk_prefetch_write(records.base + Int(run)) }
+    }
+
+    /// Starts loading the step slot of `step` in `run`, when the run has slots.
+    @inline(__always)
+    func prefetchSlot(run: Int, step: Int) {
+        let first = records.base[run].firstSlot
+        guard first != Self.noSlots else { return }
+        if let compactSlots {
+            gk_prefetch_write(compactSlots.base + Int(first) + step)
+        } else if let wideSlots {
+            gk_prefetch_write(wideSlots.base + Int(first) + step)
         }
     }
 
