@@ -104,9 +104,32 @@ extension EventTally {
         let end = buffer.count
         var position = 0
         let columnCount = layout.roles.count
+        // The field ends plain records record: up to the last column read (all without `columns`).
+        var needed = columnCount
+        if let columns = layout.columns {
+            let variant = variantGroups.isActive ? columns.variant : -1
+            needed =
+                max(
+                    columns.time,
+                    columns.user,
+                    columns.guide,
+                    columns.version,
+                    columns.step,
+                    columns.type,
+                    columns.group,
+                    variant
+                ) + 1
+        }
         return layout.roles.withUnsafeBufferPointer { roles in
             while position < end {
-                if let next = readPlainRecord(base, at: position, end: end, roles: roles, columns: layout.columns) {
+                if let next = readPlainRecord(
+                    base,
+                    at: position,
+                    end: end,
+                    roles: roles,
+                    columns: layout.columns,
+                    needed: needed
+                ) {
                     position = next
                     continue
                 }
@@ -222,15 +245,7 @@ extension EventTally {
                     )
                     continue
                 }
-                finish(fields, base: base, line: recordLine) { slice, output in
-                    output.removeAll(keepingCapacity: true)
-                    var index = slice.start
-                    while index < slice.start + slice.count {
-                        output.append(base[index])
-                        index += base[index] == 0x22 ? 2 : 1
-                    }
-                    return true
-                }
+                finish(fields, base: base, line: recordLine, escapes: .csv)
             }
             return position
         }
@@ -245,7 +260,8 @@ extension EventTally {
         at start: Int,
         end: Int,
         roles: UnsafeBufferPointer<JSONLineScanner.Role>,
-        columns: CSVLayout.Columns?
+        columns: CSVLayout.Columns?,
+        needed: Int
     ) -> Int? {
         guard let found = memchr(base + start, 0x0A, end - start) else { return nil }
         let lineEnd = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
@@ -263,20 +279,20 @@ extension EventTally {
                 let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
                 quotes |= swarHasByte(word, 0x22)
                 var marks = swarExactByte(word, 0x2C)
-                while marks != 0 {
-                    guard commas < columnCount - 1 else { return nil }
+                while marks != 0, commas < needed {
                     fieldEnds[commas] = UInt16(truncatingIfNeeded: offset - start + marks.trailingZeroBitCount >> 3)
                     commas += 1
                     marks &= marks - 1
                 }
+                // Past the last column read, commas are only counted.
+                commas += marks.nonzeroBitCount
                 offset += 8
             }
             while offset < lineEnd {
                 let byte = base[offset]
                 if byte == 0x22 { return nil }
                 if byte == 0x2C {
-                    guard commas < columnCount - 1 else { return nil }
-                    fieldEnds[commas] = UInt16(truncatingIfNeeded: offset - start)
+                    if commas < needed { fieldEnds[commas] = UInt16(truncatingIfNeeded: offset - start) }
                     commas += 1
                 }
                 offset += 1
@@ -284,7 +300,7 @@ extension EventTally {
             guard quotes == 0, commas == columnCount - 1, lineEnd - start < 65_000 else { return nil }
             var last = lineEnd
             if base[last - 1] == 0x0D { last -= 1 }
-            fieldEnds[commas] = UInt16(truncatingIfNeeded: last - start)
+            if commas < needed { fieldEnds[commas] = UInt16(truncatingIfNeeded: last - start) }
             var fields = RawEventFields()
             if let columns {
                 func slice(_ column: Int) -> FieldSlice {
@@ -300,7 +316,7 @@ extension EventTally {
                 fields.step = slice(columns.step)
                 fields.type = slice(columns.type)
                 fields.groupValue = slice(columns.group)
-                fields.variant = slice(columns.variant)
+                if variantGroups.isActive { fields.variant = slice(columns.variant) }
             } else {
                 var fieldStart = start
                 for column in 0..<columnCount {
@@ -317,11 +333,7 @@ extension EventTally {
             }
             lineInPart += 1
             lines += 1
-            finish(fields, base: base, line: lineInPart) { slice, output in
-                output.removeAll(keepingCapacity: true)
-                output.append(contentsOf: UnsafeBufferPointer(start: base + slice.start, count: slice.count))
-                return true
-            }
+            finish(fields, base: base, line: lineInPart, escapes: .csv)
             return lineEnd + 1
         }
     }

@@ -31,20 +31,49 @@ struct RawEventFields {
     var isSegmentCall = false
 }
 
+/// How a reader's escaped string slices (``FieldSlice/Kind/escapedString``) are decoded.
+enum EscapeStyle {
+    /// JSON backslash escapes.
+    case json
+    /// CSV doubled quotes inside a quoted field.
+    case csv
+}
+
 extension EventTally {
+    /// Decodes an escaped slice into `output`; `false` when its escapes are invalid.
+    func decode(
+        _ slice: FieldSlice,
+        _ base: UnsafePointer<UInt8>,
+        _ escapes: EscapeStyle,
+        into output: inout [UInt8]
+    ) -> Bool {
+        switch escapes {
+        case .json:
+            return JSONLineScanner.unescape(base: base, slice: slice, into: &output)
+        case .csv:
+            output.removeAll(keepingCapacity: true)
+            var index = slice.start
+            while index < slice.start + slice.count {
+                output.append(base[index])
+                index += base[index] == 0x22 ? 2 : 1
+            }
+            return true
+        }
+    }
+
     /// Checks the fields of one event and adds it, or notes why it cannot be used.
     ///
     /// - Parameters:
     ///   - fields: the slices, relative to `base`.
     ///   - base: the bytes of the line.
     ///   - line: the line number, for issues.
-    ///   - unescape: decodes an escaped string slice into the given buffer; `false` when invalid.
+    ///   - escapes: how escaped string slices are decoded.
     @inline(__always)
     func finish(
         _ fields: RawEventFields,
         base: UnsafePointer<UInt8>,
         line: Int,
-        unescape: (FieldSlice, inout [UInt8]) -> Bool
+        escapes: EscapeStyle
     ) {
         // The type first: other Segment calls are not guide events at all.
         var typeCode: UInt8?
@@ -90,25 +119,25 @@ extension EventTally {
         guard let version = parseVersion(fields.version, base) else {
             return note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")
         }
-        guard let guide = intern(fields.guide, base, unescape: unescape) else {
+        guard let guide = intern(fields.guide, base, escapes) else {
             return note(.invalidJSON, line: line, detail: "a bad escape")
         }
         var step: Int32 = -1
         if hasStep {
-            guard let id = intern(fields.step, base, unescape: unescape) else {
+            guard let id = intern(fields.step, base, escapes) else {
                 return note(.invalidJSON, line: line, detail: "a bad escape")
             }
             step = id
         }
         var value: Int32 = -1
         if groupPropertyBytes != nil, fields.groupValue.isPresent, fields.groupValue.count > 0 {
-            value = intern(fields.groupValue, base, unescape: unescape) ?? -1
+            value = intern(fields.groupValue, base, escapes) ?? -1
         }
         // The variant picks the step order when the guide version has variants with their own steps.
         var variant: Int32 = -1
         if variantGroups.isActive {
             let slice = variantGroups.isBreakdown && !fields.variant.isPresent ? fields.groupValue : fields.variant
-            if slice.isPresent, slice.count > 0 { variant = intern(slice, base, unescape: unescape) ?? -1 }
+            if slice.isPresent, slice.count > 0 { variant = intern(slice, base, escapes) ?? -1 }
         }
         let user = fields.user
         if user.kind != .escapedString {
@@ -125,7 +154,9 @@ extension EventTally {
             )
             return
         }
-        guard unescape(user, &scratch) else { return note(.invalidJSON, line: line, detail: "a bad escape") }
+        guard decode(user, base, escapes, into: &scratch) else {
+            return note(.invalidJSON, line: line, detail: "a bad escape")
+        }
         let decoded = scratch
         decoded.withUnsafeBytes { buffer in
             guard let pointer = buffer.baseAddress else { return }
@@ -147,11 +178,11 @@ extension EventTally {
     private func intern(
         _ slice: FieldSlice,
         _ base: UnsafePointer<UInt8>,
-        unescape: (FieldSlice, inout [UInt8]) -> Bool
+        _ escapes: EscapeStyle
     ) -> Int32? {
         if slice.kind != .escapedString { return strings.intern(base + slice.start, slice.count) }
         let interner = strings
-        guard unescape(slice, &scratch) else { return nil }
+        guard decode(slice, base, escapes, into: &scratch) else { return nil }
         return scratch.withUnsafeBytes { buffer in
             guard let pointer = buffer.baseAddress else { return interner.intern(base, 0) }
             return interner.intern(pointer, buffer.count)

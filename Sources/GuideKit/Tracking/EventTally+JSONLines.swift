@@ -52,9 +52,7 @@ extension EventTally {
             note(isTruncatable ? .truncatedLine : .invalidJSON, line: lineInPart, detail: "text after the object")
             return
         }
-        finish(fields, base: base, line: lineInPart) { slice, output in
-            JSONLineScanner.unescape(base: base, slice: slice, into: &output)
-        }
+        finish(fields, base: base, line: lineInPart, escapes: .json)
     }
 }
 
