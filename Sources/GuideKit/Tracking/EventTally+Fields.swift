@@ -119,39 +119,80 @@ extension EventTally {
         guard let version = parseVersion(fields.version, base) else {
             return note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")
         }
-        guard let guide = intern(fields.guide, base, escapes) else {
-            return note(.invalidJSON, line: line, detail: "a bad escape")
-        }
-        var step: Int32 = -1
-        if hasStep {
-            guard let id = intern(fields.step, base, escapes) else {
+        let variantSlice =
+            !variantGroups.isActive
+            ? FieldSlice() : variantGroups.isBreakdown && !fields.variant.isPresent ? fields.groupValue : fields.variant
+        let key: EventKey
+        if groupPropertyBytes == nil, fields.guide.kind == .string, !hasStep || fields.step.kind == .string,
+            !variantSlice.isPresent || variantSlice.kind == .string
+        {
+            // Plain ids, no breakdown: the usual case, resolved through the key cache.
+            if isFilteredOut(time: time) { return }
+            let guide = UnsafeRawPointer(base + fields.guide.start)
+            let step = UnsafeRawPointer(base + fields.step.start)
+            let variant = UnsafeRawPointer(base + variantSlice.start)
+            let stepCount = hasStep ? fields.step.count : -1
+            let variantCount = variantSlice.isPresent && variantSlice.count > 0 ? variantSlice.count : -1
+            let hash = EventKeyCache.hash(
+                guide: guide,
+                guideCount: fields.guide.count,
+                version: version,
+                step: step,
+                stepCount: stepCount,
+                variant: variant,
+                variantCount: variantCount
+            )
+            if let found = keyCache.find(
+                hash: hash,
+                guide: guide,
+                guideCount: fields.guide.count,
+                version: version,
+                step: step,
+                stepCount: stepCount,
+                variant: variant,
+                variantCount: variantCount,
+                strings: strings
+            ) {
+                key = found
+            } else {
+                let guideId = strings.intern(guide, fields.guide.count)
+                if hasGuideFilter, !allowedGuides.contains(guideId) {
+                    filteredOut += 1
+                    return
+                }
+                let stepId = stepCount >= 0 ? strings.intern(step, stepCount) : -1
+                let variantId = variantCount >= 0 ? strings.intern(variant, variantCount) : -1
+                key = makeKey(guide: guideId, version: version, step: stepId, value: -1, variant: variantId)
+                keyCache.store(key, hash: hash, guide: guideId, version: version, step: stepId, variant: variantId)
+            }
+        } else {
+            guard let guide = intern(fields.guide, base, escapes) else {
                 return note(.invalidJSON, line: line, detail: "a bad escape")
             }
-            step = id
-        }
-        var value: Int32 = -1
-        if groupPropertyBytes != nil, fields.groupValue.isPresent, fields.groupValue.count > 0 {
-            value = intern(fields.groupValue, base, escapes) ?? -1
-        }
-        // The variant picks the step order when the guide version has variants with their own steps.
-        var variant: Int32 = -1
-        if variantGroups.isActive {
-            let slice = variantGroups.isBreakdown && !fields.variant.isPresent ? fields.groupValue : fields.variant
-            if slice.isPresent, slice.count > 0 { variant = intern(slice, base, escapes) ?? -1 }
+            var step: Int32 = -1
+            if hasStep {
+                guard let id = intern(fields.step, base, escapes) else {
+                    return note(.invalidJSON, line: line, detail: "a bad escape")
+                }
+                step = id
+            }
+            var value: Int32 = -1
+            if groupPropertyBytes != nil, fields.groupValue.isPresent, fields.groupValue.count > 0 {
+                value = intern(fields.groupValue, base, escapes) ?? -1
+            }
+            // The variant picks the step order when the guide version has variants with their own steps.
+            var variant: Int32 = -1
+            if variantSlice.isPresent, variantSlice.count > 0 { variant = intern(variantSlice, base, escapes) ?? -1 }
+            if isFilteredOut(time: time) { return }
+            if hasGuideFilter, !allowedGuides.contains(guide) {
+                filteredOut += 1
+                return
+            }
+            key = makeKey(guide: guide, version: version, step: step, value: value, variant: variant)
         }
         let user = fields.user
         if user.kind != .escapedString {
-            add(
-                time: time,
-                user: base + user.start,
-                userCount: user.count,
-                guide: guide,
-                version: version,
-                step: step,
-                type: type,
-                value: value,
-                variant: variant
-            )
+            add(time: time, user: base + user.start, userCount: user.count, key: key, type: type)
             return
         }
         guard decode(user, base, escapes, into: &scratch) else {
@@ -160,17 +201,7 @@ extension EventTally {
         let decoded = scratch
         decoded.withUnsafeBytes { buffer in
             guard let pointer = buffer.baseAddress else { return }
-            add(
-                time: time,
-                user: pointer,
-                userCount: buffer.count,
-                guide: guide,
-                version: version,
-                step: step,
-                type: type,
-                value: value,
-                variant: variant
-            )
+            add(time: time, user: pointer, userCount: buffer.count, key: key, type: type)
         }
     }
 

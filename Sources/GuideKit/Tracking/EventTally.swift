@@ -34,10 +34,12 @@ final class EventTally {
     let shard: Int
     let registry: GroupRegistry
     let mailbox: Mailbox
+    /// Recently resolved event keys (see ``EventKeyCache``).
+    let keyCache = EventKeyCache()
     /// Groups of variants with their own step order (see ``VariantGroups``).
     let variantGroups: VariantGroups
-    private let allowedGuides: Set<Int32>
-    private let hasGuideFilter: Bool
+    let allowedGuides: Set<Int32>
+    let hasGuideFilter: Bool
 
     // Parsing side: ids local to this thread.
     let strings = ByteInterner()
@@ -180,53 +182,48 @@ final class EventTally {
 
     // MARK: Parsing side
 
-    /// Adds one valid event read by this thread.
-    ///
-    /// `step`, `value` and `variant` are local string ids or `-1`; the user is given by its bytes.
+    /// Whether the `--since`/`--until` filters leave out an event at `time` (counted when they do).
     @inline(__always)
-    func add(
-        time: Double,
-        user: UnsafeRawPointer,
-        userCount: Int,
-        guide: Int32,
-        version: Int32,
-        step: Int32,
-        type: UInt8,
-        value: Int32,
-        variant: Int32 = -1
-    ) {
-        if hasGuideFilter, !allowedGuides.contains(guide) {
-            filteredOut += 1
-            return
-        }
+    func isFilteredOut(time: Double) -> Bool {
         if let since = filter.since, time < since {
             filteredOut += 1
-            return
+            return true
         }
         if let until = filter.until, time >= until {
             filteredOut += 1
-            return
+            return true
         }
+        return false
+    }
+
+    /// The group and step key of an event that passed the filters; `step`, `value` and `variant` are
+    /// local string ids or `-1`.
+    func makeKey(guide: Int32, version: Int32, step: Int32, value: Int32, variant: Int32) -> EventKey {
+        let base = globalGroup(guide: guide, version: version, value: value)
+        let group = variant < 0 ? base : variantGroups.group(base, variant: variant, in: self)
+        guard step >= 0 else { return EventKey(group: Int32(group), stepKey: -1) }
+        let (key, isNew) = stepKeys.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
+        if isNew {
+            let name = strings.string(step)
+            let index = stepNames[group]?.firstIndex(of: name).map(Int32.init) ?? Self.unmappedStep
+            stepIndexOfKey.append(index)
+            stepEvents.append(0)
+        }
+        return EventKey(group: Int32(group), stepKey: Int32(key))
+    }
+
+    /// Adds one valid event read by this thread, which passed the filters; the user is given by its bytes.
+    @inline(__always)
+    func add(time: Double, user: UnsafeRawPointer, userCount: Int, key: EventKey, type: UInt8) {
         events += 1
         if time > latest { latest = time }
         if time < earliest { earliest = time }
-        let group =
-            variant < 0
-            ? globalGroup(guide: guide, version: version, value: value)
-            : variantGroups.group(globalGroup(guide: guide, version: version, value: value), variant: variant, in: self)
+        let group = Int(key.group)
         groupEventCounts[group] += 1
         var stepIndex = Self.noStep
-        if step >= 0 {
-            let (key, isNew) = stepKeys.insert(UInt64(group) << 32 | UInt64(UInt32(bitPattern: step)))
-            if isNew {
-                let name = strings.string(step)
-                let index = stepNames[group]?.firstIndex(of: name).map(Int32.init) ?? Self.unmappedStep
-                stepIndexOfKey.append(index)
-                stepEvents.append(1)
-            } else {
-                stepEvents[key] += 1
-            }
-            stepIndex = stepIndexOfKey[key]
+        if key.stepKey >= 0 {
+            stepEvents[Int(key.stepKey)] += 1
+            stepIndex = stepIndexOfKey[Int(key.stepKey)]
         }
         let hash = hashBytes(user, userCount)
         // The owning thread from the hash's top bits, by a multiply instead of a division.

@@ -270,6 +270,13 @@ final class ByteInterner {
         return String(decoding: UnsafeBufferPointer(start: arena.base + start, count: end - start), as: UTF8.self)
     }
 
+    /// Whether the string with the given id has exactly these bytes.
+    @inline(__always)
+    func equals(_ id: Int32, _ pointer: UnsafeRawPointer, _ length: Int) -> Bool {
+        let start = starts[Int(id)]
+        return starts[Int(id) + 1] - start == length && bytesEqual(arena.base + start, pointer, length)
+    }
+
     /// Calls `body` with the bytes of the string with the given id.
     func withBytes<R>(_ id: Int32, _ body: (UnsafeRawPointer, Int) -> R) -> R {
         let start = starts[Int(id)]

@@ -1,0 +1,93 @@
+/// What the hot loop needs of an event's guide, version, step (and variant): its group and step key.
+struct EventKey {
+    /// The global group (guide version, or its variant's step order).
+    var group: Int32
+    /// The (group, step) record of the reading thread's step keys, or -1 for a guide-level event.
+    var stepKey: Int32
+}
+
+/// A direct-mapped cache from an event's guide, version, step and variant bytes to its ``EventKey``.
+///
+/// Without it every event interns two or three strings and looks up its group and step: four hash
+/// probes. A log names a few hundred such combinations, so one hash over the bytes and one slot,
+/// checked against the interned bytes, usually answer. Only plain (unescaped) ids without a
+/// breakdown go through it; a colliding combination simply replaces the slot's.
+final class EventKeyCache {
+    /// One cached combination, with the local string ids its bytes were checked against.
+    struct Entry {
+        var hash: UInt64
+        var guide: Int32
+        var version: Int32
+        var step: Int32
+        var variant: Int32
+        var key: EventKey
+    }
+
+    private static let size = 2_048
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = allocateLarge(Entry.self, capacity: Self.size)
+        entries.initialize(
+            repeating: Entry(hash: 0, guide: 0, version: 0, step: 0, variant: 0, key: EventKey(group: 0, stepKey: 0)),
+            count: Self.size
+        )
+    }
+
+    deinit {
+        entries.deinitialize(count: Self.size)
+        releaseLarge(entries)
+    }
+
+    /// The hash of a combination (never 0); a count of -1 marks an absent step or variant.
+    @inline(__always)
+    static func hash(
+        guide: UnsafeRawPointer,
+        guideCount: Int,
+        version: Int32,
+        step: UnsafeRawPointer,
+        stepCount: Int,
+        variant: UnsafeRawPointer,
+        variantCount: Int
+    ) -> UInt64 {
+        var hash = hashBytes(guide, guideCount) ^ UInt64(UInt32(bitPattern: version)) &* 0x9e37_79b9_7f4a_7c15
+        if stepCount >= 0 { hash = (hash ^ hashBytes(step, stepCount)) &* 0xff51_afd7_ed55_8ccd }
+        if variantCount >= 0 { hash = (hash ^ hashBytes(variant, variantCount)) &* 0xc4ce_b9fe_1a85_ec53 }
+        return mixBits(hash) | 1
+    }
+
+    /// The cached key of the combination, or `nil`.
+    @inline(__always)
+    func find(
+        hash: UInt64,
+        guide: UnsafeRawPointer,
+        guideCount: Int,
+        version: Int32,
+        step: UnsafeRawPointer,
+        stepCount: Int,
+        variant: UnsafeRawPointer,
+        variantCount: Int,
+        strings: ByteInterner
+    ) -> EventKey? {
+        let entry = entries + Int(truncatingIfNeeded: hash >> 40) & (Self.size - 1)
+        guard entry.pointee.hash == hash, entry.pointee.version == version,
+            (entry.pointee.step >= 0) == (stepCount >= 0), (entry.pointee.variant >= 0) == (variantCount >= 0),
+            strings.equals(entry.pointee.guide, guide, guideCount),
+            stepCount < 0 || strings.equals(entry.pointee.step, step, stepCount),
+            variantCount < 0 || strings.equals(entry.pointee.variant, variant, variantCount)
+        else { return nil }
+        return entry.pointee.key
+    }
+
+    /// Remembers a combination (by local string ids, `-1` for none) and its key.
+    func store(_ key: EventKey, hash: UInt64, guide: Int32, version: Int32, step: Int32, variant: Int32) {
+        entries[Int(truncatingIfNeeded: hash >> 40) & (Self.size - 1)] = Entry(
+            hash: hash,
+            guide: guide,
+            version: version,
+            step: step,
+            variant: variant,
+            key: key
+        )
+    }
+}
