@@ -14,9 +14,7 @@ import Darwin
 /// and hands events of users it does not own to their owner (see ``EventTally``).
 struct EventLogReader {
     var filter: EventTally.Filter
-    var threads =
-        Int(ProcessInfo.processInfo.environment["GK_THREADS"] ?? "")
-        ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     var minimumPartSize = 16 << 20
     var windowSize = 2 << 20
     /// Read pages of a mapped file are released in steps of this many bytes (they count as resident
