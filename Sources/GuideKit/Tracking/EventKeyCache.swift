@@ -40,6 +40,10 @@ final class EventKeyCache {
     }
 
     /// The hash of a combination (never 0); a count of -1 marks an absent step or variant.
+    ///
+    /// Only the first and last eight bytes of each id, and its length, enter it: a slot is always
+    /// checked against the whole ids, so the hash only has to spread the few hundred combinations of
+    /// a log, and its multiplies do not depend on each other.
     @inline(__always)
     static func hash(
         guide: UnsafeRawPointer,
@@ -50,10 +54,23 @@ final class EventKeyCache {
         variant: UnsafeRawPointer,
         variantCount: Int
     ) -> UInt64 {
-        var hash = hashBytes(guide, guideCount) ^ UInt64(UInt32(bitPattern: version)) &* 0x9e37_79b9_7f4a_7c15
-        if stepCount >= 0 { hash = (hash ^ hashBytes(step, stepCount)) &* 0xff51_afd7_ed55_8ccd }
-        if variantCount >= 0 { hash = (hash ^ hashBytes(variant, variantCount)) &* 0xc4ce_b9fe_1a85_ec53 }
-        return mixBits(hash) | 1
+        @inline(__always) func ends(_ pointer: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
+            count >= 8 ? inlineWords(pointer, count) : (tailWord(pointer, count), 0)
+        }
+        let (guideHead, guideTail) = ends(guide, guideCount)
+        var hash =
+            (guideHead &* 0x9e37_79b9_7f4a_7c15) ^ (guideTail &* 0xc2b2_ae3d_27d4_eb4f)
+            ^ UInt64(UInt32(bitPattern: version)) << 40 ^ UInt64(guideCount) << 48
+        if stepCount >= 0 {
+            let (stepHead, stepTail) = ends(step, stepCount)
+            hash ^= (stepHead &* 0xff51_afd7_ed55_8ccd) ^ (stepTail &* 0x1656_67b1_9e37_79f9) ^ UInt64(stepCount) << 32
+        }
+        if variantCount > 0 {
+            let (variantHead, variantTail) = ends(variant, variantCount)
+            hash ^=
+                (variantHead &* 0xc4ce_b9fe_1a85_ec53) ^ (variantTail &* 0x27d4_eb2f_1656_67c5) ^ UInt64(variantCount)
+        }
+        return (hash ^ hash >> 29) &* 0xbf58_476d_1ce4_e5b9 | 1
     }
 
     /// The cached key of the combination, or `nil`.

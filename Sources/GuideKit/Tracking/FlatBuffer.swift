@@ -195,7 +195,10 @@ final class KeyIndex {
     }
 }
 
-/// Interns byte strings (user, guide and step ids) into dense integers `0..<count`.
+/// Interns byte strings (guide, step, variant and breakdown ids) into dense integers `0..<count`.
+///
+/// A log names a few hundred of these; users, of which there are millions, are kept in
+/// ``RunTable``'s user index instead.
 final class ByteInterner {
     private let arena: FlatBuffer<UInt8>
     private let starts: FlatBuffer<Int>
@@ -203,11 +206,11 @@ final class ByteInterner {
     private var slots: UnsafeMutablePointer<Int32>
     private var mask: Int
 
-    /// Creates an interner; `large` reserves address space for millions of ids (users).
-    init(large: Bool = false) {
-        arena = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 1 << 12)
-        starts = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 256)
-        hashes = large ? FlatBuffer(reserving: 4 << 30) : FlatBuffer(capacity: 256)
+    /// Creates an empty interner.
+    init() {
+        arena = FlatBuffer(capacity: 1 << 12)
+        starts = FlatBuffer(capacity: 256)
+        hashes = FlatBuffer(capacity: 256)
         let size = 1 << 12
         slots = allocateLarge(Int32.self, capacity: size)
         slots.initialize(repeating: -1, count: size)
