@@ -285,7 +285,7 @@ extension EventTally {
                     marks &= marks - 1
                 }
                 // Past the last column read, commas are only counted.
-                commas += marks.nonzeroBitCount
+                commas += swarMarkCount(marks)
                 offset += 8
             }
             while offset < lineEnd {

@@ -529,6 +529,13 @@ func swarExactByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
     return ~(((spread & low) &+ low) | spread | low)
 }
 
+/// The number of marked bytes in exact marks (see ``swarExactByte(_:_:)``), by one multiply: the
+/// baseline x86-64 the package is built for has no population-count instruction.
+@inline(__always)
+func swarMarkCount(_ marks: UInt64) -> Int {
+    Int(truncatingIfNeeded: ((marks >> 7) &* 0x0101_0101_0101_0101) >> 56)
+}
+
 /// Marks the bytes of `word` below `limit` (≤ 128); the lowest mark is exact.
 @inline(__always)
 func swarHasLess(_ word: UInt64, _ limit: UInt64) -> UInt64 {
