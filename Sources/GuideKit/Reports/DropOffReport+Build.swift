@@ -115,69 +115,70 @@ struct ReportAssembler {
         var perStep = [Int](repeating: 0, count: total * 7)
         var durations = [[Double]](repeating: [], count: total)
         let runs = tally.runs
-        perStep.withUnsafeMutableBufferPointer { perStep in
-            // Seven counters per step: reached, completed, dismissed, snoozed, dropped, in progress, skewed.
-            let reached = 0
-            let completed = total
-            let dismissedAt = total * 2
-            let snoozed = total * 3
-            let dropped = total * 4
-            let inProgress = total * 5
-            let skewed = total * 6
-            for run in 0..<runs.count {
-                let record = runs.records[run]
-                let group = Int(record.group)
-                started[group] += 1
-                if record.flags & RunTable.reachedAnyStep == 0 { noStep[group] += 1 }
-                if record.flags & RunTable.dismissedAnywhere != 0 { dismissed[group] += 1 }
-                guard isKnown[group] else { continue }
-                let stepCount = stepCounts[group]
-                func finish(at finishedAt: Double) {
-                    finished[group] += 1
-                    guard record.started < .infinity else { return }
+        // Seven counters per step: reached, completed, dismissed, snoozed, dropped, in progress, skewed.
+        let reached = 0
+        let completed = total
+        let dismissedAt = total * 2
+        let snoozed = total * 3
+        let dropped = total * 4
+        let inProgress = total * 5
+        let skewed = total * 6
+        // Plain loops over local arrays: a closure or local function capturing them would box them.
+        let records = runs.records.base
+        let slotFlags = runs.slotFlags.base
+        let slots = runs.slotReader
+        for run in 0..<runs.count {
+            let record = records[run]
+            let group = Int(record.group)
+            started[group] += 1
+            if record.flags & RunTable.reachedAnyStep == 0 { noStep[group] += 1 }
+            if record.flags & RunTable.dismissedAnywhere != 0 { dismissed[group] += 1 }
+            guard isKnown[group] else { continue }
+            let stepCount = stepCounts[group]
+            var finishedAt = record.completed
+            var furthest = -1
+            let first = Int(record.firstSlot)
+            if record.firstSlot != RunTable.noSlots {
+                for step in 0..<stepCount {
+                    let slot = slots.slot(first + step)
+                    if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+                }
+                if stepCount > 0 { finishedAt = min(finishedAt, slots.slot(first + stepCount - 1).completed) }
+            }
+            let isFinished = finishedAt < .infinity
+            if isFinished {
+                finished[group] += 1
+                if record.started < .infinity {
                     if finishedAt >= record.started {
                         finishTimes[group].append(finishedAt - record.started)
                     } else {
                         finishSkew[group] += 1
                     }
                 }
-                guard record.firstSlot != RunTable.noSlots else {
-                    if record.completed < .infinity { finish(at: record.completed) }
-                    continue
-                }
-                let first = Int(record.firstSlot)
-                var furthest = -1
-                for step in 0..<stepCount {
-                    let slot = runs.slot(first + step)
-                    if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
-                }
-                let lastDone = stepCount > 0 ? runs.slot(first + stepCount - 1).completed : .infinity
-                let finishedAt = min(record.completed, lastDone)
-                let isFinished = finishedAt < .infinity
-                if isFinished { finish(at: finishedAt) }
-                let base = offsets[group]
-                for step in 0..<stepCount {
-                    let at = base + step
-                    let slot = runs.slot(first + step)
-                    let flags = runs.slotFlags[first + step]
-                    if flags & EventTally.dismissedHere != 0 { perStep[dismissedAt + at] += 1 }
-                    if flags & EventTally.snoozedHere != 0 { perStep[snoozed + at] += 1 }
-                    if slot.completed < .infinity { perStep[completed + at] += 1 }
-                    guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
-                    perStep[reached + at] += 1
-                    if slot.viewed < .infinity, slot.completed < .infinity {
-                        if slot.completed >= slot.viewed {
-                            durations[at].append(slot.completed - slot.viewed)
-                        } else {
-                            perStep[skewed + at] += 1
-                        }
+            }
+            guard record.firstSlot != RunTable.noSlots else { continue }
+            let base = offsets[group]
+            for step in 0..<stepCount {
+                let at = base + step
+                let slot = slots.slot(first + step)
+                let flags = slotFlags[first + step]
+                if flags & EventTally.dismissedHere != 0 { perStep[dismissedAt + at] += 1 }
+                if flags & EventTally.snoozedHere != 0 { perStep[snoozed + at] += 1 }
+                if slot.completed < .infinity { perStep[completed + at] += 1 }
+                guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
+                perStep[reached + at] += 1
+                if slot.viewed < .infinity, slot.completed < .infinity {
+                    if slot.completed >= slot.viewed {
+                        durations[at].append(slot.completed - slot.viewed)
+                    } else {
+                        perStep[skewed + at] += 1
                     }
-                    if step == furthest, !isFinished {
-                        if window <= 0 || record.last < cutoff {
-                            perStep[dropped + at] += 1
-                        } else {
-                            perStep[inProgress + at] += 1
-                        }
+                }
+                if step == furthest, !isFinished {
+                    if window <= 0 || record.last < cutoff {
+                        perStep[dropped + at] += 1
+                    } else {
+                        perStep[inProgress + at] += 1
                     }
                 }
             }

@@ -142,6 +142,31 @@ final class RunTable {
         self.compactSlots = nil
     }
 
+    /// Reads step slots without going through the table (for a loop over all of them).
+    struct SlotReader {
+        let compact: UnsafeMutablePointer<CompactStepSlot>?
+        let wide: UnsafeMutablePointer<StepSlot>?
+        let origin: Double
+
+        /// The slot at `index`, in seconds since the epoch.
+        @inline(__always)
+        func slot(_ index: Int) -> StepSlot {
+            if let compact {
+                let slot = compact[index]
+                return StepSlot(
+                    viewed: slot.viewed == .max ? .infinity : origin + Double(slot.viewed),
+                    completed: slot.completed == .max ? .infinity : origin + Double(slot.completed)
+                )
+            }
+            return wide.map { $0[index] } ?? StepSlot(viewed: .infinity, completed: .infinity)
+        }
+    }
+
+    /// A reader of the step slots as they are now.
+    var slotReader: SlotReader {
+        SlotReader(compact: compactSlots?.base, wide: wideSlots?.base, origin: origin ?? 0)
+    }
+
     /// The slot at `index`, in seconds since the epoch.
     @inline(__always)
     func slot(_ index: Int) -> StepSlot {
