@@ -43,6 +43,22 @@ import Testing
         line.replacingOccurrences(of: #"{"ts""#, with: #"{"x":0,"ts""#)
     }
 
+    @Test func eventTypesAreRecognisedByTheirWholeName() {
+        for type in GuideEventType.allCases {
+            var name = Array(type.rawValue.utf8)
+            #expect(GuideEventType.code(bytes: &name, count: name.count) == type.code)
+            // One byte off anywhere, one byte more or less: not a type.
+            for index in name.indices {
+                var changed = name
+                changed[index] ^= 0x20
+                #expect(GuideEventType.code(bytes: &changed, count: changed.count) == nil)
+            }
+            var longer = name + [0x73]
+            #expect(GuideEventType.code(bytes: &longer, count: longer.count) == nil)
+            #expect(GuideEventType.code(bytes: &name, count: name.count - 1) == nil)
+        }
+    }
+
     @Test func theUsualLayoutReadsAsTheGeneralLoopReadsIt() throws {
         let fast = try makeReport(Self.usualLayout.joined(separator: "\n"), options: noWindow())
         let slow = try makeReport(Self.usualLayout.map(Self.general).joined(separator: "\n"), options: noWindow())
