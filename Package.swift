@@ -17,10 +17,10 @@ let package = Package(
         // The engine: Foundation and Yams (libyaml) only, so apps and servers can embed it.
         .target(
             name: "GuideKit",
-            dependencies: ["CPrefetch", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CHotPath", .product(name: "Yams", package: "Yams")]
         ),
-        // Cache prefetch hints (`__builtin_prefetch`) for the report reader's hot loop; no library.
-        .target(name: "CPrefetch"),
+        // Cache prefetches and SSE2 byte compares for the report reader's hot loop (no library).
+        .target(name: "CHotPath"),
         // The command-line tool: a thin layer over the engine.
         .executableTarget(
             name: "guidekit",

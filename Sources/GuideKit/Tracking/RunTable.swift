@@ -1,4 +1,4 @@
-import CPrefetch
+import CHotPath
 
 /// One user's tally within one guide version (a "run"): timestamps and flags.
 struct RunRecord {
