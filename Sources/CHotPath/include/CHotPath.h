@@ -33,4 +33,21 @@ static inline unsigned gk_match16(const void *bytes, unsigned char first, unsign
 #endif
 }
 
+/// A bit per byte of the 16 bytes at `bytes` that ends a run of plain JSON string characters: a
+/// quote, a backslash or a control character (below 0x20). The 16 bytes must be readable.
+static inline unsigned gk_json_string_stops16(const void *bytes) {
+#if defined(__SSE2__)
+    __m128i block = _mm_loadu_si128((const __m128i *)bytes);
+    __m128i quote = _mm_cmpeq_epi8(block, _mm_set1_epi8('"'));
+    __m128i backslash = _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'));
+    __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(block, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control));
+#else
+    const unsigned char *p = (const unsigned char *)bytes;
+    unsigned mask = 0;
+    for (int i = 0; i < 16; i++) mask |= (unsigned)(p[i] == '"' || p[i] == '\\' || p[i] < 0x20) << i;
+    return mask;
+#endif
+}
+
 #endif

@@ -1,3 +1,4 @@
+import CHotPath
 import Foundation
 
 extension EventTally {
@@ -376,7 +377,19 @@ struct JSONLineScanner {
         var escaped = false
         let raw = UnsafeRawPointer(base)
         while true {
-            while index + 8 <= end {
+            // Sixteen bytes at a time with SSE2 compares, then eight with SWAR, then bytes.
+            var stopped = false
+            while index + 16 <= end {
+                let stops = gk_json_string_stops16(raw + index)
+                if stops == 0 {
+                    index += 16
+                    continue
+                }
+                index += stops.trailingZeroBitCount
+                stopped = true
+                break
+            }
+            while !stopped, index + 8 <= end {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 let special = swarHasByte(word, 0x22) | swarHasByte(word, 0x5C) | swarHasLess(word, 0x20)
                 if special == 0 {
