@@ -101,6 +101,28 @@ import Testing
         #expect(report.input.skipped.first?.first.map(\.line) == [5, 6, 7, 8])
     }
 
+    @Test func longStringsAreCheckedPastTheirFirstSixteenBytes() throws {
+        // Escapes and control characters at every offset of long strings, where the reader scans
+        // sixteen bytes at a time, then eight, then single bytes.
+        var lines: [String] = []
+        var valid = 0
+        for offset in 0..<40 {
+            let prefix = String(repeating: "x", count: offset)
+            let tail = #","guide":"tour","version":1,"type":"guide_started"}"#
+            // Valid: an escaped quote, and an escaped unicode character, at `offset`.
+            lines.append(#"{"ts":"2026-11-01T10:00:00Z","user":""# + prefix + #"\"q-\#(offset)""# + tail)
+            lines.append(#"{"ts":"2026-11-01T10:00:00Z","user":""# + prefix + #"\u00e9-\#(offset)""# + tail)
+            valid += 2
+            // Invalid: a raw tab, and a bad escape, at `offset`.
+            lines.append(#"{"ts":"2026-11-01T10:00:00Z","user":""# + prefix + "\t-\(offset)\"" + tail)
+            lines.append(#"{"ts":"2026-11-01T10:00:00Z","user":""# + prefix + #"\x-\#(offset)""# + tail)
+        }
+        let report = try makeReport(lines.joined(separator: "\n") + "\n", options: noWindow())
+        #expect(report.guide()?.started == valid)
+        #expect(report.input.skipped.map(\.issue) == [.invalidJSON])
+        #expect(report.input.skipped.first?.count == 80)
+    }
+
     @Test func segmentTrackCallsAreMapped() throws {
         let report = try DropOffReport(
             reading: [.file(path: try Self.fixture("segment.jsonl"))],
