@@ -169,38 +169,18 @@ final class RunTable {
 
     /// The slot at `index`, in seconds since the epoch.
     @inline(__always)
-    func slot(_ index: Int) -> StepSlot {
-        if let compactSlots {
-            let slot = compactSlots[index]
-            let origin = self.origin ?? 0
-            return StepSlot(
-                viewed: slot.viewed == .max ? .infinity : origin + Double(slot.viewed),
-                completed: slot.completed == .max ? .infinity : origin + Double(slot.completed)
-            )
-        }
-        return wideSlots?[index] ?? StepSlot(viewed: .infinity, completed: .infinity)
-    }
+    func slot(_ index: Int) -> StepSlot { slotReader.slot(index) }
 
     /// The record index of the run of the user (its bytes and ``hashBytes(_:_:)``) in `group`,
     /// adding the user and the run when new.
     @inline(__always)
-    func find(user: UnsafeRawPointer, count: Int, hash rawHash: UInt64, group: UInt32, time: Double) -> Int {
-        let hash = rawHash | 1
-        let (low, high) = count <= 16 ? inlineWords(user, count) : (0, 0)
-        var slot = Int(truncatingIfNeeded: rawHash >> 7) & mask
-        while true {
-            let entry = users + slot
-            let found = entry.pointee.hash
-            if found == 0 { return addUser(at: entry, user: user, count: count, hash: hash, group: group, time: time) }
-            if found == hash, entry.pointee.count == UInt32(truncatingIfNeeded: count) {
-                let same =
-                    count <= 16
-                    ? entry.pointee.low == low && entry.pointee.high == high
-                    : bytesEqual(arena.base + Int(entry.pointee.low), user, count)
-                if same { return run(of: entry, group: group, time: time) }
-            }
-            slot = (slot + 1) & mask
+    func find(user: UnsafeRawPointer, count: Int, hash: UInt64, group: UInt32, time: Double) -> Int {
+        let slot = probe(user: user, count: count, hash: hash)
+        guard slot >= 0 else {
+            return addUser(at: users + ~slot, user: user, count: count, hash: hash | 1, group: group, time: time)
         }
+        let run = findRun(userSlot: slot, group: group)
+        return run >= 0 ? run : addRun(to: users + slot, group: group, time: time)
     }
 
     /// Starts loading the user slot where the search for a user with this hash begins.
@@ -230,14 +210,21 @@ final class RunTable {
 
     /// The slot of the user in the user index, or -1 when the user is not there (nothing is added).
     @inline(__always)
-    func findUser(user: UnsafeRawPointer, count: Int, hash rawHash: UInt64) -> Int {
+    func findUser(user: UnsafeRawPointer, count: Int, hash: UInt64) -> Int {
+        let slot = probe(user: user, count: count, hash: hash)
+        return slot >= 0 ? slot : -1
+    }
+
+    /// The slot holding the user, or `~slot` of the empty slot where the user would go.
+    @inline(__always)
+    private func probe(user: UnsafeRawPointer, count: Int, hash rawHash: UInt64) -> Int {
         let hash = rawHash | 1
         let (low, high) = count <= 16 ? inlineWords(user, count) : (0, 0)
         var slot = Int(truncatingIfNeeded: rawHash >> 7) & mask
         while true {
             let entry = users + slot
             let found = entry.pointee.hash
-            if found == 0 { return -1 }
+            if found == 0 { return ~slot }
             if found == hash, entry.pointee.count == UInt32(truncatingIfNeeded: count) {
                 let same =
                     count <= 16
@@ -271,28 +258,6 @@ final class RunTable {
             index = record.pointee.next
         }
         return -1
-    }
-
-    /// The user's run in `group`, moved to the front of the user's list; added when new.
-    @inline(__always)
-    private func run(of entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
-        let head = entry.pointee.firstRun
-        var index = head
-        var previous = Self.noRun
-        while index != Self.noRun {
-            let record = records.base + Int(index)
-            if record.pointee.group == group {
-                if previous != Self.noRun {
-                    records.base[Int(previous)].next = record.pointee.next
-                    record.pointee.next = head
-                    entry.pointee.firstRun = index
-                }
-                return Int(index)
-            }
-            previous = index
-            index = record.pointee.next
-        }
-        return addRun(to: entry, group: group, time: time)
     }
 
     private func addRun(to entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
