@@ -79,46 +79,34 @@ extension EventTally {
         var typeCode: UInt8?
         if fields.isSegmentCall {
             guard fields.segmentEvent.kind == .string || fields.segmentEvent.kind == .escapedString else {
-                note(.otherEvent, line: line, detail: "a Segment call without a guide event name")
-                return
+                return reject(.segmentWithoutName, fields, base, line)
             }
             typeCode = GuideEventType.segmentCode(
                 bytes: base + fields.segmentEvent.start,
                 count: fields.segmentEvent.count
             )
-            if typeCode == nil {
-                note(.otherEvent, line: line, detail: "Segment event '\(text(fields.segmentEvent, base))'")
-                return
-            }
+            if typeCode == nil { return reject(.otherSegmentEvent, fields, base, line) }
         }
-        guard fields.time.isPresent else { return note(.missingField, line: line, detail: "no 'ts'") }
-        guard fields.user.isPresent, fields.user.count > 0 else {
-            return note(.missingField, line: line, detail: "no 'user'")
-        }
+        guard fields.time.isPresent else { return reject(.missing("ts"), fields, base, line) }
+        guard fields.user.isPresent, fields.user.count > 0 else { return reject(.missing("user"), fields, base, line) }
         guard fields.guide.isPresent, fields.guide.count > 0 else {
-            return note(.missingField, line: line, detail: "no 'guide'")
+            return reject(.missing("guide"), fields, base, line)
         }
-        guard fields.version.isPresent else { return note(.missingField, line: line, detail: "no 'version'") }
+        guard fields.version.isPresent else { return reject(.missing("version"), fields, base, line) }
         if typeCode == nil {
-            guard fields.type.isPresent else { return note(.missingField, line: line, detail: "no 'type'") }
+            guard fields.type.isPresent else { return reject(.missing("type"), fields, base, line) }
             typeCode =
                 fields.type.kind == .string
                 ? GuideEventType.code(bytes: base + fields.type.start, count: fields.type.count) : nil
-            guard typeCode != nil else {
-                return note(.unknownType, line: line, detail: "type '\(text(fields.type, base))'")
-            }
+            guard typeCode != nil else { return reject(.unknownType, fields, base, line) }
         }
         guard let type = typeCode else { return }
         let hasStep = fields.step.isPresent && fields.step.count > 0
-        if !hasStep, type == 1 || type == 2 {
-            return note(.missingField, line: line, detail: "no 'step' on a step event")
-        }
+        if !hasStep, type == 1 || type == 2 { return reject(.missingStep, fields, base, line) }
         guard fields.time.kind == .string, let time = seconds(base + fields.time.start, fields.time.count) else {
-            return note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")
+            return reject(.badTimestamp, fields, base, line)
         }
-        guard let version = parseVersion(fields.version, base) else {
-            return note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")
-        }
+        guard let version = parseVersion(fields.version, base) else { return reject(.badVersion, fields, base, line) }
         let variantSlice =
             !variantGroups.isActive
             ? FieldSlice() : variantGroups.isBreakdown && !fields.variant.isPresent ? fields.groupValue : fields.variant
@@ -202,6 +190,30 @@ extension EventTally {
         decoded.withUnsafeBytes { buffer in
             guard let pointer = buffer.baseAddress else { return }
             add(time: time, user: pointer, userCount: buffer.count, key: key, type: type)
+        }
+    }
+
+    /// Why an event cannot be used (see ``reject(_:_:_:_:)``).
+    enum Rejection {
+        case segmentWithoutName, otherSegmentEvent
+        case missing(StaticString)
+        case unknownType, missingStep
+        case badTimestamp, badVersion
+    }
+
+    /// Notes why an event cannot be used; kept out of line so that ``finish(_:base:line:escapes:)``,
+    /// which every event goes through, stays small.
+    @inline(never)
+    func reject(_ rejection: Rejection, _ fields: RawEventFields, _ base: UnsafePointer<UInt8>, _ line: Int) {
+        switch rejection {
+        case .segmentWithoutName: note(.otherEvent, line: line, detail: "a Segment call without a guide event name")
+        case .otherSegmentEvent:
+            note(.otherEvent, line: line, detail: "Segment event '\(text(fields.segmentEvent, base))'")
+        case .missing(let field): note(.missingField, line: line, detail: "no '\(field)'")
+        case .unknownType: note(.unknownType, line: line, detail: "type '\(text(fields.type, base))'")
+        case .missingStep: note(.missingField, line: line, detail: "no 'step' on a step event")
+        case .badTimestamp: note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")
+        case .badVersion: note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")
         }
     }
 

@@ -173,6 +173,7 @@ final class EventTally {
         releaseLarge(lookups)
     }
 
+    @inline(never)
     func note(_ issue: InputIssue, line: Int, detail: String = "") {
         var tally = issues[issue, default: IssueTally()]
         tally.count += 1
