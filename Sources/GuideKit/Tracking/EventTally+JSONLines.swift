@@ -128,18 +128,28 @@ struct JSONLineScanner {
     /// difference it stops before that member and the general loop reads the rest.
     @inline(__always)
     func readKnownLayout(_ cursor: inout Int, into fields: inout RawEventFields) -> LayoutOutcome {
-        var step = knownMember(&cursor, Self.tsKey, 5, .time, into: &fields)
-        guard step == .next else { return step.outcome }
-        step = knownMember(&cursor, Self.userKey, 7, .user, into: &fields)
-        guard step == .next else { return step.outcome }
-        step = knownMember(&cursor, Self.guideKey, 8, .guide, into: &fields)
-        guard step == .next else { return step.outcome }
-        step = knownMember(&cursor, Self.versionKey, 10, .version, into: &fields)
-        guard step == .next else { return step.outcome }
-        step = knownMember(&cursor, Self.stepKey, 7, .step, into: &fields)
-        guard step == .next || step == .absent else { return step.outcome }
-        step = knownMember(&cursor, Self.typeKey, 7, .type, into: &fields)
-        return step == .next ? .more : step.outcome
+        // One loop over the six members, so that ``knownMember(_:_:_:_:into:)`` is inlined once.
+        for index in 0..<6 {
+            let (word, length, role) = Self.knownLayoutMember(index)
+            let step = knownMember(&cursor, word, length, role, into: &fields)
+            if step == .next { continue }
+            if step == .absent, role == .step { continue }  // guide-level events have no step
+            return step.outcome
+        }
+        return .more
+    }
+
+    /// The key word, key length and role of the usual layout's members, in order.
+    @inline(__always)
+    static func knownLayoutMember(_ index: Int) -> (UInt64, Int, Role) {
+        switch index {
+        case 0: (tsKey, 5, .time)
+        case 1: (userKey, 7, .user)
+        case 2: (guideKey, 8, .guide)
+        case 3: (versionKey, 10, .version)
+        case 4: (stepKey, 7, .step)
+        default: (typeKey, 7, .type)
+        }
     }
 
     /// What ``knownMember(_:_:_:_:into:)`` found.
