@@ -193,7 +193,7 @@ struct JSONLineScanner {
         var index = cursor + length
         let value: FieldSlice?
         switch base[index] {
-        case 0x22: value = scanString(&index)
+        case 0x22: value = scanShortString(&index) ?? scanString(&index)
         case 0x2D, 0x30...0x39: value = scanNumber(&index)
         default: return .absent
         }
@@ -217,7 +217,7 @@ struct JSONLineScanner {
         var keyBuffer: [UInt8] = []
         while true {
             skipSpace(&cursor)
-            guard let key = scanString(&cursor) else { return false }
+            guard let key = scanShortString(&cursor) ?? scanString(&cursor) else { return false }
             skipSpace(&cursor)
             guard cursor < end, base[cursor] == 0x3A else { return false }
             cursor += 1
@@ -245,7 +245,8 @@ struct JSONLineScanner {
                 guard parseObject(&cursor, into: &fields, nested: true) else { return false }
             } else {
                 // Strings are most values: scanned inline, the rest through the general path.
-                let found = base[cursor] == 0x22 ? scanString(&cursor) : scanValue(&cursor)
+                let found =
+                    base[cursor] == 0x22 ? scanShortString(&cursor) ?? scanString(&cursor) : scanValue(&cursor)
                 guard let value = found else { return false }
                 assign(value, role: role, to: &fields, nested: nested)
             }
@@ -374,6 +375,20 @@ struct JSONLineScanner {
             if name.utf8.elementsEqual(UnsafeBufferPointer(start: bytes, count: count)) { return true }
         }
         return false
+    }
+
+    /// Scans a plain string of at most 15 bytes starting at its opening quote, with one 16-byte compare;
+    /// `nil` (cursor unchanged) for anything else, which ``scanString(_:)`` then reads.
+    @inline(__always)
+    func scanShortString(_ cursor: inout Int) -> FieldSlice? {
+        guard cursor + 17 <= end, base[cursor] == 0x22 else { return nil }
+        let stops = gk_json_string_stops16(UnsafeRawPointer(base) + cursor + 1)
+        guard stops != 0 else { return nil }
+        let length = stops.trailingZeroBitCount
+        guard base[cursor + 1 + length] == 0x22 else { return nil }
+        let slice = FieldSlice(start: cursor + 1, count: length, kind: .string)
+        cursor += length + 2
+        return slice
     }
 
     /// Scans a string starting at its opening quote; the slice excludes the quotes.
