@@ -116,42 +116,27 @@ extension EventTally {
         {
             // Plain ids, no breakdown: the usual case, resolved through the key cache.
             if isFilteredOut(time: time) { return }
-            let guide = UnsafeRawPointer(base + fields.guide.start)
-            let step = UnsafeRawPointer(base + fields.step.start)
-            let variant = UnsafeRawPointer(base + variantSlice.start)
-            let stepCount = hasStep ? fields.step.count : -1
-            let variantCount = variantSlice.isPresent && variantSlice.count > 0 ? variantSlice.count : -1
-            let hash = EventKeyCache.hash(
-                guide: guide,
+            let ids = EventKeyCache.Ids(
+                guide: base + fields.guide.start,
                 guideCount: fields.guide.count,
                 version: version,
-                step: step,
-                stepCount: stepCount,
-                variant: variant,
-                variantCount: variantCount
+                step: base + fields.step.start,
+                stepCount: hasStep ? fields.step.count : -1,
+                variant: base + variantSlice.start,
+                variantCount: variantSlice.isPresent && variantSlice.count > 0 ? variantSlice.count : -1
             )
-            if let found = keyCache.find(
-                hash: hash,
-                guide: guide,
-                guideCount: fields.guide.count,
-                version: version,
-                step: step,
-                stepCount: stepCount,
-                variant: variant,
-                variantCount: variantCount,
-                strings: strings
-            ) {
+            if let found = keyCache.find(ids, strings: strings) {
                 key = found
             } else {
-                let guideId = strings.intern(guide, fields.guide.count)
+                let guideId = strings.intern(ids.guide, ids.guideCount)
                 if hasGuideFilter, !allowedGuides.contains(guideId) {
                     filteredOut += 1
                     return
                 }
-                let stepId = stepCount >= 0 ? strings.intern(step, stepCount) : -1
-                let variantId = variantCount >= 0 ? strings.intern(variant, variantCount) : -1
+                let stepId = ids.stepCount >= 0 ? strings.intern(ids.step, ids.stepCount) : -1
+                let variantId = ids.variantCount >= 0 ? strings.intern(ids.variant, ids.variantCount) : -1
                 key = makeKey(guide: guideId, version: version, step: stepId, value: -1, variant: variantId)
-                keyCache.store(key, hash: hash, guide: guideId, version: version, step: stepId, variant: variantId)
+                keyCache.store(key, for: ids, guide: guideId, step: stepId, variant: variantId)
             }
         } else {
             guard let guide = intern(fields.guide, base, escapes) else {

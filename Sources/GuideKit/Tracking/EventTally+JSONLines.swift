@@ -193,7 +193,7 @@ struct JSONLineScanner {
         var index = cursor + length
         let value: FieldSlice?
         switch base[index] {
-        case 0x22: value = scanShortString(&index) ?? scanString(&index)
+        case 0x22: value = scanAnyString(&index)
         case 0x2D, 0x30...0x39: value = scanNumber(&index)
         default: return .absent
         }
@@ -217,7 +217,7 @@ struct JSONLineScanner {
         var keyBuffer: [UInt8] = []
         while true {
             skipSpace(&cursor)
-            guard let key = scanShortString(&cursor) ?? scanString(&cursor) else { return false }
+            guard let key = scanAnyString(&cursor) else { return false }
             skipSpace(&cursor)
             guard cursor < end, base[cursor] == 0x3A else { return false }
             cursor += 1
@@ -246,7 +246,7 @@ struct JSONLineScanner {
             } else {
                 // Strings are most values: scanned inline, the rest through the general path.
                 let found =
-                    base[cursor] == 0x22 ? scanShortString(&cursor) ?? scanString(&cursor) : scanValue(&cursor)
+                    base[cursor] == 0x22 ? scanAnyString(&cursor) : scanValue(&cursor)
                 guard let value = found else { return false }
                 assign(value, role: role, to: &fields, nested: nested)
             }
@@ -376,6 +376,11 @@ struct JSONLineScanner {
         }
         return false
     }
+
+    /// Scans a string at its opening quote: a short plain one inline, any other through
+    /// ``scanString(_:)``.
+    @inline(__always)
+    func scanAnyString(_ cursor: inout Int) -> FieldSlice? { scanShortString(&cursor) ?? scanString(&cursor) }
 
     /// Scans a plain string of at most 15 bytes starting at its opening quote, with one 16-byte compare;
     /// `nil` (cursor unchanged) for anything else, which ``scanString(_:)`` then reads.

@@ -143,9 +143,7 @@ final class KeyIndex {
     init(capacity: Int = 1_024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = allocateLarge(Int32.self, capacity: size)
-        slots.initialize(repeating: -1, count: size)
-        mask = size - 1
+        (slots, mask) = slotTable(size: size, records: 0) { _ in 0 }
     }
 
     deinit { releaseLarge(slots) }
@@ -170,28 +168,9 @@ final class KeyIndex {
         }
     }
 
-    /// The record number of `key`, or `nil`.
-    func find(_ key: UInt64) -> Int? {
-        var slot = Int(truncatingIfNeeded: mixBits(key)) & mask
-        while true {
-            let found = slots[slot]
-            if found < 0 { return nil }
-            if keys[Int(found)] == key { return Int(found) }
-            slot = (slot + 1) & mask
-        }
-    }
-
     private func rehash() {
-        let size = (mask + 1) * 2
         releaseLarge(slots)
-        slots = allocateLarge(Int32.self, capacity: size)
-        slots.initialize(repeating: -1, count: size)
-        mask = size - 1
-        for index in 0..<keys.count {
-            var slot = Int(truncatingIfNeeded: mixBits(keys[index])) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(truncatingIfNeeded: index)
-        }
+        (slots, mask) = slotTable(size: (mask + 1) * 2, records: keys.count) { mixBits(keys[$0]) }
     }
 }
 
@@ -211,10 +190,7 @@ final class ByteInterner {
         arena = FlatBuffer(capacity: 1 << 12)
         starts = FlatBuffer(capacity: 256)
         hashes = FlatBuffer(capacity: 256)
-        let size = 1 << 12
-        slots = allocateLarge(Int32.self, capacity: size)
-        slots.initialize(repeating: -1, count: size)
-        mask = size - 1
+        (slots, mask) = slotTable(size: 1 << 12, records: 0) { _ in 0 }
         starts.append(0)
     }
 
@@ -280,24 +256,30 @@ final class ByteInterner {
         return starts[Int(id) + 1] - start == length && bytesEqual(arena.base + start, pointer, length)
     }
 
-    /// Calls `body` with the bytes of the string with the given id.
-    func withBytes<R>(_ id: Int32, _ body: (UnsafeRawPointer, Int) -> R) -> R {
-        let start = starts[Int(id)]
-        return body(arena.base + start, starts[Int(id) + 1] - start)
-    }
-
     private func rehash() {
-        let size = (mask + 1) * 2
         releaseLarge(slots)
-        slots = allocateLarge(Int32.self, capacity: size)
-        slots.initialize(repeating: -1, count: size)
-        mask = size - 1
-        for id in 0..<hashes.count {
-            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(truncatingIfNeeded: id)
-        }
+        (slots, mask) = slotTable(size: (mask + 1) * 2, records: hashes.count) { hashes[$0] }
     }
+}
+
+/// A fresh open-addressing slot table of `size` (a power of two) slots holding record numbers, `-1`
+/// for empty, with records `0..<records` placed by `hash` (linear probing); the table and its mask.
+///
+/// ``KeyIndex`` and ``ByteInterner`` start and grow their tables with it.
+func slotTable(
+    size: Int,
+    records: Int,
+    hash: (Int) -> UInt64
+) -> (slots: UnsafeMutablePointer<Int32>, mask: Int) {
+    let slots = allocateLarge(Int32.self, capacity: size)
+    slots.initialize(repeating: -1, count: size)
+    let mask = size - 1
+    for record in 0..<records {
+        var slot = Int(truncatingIfNeeded: hash(record)) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(truncatingIfNeeded: record)
+    }
+    return (slots, mask)
 }
 
 /// Whether two byte ranges are equal; inline, for the short ids of event logs.

@@ -47,6 +47,9 @@ struct UserEntry {
     /// the offset of its bytes in the arena.
     var low: UInt64
     var high: UInt64
+
+    /// An empty slot.
+    static let empty = UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0)
 }
 
 /// Runs by user and group: an open-addressing table of users, each heading a short list of its runs
@@ -59,9 +62,9 @@ final class RunTable {
     static let dismissedAnywhere: UInt8 = 2
 
     let records = FlatBuffer<RunRecord>(reserving: 16 << 30)
-    /// Step slots in Doubles, once ``isWide``.
+    /// Step slots in Doubles, once a time that is not a whole second was stored (see ``widen()``).
     private(set) var wideSlots: FlatBuffer<StepSlot>?
-    /// Step slots in whole seconds while not ``isWide``.
+    /// Step slots in whole seconds from ``origin``, until ``widen()``.
     private(set) var compactSlots: FlatBuffer<CompactStepSlot>? = FlatBuffer(reserving: 16 << 30)
     /// The time that compact slot value 0 stands for (set by the first time stored).
     private(set) var origin: Double?
@@ -78,7 +81,7 @@ final class RunTable {
     init() {
         let size = 1 << 14
         users = allocateLarge(UserEntry.self, capacity: size)
-        users.initialize(repeating: UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0), count: size)
+        users.initialize(repeating: UserEntry.empty, count: size)
         mask = size - 1
     }
 
@@ -91,12 +94,6 @@ final class RunTable {
 
     /// `firstSlot` of a run that has no step event yet (its slots are added on the first one).
     static let noSlots = UInt32.max
-
-    /// Whether slots hold Doubles (a timestamp with a fraction, or far from the others, was seen).
-    var isWide: Bool { wideSlots != nil }
-
-    /// The number of step slots.
-    var slotCount: Int { slotFlags.count }
 
     /// The first of `count` fresh step slots.
     @inline(__always)
@@ -166,10 +163,6 @@ final class RunTable {
     var slotReader: SlotReader {
         SlotReader(compact: compactSlots?.base, wide: wideSlots?.base, origin: origin ?? 0)
     }
-
-    /// The slot at `index`, in seconds since the epoch.
-    @inline(__always)
-    func slot(_ index: Int) -> StepSlot { slotReader.slot(index) }
 
     /// The record index of the run of the user (its bytes and ``hashBytes(_:_:)``) in `group`,
     /// adding the user and the run when new.
@@ -311,7 +304,7 @@ final class RunTable {
         mask = 0
         userCount = 0
         users = allocateLarge(UserEntry.self, capacity: 1)
-        users.initialize(to: UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0))
+        users.initialize(to: UserEntry.empty)
     }
 
     /// Calls `body` with the first run of each user (the user's runs follow through `next`).
@@ -324,7 +317,7 @@ final class RunTable {
         let old = users
         let size = oldSize * 2
         users = allocateLarge(UserEntry.self, capacity: size)
-        users.initialize(repeating: UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0), count: size)
+        users.initialize(repeating: UserEntry.empty, count: size)
         mask = size - 1
         for index in 0..<oldSize where old[index].hash != 0 {
             var slot = Int(truncatingIfNeeded: old[index].hash >> 7) & mask
