@@ -19,7 +19,7 @@ let package = Package(
             name: "GuideKit",
             dependencies: ["CHotPath", .product(name: "Yams", package: "Yams")]
         ),
-        // Cache prefetches and SSE2 byte compares for the report reader's hot loop (no library).
+        // Cache prefetches, SSE2 byte compares and the line readers' fast paths in C (no library).
         .target(name: "CHotPath"),
         // The command-line tool: a thin layer over the engine.
         .executableTarget(

@@ -1,2 +1,3 @@
-// The target's functions are all inline in include/CHotPath.h; SwiftPM needs one source file.
+// The prefetch and compare helpers are inline in include/CHotPath.h; the line readers are in
+// LineReaders.c.
 #include "CHotPath.h"

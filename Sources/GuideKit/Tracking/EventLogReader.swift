@@ -200,9 +200,15 @@ struct EventLogReader {
             var position = cuts[part]
             let end = cuts[part + 1]
             var released = position & ~4095
+            var populated = released
             var size = window
             while position < end {
                 let stop = min(end, position + size)
+                if releasesPages, stop > populated {
+                    // Maps the window's pages in one call instead of a page fault every few pages.
+                    _ = madvise(UnsafeMutableRawPointer(mutating: base + populated), stop - populated, populateRead)
+                    populated = stop & ~4095
+                }
                 let slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
                 let used =
                     if let csvLayout {
@@ -348,6 +354,9 @@ struct EventLogReader {
         return total
     }
 }
+
+/// `MADV_POPULATE_READ` (Linux 5.14): maps a range's pages at once; older kernels reject it harmlessly.
+private let populateRead: Int32 = 22
 
 /// The tallies (and the mapped bytes), handed to the reading threads.
 ///

@@ -11,34 +11,56 @@ extension EventTally {
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let end = buffer.count
         var position = 0
+        let groupKey = groupPropertyBytes == nil ? nil : UnsafePointer(groupKeyBytes.base)
+        let groupKeyCount = groupKeyBytes.count
         while position < end {
-            let lineEnd: Int
-            let hasNewline: Bool
-            if let found = memchr(base + position, 0x0A, end - position) {
-                lineEnd = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                hasNewline = true
+            gk_prefetch(raw + position + 1_024)
+            // Most lines have the simple form the C reader takes; any other goes through the general one.
+            var simple = gk_event_fields()
+            let newline = gk_json_event_line(base, position, end, groupKey, groupKeyCount, &simple)
+            let fields: RawEventFields
+            if newline >= 0 {
+                lineInPart += 1
+                lines += 1
+                fields = RawEventFields(simple)
+                position = newline + 1
             } else {
-                guard isFinal else { return position }
-                lineEnd = end
-                hasNewline = false
+                let lineEnd: Int
+                let hasNewline: Bool
+                if let found = memchr(base + position, 0x0A, end - position) {
+                    lineEnd = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    hasNewline = true
+                } else {
+                    guard isFinal else { return position }
+                    lineEnd = end
+                    hasNewline = false
+                }
+                lineInPart += 1
+                lines += 1
+                var stop = lineEnd
+                if stop > position, base[stop - 1] == 0x0D { stop -= 1 }
+                let parsed = readJSONLine(base: base, start: position, end: stop, isTruncatable: !hasNewline)
+                position = hasNewline ? lineEnd + 1 : lineEnd
+                guard let parsed else { continue }
+                fields = parsed
             }
-            lineInPart += 1
-            lines += 1
-            var stop = lineEnd
-            if stop > position, base[stop - 1] == 0x0D { stop -= 1 }
-            readJSONLine(base: base, start: position, end: stop, isTruncatable: !hasNewline)
-            position = hasNewline ? lineEnd + 1 : lineEnd
+            finish(fields, base: base, line: lineInPart, escapes: .json)
         }
         return position
     }
 
-    @inline(__always)
-    private func readJSONLine(base: UnsafePointer<UInt8>, start: Int, end: Int, isTruncatable: Bool) {
-        var scanner = JSONLineScanner(base: base, end: end, groupKey: groupPropertyBytes)
-        scanner.usesKnownLayout = usesKnownLayout
+    /// The fields of the line from `start` to `end` (without its line end), or `nil` for a blank line
+    /// or one that is not a JSON object (noted).
+    private func readJSONLine(
+        base: UnsafePointer<UInt8>,
+        start: Int,
+        end: Int,
+        isTruncatable: Bool
+    ) -> RawEventFields? {
+        let scanner = JSONLineScanner(base: base, end: end, groupKey: groupPropertyBytes)
         var cursor = start
         scanner.skipSpace(&cursor)
-        if cursor == end { return }
+        if cursor == end { return nil }
         if lineInPart == 1, end - cursor >= 3, base[cursor] == 0xEF, base[cursor + 1] == 0xBB, base[cursor + 2] == 0xBF
         {
             cursor += 3
@@ -46,25 +68,46 @@ extension EventTally {
         var fields = RawEventFields()
         guard scanner.parseObject(&cursor, into: &fields, nested: false) else {
             note(isTruncatable ? .truncatedLine : .invalidJSON, line: lineInPart)
-            return
+            return nil
         }
         scanner.skipSpace(&cursor)
         guard cursor == end else {
             note(isTruncatable ? .truncatedLine : .invalidJSON, line: lineInPart, detail: "text after the object")
-            return
+            return nil
         }
-        finish(fields, base: base, line: lineInPart, escapes: .json)
+        return fields
+    }
+}
+
+extension RawEventFields {
+    /// The fields the C reader found on a simple line.
+    @inline(__always)
+    init(_ simple: gk_event_fields) {
+        @inline(__always) func slice(_ field: gk_field) -> FieldSlice {
+            let kind = FieldSlice.Kind(rawValue: UInt8(truncatingIfNeeded: field.kind)) ?? .absent
+            return FieldSlice(start: field.start, count: field.count, kind: kind)
+        }
+        self.init()
+        time = slice(simple.time)
+        user = slice(simple.user)
+        guide = slice(simple.guide)
+        version = slice(simple.version)
+        step = slice(simple.step)
+        type = slice(simple.type)
+        groupValue = slice(simple.group)
+        variant = slice(simple.variant)
     }
 }
 
 /// A byte-level scanner for one JSON object per line; it validates the whole line and records where
 /// the fields a guide event needs are, without decoding anything else.
+///
+/// The general reader: most lines take the C fast path (`gk_json_event_line`) and come here only when
+/// they have another form (spaces, escapes, Segment calls, nested values, errors).
 struct JSONLineScanner {
     let base: UnsafePointer<UInt8>
     let end: Int
     let groupKey: [UInt8]?
-    /// Whether ``readKnownLayout(_:into:)`` is tried first (see ``allowsKnownLayout(groupKey:)``).
-    var usesKnownLayout = true
 
     @inline(__always)
     func skipSpace(_ cursor: inout Int) {
@@ -85,131 +128,7 @@ struct JSONLineScanner {
             cursor += 1
             return true
         }
-        if !nested, usesKnownLayout {
-            switch readKnownLayout(&cursor, into: &fields) {
-            case .closed: return true
-            case .failed: return false
-            case .more: break
-            }
-        }
         return parseMembers(&cursor, into: &fields, nested: nested)
-    }
-
-    /// Whether ``readKnownLayout(_:into:)`` may be used with this breakdown property: not when the
-    /// property is one of its keys (the key would take the breakdown's role).
-    static func allowsKnownLayout(groupKey: [UInt8]?) -> Bool {
-        guard let groupKey else { return true }
-        return !["ts", "user", "guide", "version", "step", "type"].contains { Array($0.utf8) == groupKey }
-    }
-
-    /// How far ``readKnownLayout(_:into:)`` got.
-    enum LayoutOutcome {
-        /// The object ended after the known keys.
-        case closed
-        /// The line is not valid JSON.
-        case failed
-        /// More members follow at the cursor (or the layout differs): the general loop goes on.
-        case more
-    }
-
-    // The keys of the usual layout with their quotes and colon, packed as little-endian words.
-    static let tsKey: UInt64 = 0x3a_2273_7422
-    static let userKey: UInt64 = 0x3a_2272_6573_7522
-    static let guideKey: UInt64 = 0x3a22_6564_6975_6722
-    static let versionKey: UInt64 = 0x6e6f_6973_7265_7622
-    static let stepKey: UInt64 = 0x3a_2270_6574_7322
-    static let typeKey: UInt64 = 0x3a_2265_7079_7422
-
-    /// Reads the members most loggers (and the benchmark generator) write first, in this order and
-    /// without spaces: `"ts":"…","user":"…","guide":"…","version":…,("step":"…",)?"type":"…"`.
-    ///
-    /// Each key is matched as one word instead of being scanned and looked up; values are scanned
-    /// and assigned exactly as the general loop does, so the outcome is the same. At the first
-    /// difference it stops before that member and the general loop reads the rest.
-    @inline(__always)
-    func readKnownLayout(_ cursor: inout Int, into fields: inout RawEventFields) -> LayoutOutcome {
-        // One loop over the six members, so that ``knownMember(_:_:_:_:into:)`` is inlined once.
-        for index in 0..<6 {
-            let (word, length, role) = Self.knownLayoutMember(index)
-            let step = knownMember(&cursor, word, length, role, into: &fields)
-            if step == .next { continue }
-            if step == .absent, role == .step { continue }  // guide-level events have no step
-            return step.outcome
-        }
-        return .more
-    }
-
-    /// The key word, key length and role of the usual layout's members, in order.
-    @inline(__always)
-    static func knownLayoutMember(_ index: Int) -> (UInt64, Int, Role) {
-        switch index {
-        case 0: (tsKey, 5, .time)
-        case 1: (userKey, 7, .user)
-        case 2: (guideKey, 8, .guide)
-        case 3: (versionKey, 10, .version)
-        case 4: (stepKey, 7, .step)
-        default: (typeKey, 7, .type)
-        }
-    }
-
-    /// What ``knownMember(_:_:_:_:into:)`` found.
-    enum MemberStep {
-        /// The member was read and a comma followed; the cursor is at the next key.
-        case next
-        /// The member was read and the object closed.
-        case closed
-        /// The line is not valid JSON.
-        case failed
-        /// The key (or its value's form) is not the expected one; the cursor is unchanged.
-        case absent
-
-        var outcome: LayoutOutcome {
-            switch self {
-            case .closed: .closed
-            case .failed: .failed
-            case .next, .absent: .more
-            }
-        }
-    }
-
-    /// Reads one member whose key, with its quotes and colon, is `length` bytes packed in `word`
-    /// (a longer key's first 8 bytes, followed by `":`), when its value is a string or a number.
-    @inline(__always)
-    func knownMember(
-        _ cursor: inout Int,
-        _ word: UInt64,
-        _ length: Int,
-        _ role: Role,
-        into fields: inout RawEventFields
-    ) -> MemberStep {
-        guard end - cursor >= 12 else { return .absent }  // the key, a value byte and the 8-byte load
-        let found = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: cursor, as: UInt64.self)
-        if length >= 8 {
-            guard found == word else { return .absent }
-            if length == 10, base[cursor + 8] != 0x22 || base[cursor + 9] != 0x3A { return .absent }
-        } else {
-            guard found & ((1 << (8 * UInt64(length))) - 1) == word else { return .absent }
-        }
-        var index = cursor + length
-        let value: FieldSlice?
-        switch base[index] {
-        case 0x22: value = scanAnyString(&index)
-        case 0x2D, 0x30...0x39: value = scanNumber(&index)
-        default: return .absent
-        }
-        guard let value else { return .failed }
-        assign(value, role: role, to: &fields, nested: false)
-        skipSpace(&index)
-        guard index < end else { return .failed }
-        switch base[index] {
-        case 0x2C:
-            cursor = index + 1
-            return .next
-        case 0x7D:
-            cursor = index + 1
-            return .closed
-        default: return .failed
-        }
     }
 
     /// Reads members from a key up to the end of the object.
@@ -562,21 +481,6 @@ struct JSONLineScanner {
 func swarHasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
     let spread = word ^ (byte &* 0x0101_0101_0101_0101)
     return (spread &- 0x0101_0101_0101_0101) & ~spread & 0x8080_8080_8080_8080
-}
-
-/// Marks (high bit of each byte) exactly the bytes of `word` equal to `byte`.
-@inline(__always)
-func swarExactByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
-    let spread = word ^ (byte &* 0x0101_0101_0101_0101)
-    let low = 0x7F7F_7F7F_7F7F_7F7F as UInt64
-    return ~(((spread & low) &+ low) | spread | low)
-}
-
-/// The number of marked bytes in exact marks (see ``swarExactByte(_:_:)``), by one multiply: the
-/// baseline x86-64 the package is built for has no population-count instruction.
-@inline(__always)
-func swarMarkCount(_ marks: UInt64) -> Int {
-    Int(truncatingIfNeeded: ((marks >> 7) &* 0x0101_0101_0101_0101) >> 56)
 }
 
 /// Marks the bytes of `word` below `limit` (≤ 128); the lowest mark is exact.

@@ -29,8 +29,8 @@ final class EventTally {
 
     let filter: Filter
     let groupPropertyBytes: [UInt8]?
-    /// Whether the JSON reader tries the usual key layout first.
-    let usesKnownLayout: Bool
+    /// The same bytes for the C readers (empty without a breakdown property).
+    let groupKeyBytes = FlatBuffer<UInt8>(capacity: 16)
     let shard: Int
     let registry: GroupRegistry
     let mailbox: Mailbox
@@ -151,7 +151,6 @@ final class EventTally {
         self.mailbox = mailbox
         variantGroups = VariantGroups(registry: registry, groupProperty: filter.groupProperty)
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
-        usesKnownLayout = JSONLineScanner.allowsKnownLayout(groupKey: groupPropertyBytes)
         outboxes = UnsafeMutablePointer<Unmanaged<RoutedBatch>>.allocate(capacity: mailbox.count)
         for owner in 0..<mailbox.count { (outboxes + owner).initialize(to: .passRetained(RoutedBatch())) }
         hot = allocateLarge(HotState.self, capacity: 1)
@@ -162,6 +161,7 @@ final class EventTally {
         allowedGuides = allowed
         hasGuideFilter = !allowed.isEmpty
         scratch.reserveCapacity(256)
+        for byte in groupPropertyBytes ?? [] { groupKeyBytes.append(byte) }
     }
 
     deinit {

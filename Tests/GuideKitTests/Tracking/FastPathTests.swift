@@ -3,11 +3,11 @@ import Testing
 
 @testable import GuideKit
 
-/// The readers' fast paths (the usual JSON key layout, CSV fields eight bytes at a time) must read
-/// every line exactly as the general code does, bad lines included.
+/// The readers' C fast paths (simple JSON lines, CSV records without quotes) must read every line
+/// exactly as the general code does, bad lines included.
 @Suite struct FastPathTests {
     /// Lines in the usual layout (`ts`, `user`, `guide`, `version`, `step`, `type` first), with the
-    /// surprises the fast path must hand over to the general loop or reject as it would.
+    /// surprises the fast path must hand over to the general reader or reject as it would.
     static let usualLayout = [
         #"{"ts":"2026-11-01T10:00:00Z","user":"u1","guide":"tour","version":1,"type":"guide_started","session":"s"}"#,
         #"{"ts":"2026-11-01T10:00:01Z","user":"u1","guide":"tour","version":1,"step":"a","type":"step_viewed"}"#,
@@ -38,9 +38,62 @@ import Testing
         #"{"ts":"2026-11-01T10:00:15Z","user":"u5","gu"#,
     ]
 
-    /// The same line with a first key the fast path does not know, so the general loop reads it all.
+    /// The same line with a space after its opening brace: the fast path takes no whitespace, so the
+    /// general reader reads it all.
     static func general(_ line: String) -> String {
-        line.replacingOccurrences(of: #"{"ts""#, with: #"{"x":0,"ts""#)
+        line.hasPrefix("{") ? "{ " + line.dropFirst() : line
+    }
+
+    /// Lines of every form the C fast path takes or hands over: values of each kind, ids around its
+    /// 16-byte compares, duplicate and empty keys, Segment keys and calls, nested values.
+    static let variedLines: [String] = {
+        var lines: [String] = []
+        for length in [1, 14, 15, 16, 17, 31, 32, 33] {
+            let user = String(repeating: "u", count: length)
+            lines.append(
+                #"{"ts":"2026-11-01T10:00:00Z","user":"\#(user)","guide":"tour","version":1,"step":"a","type":"step_viewed","variant":"B","session":"s\#(length)"}"#
+            )
+        }
+        lines += [
+            #"{"ts":"2026-11-01T10:01:00Z","user":"v1","guide":"tour","version":1,"step":"b","type":"step_viewed","n":null,"t":true,"f":false,"x":-1.5e+3,"":"empty"}"#,
+            #"{"user":"v1","ts":"2026-11-01T10:02:00Z","type":"step_completed","step":"b","version":"1","guide":"tour"}"#,
+            #"{"ts":"2026-11-01T10:03:00Z","user":"v2","guide":"tour","version":1,"step":null,"type":"guide_started"}"#,
+            #"{"ts":"2026-11-01T10:04:00Z","user":"v2","guide":"tour","version":1,"step":"a","type":"step_viewed","user":"v3"}"#,
+            #"{"ts":"2026-11-01T10:05:00Z","user":"v2","guide":"tour","version":1,"type":"page"}"#,
+            #"{"timestamp":"2026-11-01T10:06:00Z","userId":"v4","type":"track","event":"Guide Step Viewed","properties":{"guide":"tour","version":1,"step":"c"}}"#,
+            #"{"ts":"2026-11-01T10:07:00Z","user":"v4","guide":"tour","version":1,"step":"d","type":"step_viewed","meta":{"a":[1,2]}}"#,
+            #"{"ts":"2026-11-01T10:08:00Z","user":"v5","guide":"tour","version":01,"type":"guide_started"}"#,
+            #"{"ts":"2026-11-01T10:09:00Z","user":"v5","guide":"tour","version":1,"type":"guide_started","x":tru}"#,
+            #"{"ts":"2026-11-01T10:10:00Z","user":"v6","guide":"tour","version":1,"type":"guide_started"}"#,
+            #"{"ts":"2026-11-01T10:11:00Z","user":"v7","guide":"tour","version":1,"step":"a","type":"step_viewed","ts":"2026-11-01T10:12:00Z"}"#,
+            #"{"ts":"2026-11-01T10:13:00Z","user":"v7","guide":"tour","version":1,"type":"guide_completed"}"#,
+        ]
+        return lines
+    }()
+
+    @Test(arguments: [nil, "session", "variant", "ts", "n"])
+    func theCFastPathReadsEachLineAsTheGeneralReader(by property: String?) throws {
+        var options = noWindow()
+        if let property { options.breakdown = .property(property) }
+        for lineEnd in ["\n", "\r\n"] {
+            let fast = try makeReport(Self.variedLines.joined(separator: lineEnd) + lineEnd, options: options)
+            let slow = try makeReport(
+                Self.variedLines.map(Self.general).joined(separator: lineEnd) + lineEnd,
+                options: options
+            )
+            #expect(fast.guides == slow.guides)
+            #expect(fast.input.skipped == slow.input.skipped)
+            #expect(fast.input.events == slow.input.events)
+            #expect(fast.input.events > 0)
+        }
+        // Without a breakdown: the counts themselves.
+        guard property == nil else { return }
+        let report = try makeReport(Self.variedLines.joined(separator: "\n"), options: options)
+        let byIssue = Dictionary(uniqueKeysWithValues: report.input.skipped.map { ($0.issue, $0) })
+        #expect(byIssue[.invalidJSON]?.first.map(\.line) == [16, 17])
+        #expect(byIssue[.otherEvent]?.first.map(\.line) == [13])
+        #expect(report.input.events == 17)
+        #expect(report.guide()?.step("a")?.reached == 10)
     }
 
     @Test func eventTypesAreRecognisedByTheirWholeName() {
@@ -76,24 +129,7 @@ import Testing
         #expect(tour.step("a")?.completed == 1)
     }
 
-    @Test func theKeyWordsSpellTheKeys() {
-        func packed(_ text: String) -> UInt64 {
-            var word: UInt64 = 0
-            for (index, byte) in text.utf8.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(index)) }
-            return word
-        }
-        #expect(JSONLineScanner.tsKey == packed(#""ts":"#))
-        #expect(JSONLineScanner.userKey == packed(#""user":"#))
-        #expect(JSONLineScanner.guideKey == packed(#""guide":"#))
-        #expect(JSONLineScanner.versionKey == packed(#""version":"#))
-        #expect(JSONLineScanner.stepKey == packed(#""step":"#))
-        #expect(JSONLineScanner.typeKey == packed(#""type":"#))
-    }
-
-    @Test func aBreakdownByOneOfTheKeysTurnsTheLayoutOff() throws {
-        #expect(JSONLineScanner.allowsKnownLayout(groupKey: nil))
-        #expect(JSONLineScanner.allowsKnownLayout(groupKey: Array("variant".utf8)))
-        #expect(!JSONLineScanner.allowsKnownLayout(groupKey: Array("step".utf8)))
+    @Test func aBreakdownByOneOfTheKeysTakesThatKey() throws {
         // With `--by type` the type key is the breakdown's: the event has no type.
         var byType = noWindow()
         byType.breakdown = .property("type")

@@ -1,0 +1,236 @@
+// The readers' fast paths (see include/GKLineReaders.h).
+#include "GKLineReaders.h"
+
+#include <string.h>
+
+#include "CHotPath.h"
+
+static inline long digits(const unsigned char *base, long index, long end) {
+    while (index < end && (unsigned)(base[index] - '0') <= 9u) index += 1;
+    return index;
+}
+
+/// Scans a number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+static inline int number(const unsigned char *base, long *position, long end, gk_field *field) {
+    long index = *position;
+    if (base[index] == '-') index += 1;
+    if (index >= end) return 0;
+    if (base[index] == '0') {
+        index += 1;
+    } else {
+        long after = digits(base, index, end);
+        if (after == index) return 0;
+        index = after;
+    }
+    if (index < end && base[index] == '.') {
+        long after = digits(base, index + 1, end);
+        if (after == index + 1) return 0;
+        index = after;
+    }
+    if (index < end && (base[index] == 'e' || base[index] == 'E')) {
+        index += 1;
+        if (index < end && (base[index] == '+' || base[index] == '-')) index += 1;
+        long after = digits(base, index, end);
+        if (after == index) return 0;
+        index = after;
+    }
+    field->start = *position;
+    field->count = index - *position;
+    field->kind = GK_FIELD_NUMBER;
+    *position = index;
+    return 1;
+}
+
+static inline int literal(const unsigned char *base, long *position, long end, const char *word, long count) {
+    if (*position + count > end || memcmp(base + *position, word, (size_t)count) != 0) return 0;
+    *position += count;
+    return 1;
+}
+
+static inline int equals(const unsigned char *bytes, const char *word, long count) {
+    return memcmp(bytes, word, (size_t)count) == 0;
+}
+
+enum { ROLE_IGNORED, ROLE_TIME, ROLE_USER, ROLE_GUIDE, ROLE_VERSION, ROLE_STEP, ROLE_TYPE, ROLE_GROUP, ROLE_VARIANT,
+       ROLE_GENERAL };
+
+/// The role of a top-level key; `ROLE_GENERAL` for the keys of Segment calls.
+static inline int key_role(const unsigned char *key, long count, const unsigned char *group_key,
+                           long group_key_count) {
+    if (group_key != NULL && count == group_key_count && memcmp(key, group_key, (size_t)count) == 0) {
+        return ROLE_GROUP;
+    }
+    switch (count) {
+    case 2: return equals(key, "ts", 2) ? ROLE_TIME : ROLE_IGNORED;
+    case 4:
+        if (equals(key, "step", 4)) return ROLE_STEP;
+        if (equals(key, "user", 4)) return ROLE_USER;
+        if (equals(key, "type", 4)) return ROLE_TYPE;
+        return ROLE_IGNORED;
+    case 5:
+        if (equals(key, "guide", 5)) return ROLE_GUIDE;
+        return equals(key, "event", 5) ? ROLE_GENERAL : ROLE_IGNORED;
+    case 6: return equals(key, "userId", 6) ? ROLE_GENERAL : ROLE_IGNORED;
+    case 7:
+        if (equals(key, "version", 7)) return ROLE_VERSION;
+        return equals(key, "variant", 7) ? ROLE_VARIANT : ROLE_IGNORED;
+    case 9: return equals(key, "timestamp", 9) ? ROLE_GENERAL : ROLE_IGNORED;
+    case 10: return equals(key, "properties", 10) ? ROLE_GENERAL : ROLE_IGNORED;
+    case 11: return equals(key, "anonymousId", 11) ? ROLE_GENERAL : ROLE_IGNORED;
+    default: return ROLE_IGNORED;
+    }
+}
+
+/// Whether a `type` string names a Segment call (`track`, `page`, `screen`, `identify`, `group`, `alias`).
+static inline int is_segment_call(const unsigned char *bytes, long count) {
+    switch (count) {
+    case 4: return equals(bytes, "page", 4);
+    case 5: return equals(bytes, "track", 5) || equals(bytes, "group", 5) || equals(bytes, "alias", 5);
+    case 6: return equals(bytes, "screen", 6);
+    case 8: return equals(bytes, "identify", 8);
+    default: return 0;
+    }
+}
+
+/// Scans the plain string whose opening quote is at `*position`: on success stores where its bytes are
+/// and moves past the closing quote; fails at a backslash, a control character or `end`.
+static inline int plain_string(const unsigned char *base, long *position, long end, gk_field *field) {
+    long index = *position + 1;
+    while (index + 16 <= end) {
+        unsigned stops = gk_json_string_stops16(base + index);
+        if (stops != 0) {
+            index += __builtin_ctz(stops);
+            goto stopped;
+        }
+        index += 16;
+    }
+    while (index < end) {
+        unsigned char byte = base[index];
+        if (byte == '"' || byte == '\\' || byte < 0x20) goto stopped;
+        index += 1;
+    }
+    return 0;
+stopped:
+    if (base[index] != '"') return 0;
+    field->start = *position + 1;
+    field->count = index - *position - 1;
+    field->kind = GK_FIELD_STRING;
+    *position = index + 1;
+    return 1;
+}
+
+long gk_json_event_line(const unsigned char *base, long start, long end, const unsigned char *group_key,
+                        long group_key_count, gk_event_fields *fields) {
+    long index = start;
+    if (index + 1 >= end || base[index] != '{' || base[index + 1] != '"') return -1;
+    index += 1;
+    for (;;) {
+        gk_field key;
+        if (!plain_string(base, &index, end, &key)) return -1;
+        if (index + 1 >= end || base[index] != ':') return -1;
+        index += 1;
+        int role = key_role(base + key.start, key.count, group_key, group_key_count);
+        if (role == ROLE_GENERAL) return -1;
+        gk_field value = {0, 0, GK_FIELD_OTHER};
+        unsigned char byte = base[index];
+        if (byte == '"') {
+            if (!plain_string(base, &index, end, &value)) return -1;
+        } else if (byte == '-' || (unsigned)(byte - '0') <= 9u) {
+            if (!number(base, &index, end, &value)) return -1;
+        } else if (byte == 'n') {
+            if (!literal(base, &index, end, "null", 4)) return -1;
+            value.kind = GK_FIELD_NULL;
+        } else if (!literal(base, &index, end, "true", 4) && !literal(base, &index, end, "false", 5)) {
+            return -1;
+        }
+        switch (role) {
+        case ROLE_TIME: fields->time = value; break;
+        case ROLE_USER: fields->user = value; break;
+        case ROLE_GUIDE: fields->guide = value; break;
+        case ROLE_VERSION: fields->version = value; break;
+        case ROLE_STEP: fields->step = value; break;
+        case ROLE_TYPE:
+            if (value.kind == GK_FIELD_STRING && is_segment_call(base + value.start, value.count)) return -1;
+            fields->type = value;
+            break;
+        case ROLE_GROUP: fields->group = value; break;
+        case ROLE_VARIANT: fields->variant = value; break;
+        default: break;
+        }
+        if (index >= end) return -1;
+        byte = base[index];
+        index += 1;
+        if (byte == ',') {
+            if (index >= end || base[index] != '"') return -1;
+            continue;
+        }
+        if (byte != '}') return -1;
+        break;
+    }
+    if (index < end && base[index] == '\r') index += 1;
+    return index < end && base[index] == '\n' ? index : -1;
+}
+
+/// The longest record the CSV fast path takes; longer ones go to the general reader.
+#define CSV_LINE_LIMIT 512
+
+/// Bits for the commas, newlines and quotes among the 16 bytes at `bytes`.
+static inline void csv_marks16(const unsigned char *bytes, unsigned *commas, unsigned *newlines, unsigned *quotes) {
+#if defined(__SSE2__)
+    __m128i block = _mm_loadu_si128((const __m128i *)bytes);
+    *commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(',')));
+    *newlines = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('\n')));
+    *quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')));
+#else
+    unsigned comma_bits = 0, newline_bits = 0, quote_bits = 0;
+    for (int offset = 0; offset < 16; offset++) {
+        comma_bits |= (unsigned)(bytes[offset] == ',') << offset;
+        newline_bits |= (unsigned)(bytes[offset] == '\n') << offset;
+        quote_bits |= (unsigned)(bytes[offset] == '"') << offset;
+    }
+    *commas = comma_bits;
+    *newlines = newline_bits;
+    *quotes = quote_bits;
+#endif
+}
+
+long gk_csv_plain_record(const unsigned char *base, long start, long end, long column_count, long needed,
+                         unsigned short *field_ends) {
+    // The line's commas as bits (bit i of word i / 64 for the line's byte i), up to its newline.
+    unsigned long long commas[CSV_LINE_LIMIT / 64];
+    memset(commas, 0, sizeof commas);
+    long limit = end - start < CSV_LINE_LIMIT ? end - start : CSV_LINE_LIMIT;
+    long newline = -1;
+    unsigned quotes = 0;
+    for (long offset = 0; offset + 16 <= limit; offset += 16) {
+        unsigned comma_bits, newline_bits, quote_bits;
+        csv_marks16(base + start + offset, &comma_bits, &newline_bits, &quote_bits);
+        if (newline_bits != 0) {
+            long first = __builtin_ctz(newline_bits);
+            unsigned before = (1u << first) - 1;
+            quotes |= quote_bits & before;
+            commas[offset >> 6] |= (unsigned long long)(comma_bits & before) << (offset & 63);
+            newline = start + offset + first;
+            break;
+        }
+        quotes |= quote_bits;
+        commas[offset >> 6] |= (unsigned long long)comma_bits << (offset & 63);
+    }
+    if (newline <= start || quotes != 0) return -1;
+    long count = 0;
+    for (int word = 0; word < CSV_LINE_LIMIT / 64; word++) count += __builtin_popcountll(commas[word]);
+    if (count != column_count - 1) return -1;
+    // The first `needed` field ends: a fixed number of steps, so the loop's branches are predictable.
+    long taken = needed < count ? needed : count;
+    int word = 0;
+    unsigned long long bits = commas[0];
+    for (long field = 0; field < taken; field++) {
+        while (bits == 0) bits = commas[++word];
+        field_ends[field] = (unsigned short)(word * 64 + __builtin_ctzll(bits));
+        bits &= bits - 1;
+    }
+    long last = newline;
+    if (base[last - 1] == '\r') last -= 1;
+    if (count < needed) field_ends[count] = (unsigned short)(last - start);
+    return newline;
+}
