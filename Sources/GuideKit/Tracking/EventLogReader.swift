@@ -10,8 +10,9 @@ import Darwin
 ///
 /// Files are memory-mapped and read in windows; each window's pages are released once read, so
 /// resident memory stays at the size of the tallies whatever the file size. A file of at least
-/// `minimumPartSize` bytes is cut at line ends into one part per thread; each thread parses its part
-/// and hands events of users it does not own to their owner (see ``EventTally``).
+/// `minimumPartSize` bytes is cut at line ends into chunks (up to 16 per thread), which the threads
+/// take in order as they finish one; each thread parses its chunks and hands events of users it does
+/// not own to their owner (see ``EventTally``).
 struct EventLogReader {
     var filter: EventTally.Filter
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -166,19 +167,20 @@ struct EventLogReader {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         var start = 0
         var layout: CSVLayout?
-        for tally in tallies { tally.lineInPart = 0 }
         if format == .csv {
             let csv = try CSVLayout(header: buffer, groupProperty: filter.groupProperty, path: name)
             layout = csv
             start = csv.headerLength
             tallies[0].lines += 1
-            tallies[0].lineInPart = 1
         }
+        // Chunks cut at line ends, taken by the threads in order as each finishes one, so a thread
+        // that is slower (another part of the file, more new users) does not hold the others up.
         var bounds = [start]
         let body = buffer.count - start
         if tallies.count > 1, body >= minimumPartSize {
-            for part in 1..<tallies.count {
-                let guess = start + body * part / tallies.count
+            let chunks = min(tallies.count * 16, max(tallies.count, body / max(1, minimumPartSize / 4)))
+            for chunk in 1..<chunks {
+                let guess = start + body * chunk / chunks
                 guard guess > bounds[bounds.count - 1], guess < buffer.count,
                     let newline = memchr(base + guess, 0x0A, buffer.count - guess)
                 else { continue }
@@ -188,58 +190,61 @@ struct EventLogReader {
             if format == .csv, !quotesAreBalanced(base, bounds, releasesPages: releasesPages) { bounds = [start] }
         }
         bounds.append(buffer.count)
-        let parts = bounds.count - 1
-        let cuts = bounds
+        let chunks = ChunkQueue(bounds: bounds)
         let csvLayout = layout
         let window = windowSize
         let releaseStep = releaseStep
         let shared = SharedTallies(tallies, base: base)
-        runThreads(tallies) { part in
-            guard part < parts, let base = shared.base else { return }
-            let tally = shared.tallies[part]
-            var position = cuts[part]
-            let end = cuts[part + 1]
-            var released = position & ~4095
-            var populated = released
-            var size = window
-            while position < end {
-                let stop = min(end, position + size)
-                if releasesPages, stop > populated {
-                    // Maps the window's pages in one call instead of a page fault every few pages.
-                    _ = madvise(UnsafeMutableRawPointer(mutating: base + populated), stop - populated, populateRead)
-                    populated = stop & ~4095
-                }
-                let slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
-                let used =
-                    if let csvLayout {
-                        tally.consumeCSV(slice, layout: csvLayout, isFinal: stop == end)
-                    } else {
-                        tally.consumeJSONLines(slice, isFinal: stop == end)
+        runThreads(tallies) { thread in
+            guard let base = shared.base else { return }
+            let tally = shared.tallies[thread]
+            while let chunk = chunks.next() {
+                tally.chunk = chunk
+                tally.lineInPart = 0
+                var position = chunks.bounds[chunk]
+                let end = chunks.bounds[chunk + 1]
+                var released = position & ~4095
+                var populated = released
+                var size = window
+                while position < end {
+                    let stop = min(end, position + size)
+                    if releasesPages, stop > populated {
+                        // Maps the window's pages in one call instead of a page fault every few pages.
+                        _ = madvise(UnsafeMutableRawPointer(mutating: base + populated), stop - populated, populateRead)
+                        populated = stop & ~4095
                     }
-                if used == 0 {
-                    size *= 2
-                    continue
+                    let slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
+                    let used =
+                        if let csvLayout {
+                            tally.consumeCSV(slice, layout: csvLayout, isFinal: stop == end)
+                        } else {
+                            tally.consumeJSONLines(slice, isFinal: stop == end)
+                        }
+                    if used == 0 {
+                        size *= 2
+                        continue
+                    }
+                    position += used
+                    tally.drainInbox()
+                    if releasesPages, position - released >= releaseStep {
+                        let upTo = position & ~4095
+                        _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
+                        released = upTo
+                    }
                 }
-                position += used
-                tally.drainInbox()
-                if releasesPages, position - released >= releaseStep {
-                    let upTo = position & ~4095
-                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
-                    released = upTo
-                }
+                chunks.finish(chunk, lines: tally.lineInPart)
             }
         }
-        // Line numbers of later parts count from the start of the file.
-        var offset = tallies[0].lineInPart
-        for part in 1..<max(parts, 1) {
-            let tally = tallies[part]
+        // Issue lines were counted from the start of their chunk: add the lines before it (and the header).
+        let before = chunks.linesBefore(header: start > 0 ? 1 : 0)
+        for tally in tallies {
             for (issue, var entry) in tally.issues {
                 for index in entry.first.indices where entry.first[index].file == tally.fileIndex {
-                    entry.first[index].line += offset
+                    entry.first[index].line += before[entry.first[index].chunk]
+                    entry.first[index].chunk = 0
                 }
                 tally.issues[issue] = entry
             }
-            offset += tally.lineInPart
         }
     }
 
@@ -308,6 +313,7 @@ struct EventLogReader {
         var layout: CSVLayout?
         var atEnd = false
         tally.lineInPart = 0
+        tally.chunk = 0
         while !atEnd {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
@@ -352,6 +358,49 @@ struct EventLogReader {
             filled = kept
         }
         return total
+    }
+}
+
+/// The chunks of a buffer, handed to the reading threads in order, and the lines each held.
+private final class ChunkQueue: @unchecked Sendable {
+    /// Chunk `i` runs from `bounds[i]` to `bounds[i + 1]`.
+    let bounds: [Int]
+    private let lock = NSLock()
+    private var taken = 0
+    private var lines: [Int]
+
+    init(bounds: [Int]) {
+        self.bounds = bounds
+        lines = Array(repeating: 0, count: bounds.count - 1)
+    }
+
+    /// The next chunk to read, or `nil` when all are taken.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard taken < lines.count else { return nil }
+        taken += 1
+        return taken - 1
+    }
+
+    /// Records that `chunk` has been read and held `lines` lines.
+    func finish(_ chunk: Int, lines count: Int) {
+        lock.lock()
+        lines[chunk] = count
+        lock.unlock()
+    }
+
+    /// The number of lines before each chunk, counting `header` lines before the first.
+    func linesBefore(header: Int) -> [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        var result: [Int] = []
+        var total = header
+        for count in lines {
+            result.append(total)
+            total += count
+        }
+        return result
     }
 }
 

@@ -61,8 +61,8 @@ extension EventTally {
         var cursor = start
         scanner.skipSpace(&cursor)
         if cursor == end { return nil }
-        if lineInPart == 1, end - cursor >= 3, base[cursor] == 0xEF, base[cursor + 1] == 0xBB, base[cursor + 2] == 0xBF
-        {
+        let atFileStart = lineInPart == 1 && chunk == 0
+        if atFileStart, end - cursor >= 3, base[cursor] == 0xEF, base[cursor + 1] == 0xBB, base[cursor + 2] == 0xBF {
             cursor += 3
         }
         var fields = RawEventFields()

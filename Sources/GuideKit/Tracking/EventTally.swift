@@ -114,6 +114,8 @@ final class EventTally {
     var issues: [InputIssue: IssueTally] = [:]
     /// The file being read (index into the reader's source list).
     var fileIndex = 0
+    /// The chunk of the file being read (see ``EventLogReader``); ``lineInPart`` counts from its start.
+    var chunk = 0
     /// The line number within the part of the file being read.
     var lineInPart: Int {
         get { hot.pointee.lineInPart }
@@ -141,7 +143,9 @@ final class EventTally {
     /// Where an issue occurred and how often.
     struct IssueTally {
         var count = 0
-        var first: [(file: Int, line: Int, detail: String)] = []
+        /// The first few: file, chunk of the file (0 once the reader has made `line` count from the
+        /// file's start), line and detail.
+        var first: [(file: Int, chunk: Int, line: Int, detail: String)] = []
     }
 
     init(filter: Filter, shard: Int, registry: GroupRegistry, mailbox: Mailbox) {
@@ -177,7 +181,7 @@ final class EventTally {
     func note(_ issue: InputIssue, line: Int, detail: String = "") {
         var tally = issues[issue, default: IssueTally()]
         tally.count += 1
-        if tally.first.count < 5 { tally.first.append((fileIndex, line, detail)) }
+        if tally.first.count < 5 { tally.first.append((fileIndex, chunk, line, detail)) }
         issues[issue] = tally
     }
 

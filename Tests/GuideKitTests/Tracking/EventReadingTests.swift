@@ -76,6 +76,28 @@ import Testing
         }
     }
 
+    @Test func theFirstBadLinesAreTheFileWideFirstWhenChunksAreReadByManyThreads() throws {
+        // Bad lines all over the file: the summary must name the first five of the file, whichever
+        // thread read which chunk, in JSON Lines and in CSV (whose header is line 1).
+        let bad = [40, 130, 131, 420, 777, 901, 950, 999]
+        var log = LogBuilder()
+        for index in 0..<1_000 { log.add(Double(index), "u\(index % 37)", "step_viewed", "a") }
+        for line in bad { log.lines[line - 1] = "{broken" }
+        var csv = "ts,user,guide,version,step,type\n"
+        for index in 0..<1_000 {
+            let time = LogBuilder.time(Double(index))
+            csv += bad.contains(index + 2) ? "x,y\n" : "\(time),u\(index % 37),tour,1,a,step_viewed\n"
+        }
+        for threads in [1, 2, 3] {
+            let json = try makeReport(log.text, options: noWindow(), threads: threads, minimumPartSize: 1)
+            #expect(json.input.skipped.first?.first.map(\.line) == Array(bad.prefix(5)))
+            #expect(json.input.skipped.first?.count == bad.count)
+            let fromCSV = try makeReport(csv, format: .csv, options: noWindow(), threads: threads, minimumPartSize: 1)
+            #expect(fromCSV.input.skipped.first?.first.map(\.line) == Array(bad.prefix(5)))
+            #expect(fromCSV.input.lines == 1_001)
+        }
+    }
+
     @Test func jsonIsReadCorrectlyNotJustQuickly() throws {
         let book = StepOrderBook(current: [GuideOutline(id: "tour", version: 1, steps: ["café", "a\"b", "c"])])
         let lines = [
