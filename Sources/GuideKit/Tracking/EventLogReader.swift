@@ -404,8 +404,13 @@ private final class ChunkQueue: @unchecked Sendable {
     }
 }
 
-/// `MADV_POPULATE_READ` (Linux 5.14): maps a range's pages at once; older kernels reject it harmlessly.
+/// `MADV_POPULATE_READ` (Linux 5.14): maps a range's pages at once; older kernels reject it
+/// harmlessly. Elsewhere no advice (`MADV_NORMAL`).
+#if os(Linux)
 private let populateRead: Int32 = 22
+#else
+private let populateRead: Int32 = 0
+#endif
 
 /// The tallies (and the mapped bytes), handed to the reading threads.
 ///
