@@ -41,14 +41,14 @@ static inline int number(const unsigned char *base, long *position, long end, gk
     return 1;
 }
 
-static inline int literal(const unsigned char *base, long *position, long end, const char *word, long count) {
-    if (*position + count > end || memcmp(base + *position, word, (size_t)count) != 0) return 0;
-    *position += count;
-    return 1;
-}
-
 static inline int equals(const unsigned char *bytes, const char *word, long count) {
     return memcmp(bytes, word, (size_t)count) == 0;
+}
+
+static inline int literal(const unsigned char *base, long *position, long end, const char *word, long count) {
+    if (*position + count > end || !equals(base + *position, word, count)) return 0;
+    *position += count;
+    return 1;
 }
 
 enum { ROLE_IGNORED, ROLE_TIME, ROLE_USER, ROLE_GUIDE, ROLE_VERSION, ROLE_STEP, ROLE_TYPE, ROLE_GROUP, ROLE_VARIANT,

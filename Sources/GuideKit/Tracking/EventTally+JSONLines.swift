@@ -11,8 +11,8 @@ extension EventTally {
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let end = buffer.count
         var position = 0
-        let groupKey = groupPropertyBytes == nil ? nil : UnsafePointer(groupKeyBytes.base)
-        let groupKeyCount = groupKeyBytes.count
+        let groupKey = groupKeyBytes.map { UnsafePointer($0.base) }
+        let groupKeyCount = groupKeyBytes?.count ?? 0
         while position < end {
             gk_prefetch(raw + position + 1_024)
             // Most lines have the simple form the C reader takes; any other goes through the general one.

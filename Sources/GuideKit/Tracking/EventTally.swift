@@ -29,8 +29,8 @@ final class EventTally {
 
     let filter: Filter
     let groupPropertyBytes: [UInt8]?
-    /// The same bytes for the C readers (empty without a breakdown property).
-    let groupKeyBytes = FlatBuffer<UInt8>(capacity: 16)
+    /// The same bytes at a fixed address, for the C reader (`nil` without a breakdown property).
+    let groupKeyBytes: FlatBuffer<UInt8>?
     let shard: Int
     let registry: GroupRegistry
     let mailbox: Mailbox
@@ -155,6 +155,11 @@ final class EventTally {
         self.mailbox = mailbox
         variantGroups = VariantGroups(registry: registry, groupProperty: filter.groupProperty)
         groupPropertyBytes = filter.groupProperty.map { Array($0.utf8) }
+        groupKeyBytes = groupPropertyBytes.map { bytes in
+            let buffer = FlatBuffer<UInt8>(capacity: bytes.count)
+            for byte in bytes { buffer.append(byte) }
+            return buffer
+        }
         outboxes = UnsafeMutablePointer<Unmanaged<RoutedBatch>>.allocate(capacity: mailbox.count)
         for owner in 0..<mailbox.count { (outboxes + owner).initialize(to: .passRetained(RoutedBatch())) }
         hot = allocateLarge(HotState.self, capacity: 1)
@@ -165,7 +170,6 @@ final class EventTally {
         allowedGuides = allowed
         hasGuideFilter = !allowed.isEmpty
         scratch.reserveCapacity(256)
-        for byte in groupPropertyBytes ?? [] { groupKeyBytes.append(byte) }
     }
 
     deinit {
