@@ -234,3 +234,26 @@ long gk_csv_plain_record(const unsigned char *base, long start, long end, long c
     if (count < needed) field_ends[count] = (unsigned short)(last - start);
     return newline;
 }
+
+long gk_count_byte(const unsigned char *bytes, long count, unsigned char byte) {
+    long total = 0;
+    long offset = 0;
+#if defined(__SSE2__)
+    __m128i wanted = _mm_set1_epi8((char)byte);
+    for (; offset + 64 <= count; offset += 64) {
+        unsigned bits = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(bytes + offset)), wanted));
+        bits |= (unsigned)_mm_movemask_epi8(
+                    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(bytes + offset + 16)), wanted))
+                << 16;
+        unsigned long long high = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(bytes + offset + 32)), wanted));
+        high |= (unsigned long long)(unsigned)_mm_movemask_epi8(
+                    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(bytes + offset + 48)), wanted))
+                << 16;
+        if ((bits | high) != 0) total += __builtin_popcount(bits) + __builtin_popcountll(high);
+    }
+#endif
+    for (; offset < count; offset++) total += bytes[offset] == byte;
+    return total;
+}

@@ -48,4 +48,8 @@ long gk_json_event_line(const unsigned char *base, long start, long end, const u
 long gk_csv_plain_record(const unsigned char *base, long start, long end, long column_count, long needed,
                          unsigned short *field_ends);
 
+/// The number of `byte`s among the `count` bytes at `bytes` (the CSV reader counts quotes to check that
+/// no chunk of a file began inside a quoted field).
+long gk_count_byte(const unsigned char *bytes, long count, unsigned char byte);
+
 #endif

@@ -1,3 +1,4 @@
+import CHotPath
 import Foundation
 
 #if canImport(Glibc)
@@ -13,6 +14,12 @@ import Darwin
 /// `minimumPartSize` bytes is cut at line ends into chunks (up to 16 per thread), which the threads
 /// take in order as they finish one; each thread parses its chunks and hands events of users it does
 /// not own to their owner (see ``EventTally``).
+///
+/// A CSV field in quotes may hold a line break, so a cut at a line end may fall inside a record. The
+/// threads count the quotes of each chunk as they read it; when an odd number of quotes comes before
+/// a cut, the whole read is done again, and this time the quotes are counted before the file is cut
+/// (one extra pass through the file, on one thread). Input that cannot be read twice (standard input,
+/// a pipe) is read as a stream, never cut.
 struct EventLogReader {
     var filter: EventTally.Filter
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -43,6 +50,17 @@ struct EventLogReader {
     ///
     /// - Throws: ``EventLogError`` when a source cannot be opened or its CSV header lacks a column.
     func read(_ sources: [EventSource], book: StepOrderBook) throws -> Result {
+        if sources.allSatisfy(\.canBeReadAgain) {
+            do {
+                return try read(sources, book: book, countsQuotesFirst: false)
+            } catch is CutInsideQuotes {
+                // Read again from the start: tallies cannot take back what a wrongly cut chunk added.
+            }
+        }
+        return try read(sources, book: book, countsQuotesFirst: true)
+    }
+
+    private func read(_ sources: [EventSource], book: StepOrderBook, countsQuotesFirst: Bool) throws -> Result {
         let registry = GroupRegistry(book: book)
         let mailbox = Mailbox(threads: threads)
         let tallies = (0..<threads).map {
@@ -55,13 +73,24 @@ struct EventLogReader {
             var size = 0
             switch source {
             case .file(let path, _):
-                size = try readFile(path: path, format: source.format, into: tallies)
+                size = try readFile(
+                    path: path,
+                    format: source.format,
+                    into: tallies,
+                    countsQuotesFirst: countsQuotesFirst
+                )
             case .standardInput:
                 size = try readStream(descriptor: 0, name: "-", format: source.format, into: tallies)
             case .bytes(let bytes, let name, let format):
                 size = bytes.count
                 try bytes.withUnsafeBytes { buffer in
-                    try readBuffer(buffer, name: name, format: format, into: tallies)
+                    try readBuffer(
+                        buffer,
+                        name: name,
+                        format: format,
+                        into: tallies,
+                        countsQuotesFirst: countsQuotesFirst
+                    )
                 }
             }
             let after = totals(tallies)
@@ -90,7 +119,12 @@ struct EventLogReader {
         return result
     }
 
-    private func readFile(path: String, format: EventLogFormat, into tallies: [EventTally]) throws -> Int {
+    private func readFile(
+        path: String,
+        format: EventLogFormat,
+        into tallies: [EventTally],
+        countsQuotesFirst: Bool
+    ) throws -> Int {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw EventLogError(path: path, message: "cannot open the file (\(String(cString: strerror(errno))))")
@@ -115,6 +149,7 @@ struct EventLogReader {
             name: path,
             format: format,
             into: tallies,
+            countsQuotesFirst: countsQuotesFirst,
             releasesPages: true
         )
         return size
@@ -157,11 +192,15 @@ struct EventLogReader {
     }
 
     /// Reads a whole buffer, in parallel parts when it is large.
+    ///
+    /// - Throws: ``CutInsideQuotes`` when a chunk of a CSV buffer turns out to have begun inside a
+    ///   quoted field (only when `countsQuotesFirst` is false).
     private func readBuffer(
         _ buffer: UnsafeRawBufferPointer,
         name: String,
         format: EventLogFormat,
         into tallies: [EventTally],
+        countsQuotesFirst: Bool,
         releasesPages: Bool = false
     ) throws {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
@@ -187,9 +226,13 @@ struct EventLogReader {
                 let cut = base.distance(to: UnsafeRawPointer(newline)) + 1
                 if cut > bounds[bounds.count - 1], cut < buffer.count { bounds.append(cut) }
             }
-            if format == .csv, !quotesAreBalanced(base, bounds, releasesPages: releasesPages) { bounds = [start] }
+            if format == .csv, countsQuotesFirst, !quotesAreBalanced(base, bounds, releasesPages: releasesPages) {
+                bounds = [start]
+            }
         }
         bounds.append(buffer.count)
+        // Quotes are counted while reading when the cuts were not checked before.
+        let countsQuotes = format == .csv && !countsQuotesFirst && bounds.count > 2
         let chunks = ChunkQueue(bounds: bounds)
         let csvLayout = layout
         let window = windowSize
@@ -205,6 +248,8 @@ struct EventLogReader {
                 let end = chunks.bounds[chunk + 1]
                 var released = position & ~4095
                 var populated = released
+                var quotesCounted = position
+                var quotes = 0
                 var size = window
                 while position < end {
                     let stop = min(end, position + size)
@@ -212,6 +257,14 @@ struct EventLogReader {
                         // Maps the window's pages in one call instead of a page fault every few pages.
                         _ = madvise(UnsafeMutableRawPointer(mutating: base + populated), stop - populated, populateRead)
                         populated = stop & ~4095
+                    }
+                    if countsQuotes, stop > quotesCounted {
+                        quotes += gk_count_byte(
+                            base.assumingMemoryBound(to: UInt8.self) + quotesCounted,
+                            stop - quotesCounted,
+                            0x22
+                        )
+                        quotesCounted = stop
                     }
                     let slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
                     let used =
@@ -232,9 +285,10 @@ struct EventLogReader {
                         released = upTo
                     }
                 }
-                chunks.finish(chunk, lines: tally.lineInPart)
+                chunks.finish(chunk, lines: tally.lineInPart, quotes: quotes)
             }
         }
+        if countsQuotes, !chunks.cutsAreOutsideQuotes { throw CutInsideQuotes() }
         // Issue lines were counted from the start of their chunk: add the lines before it (and the header).
         let before = chunks.linesBefore(header: start > 0 ? 1 : 0)
         for tally in tallies {
@@ -368,10 +422,12 @@ private final class ChunkQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var taken = 0
     private var lines: [Int]
+    private var quotes: [Int]
 
     init(bounds: [Int]) {
         self.bounds = bounds
         lines = Array(repeating: 0, count: bounds.count - 1)
+        quotes = lines
     }
 
     /// The next chunk to read, or `nil` when all are taken.
@@ -383,11 +439,25 @@ private final class ChunkQueue: @unchecked Sendable {
         return taken - 1
     }
 
-    /// Records that `chunk` has been read and held `lines` lines.
-    func finish(_ chunk: Int, lines count: Int) {
+    /// Records that `chunk` has been read and held `lines` lines and `quotes` quote characters.
+    func finish(_ chunk: Int, lines count: Int, quotes quoteCount: Int) {
         lock.lock()
         lines[chunk] = count
+        quotes[chunk] = quoteCount
         lock.unlock()
+    }
+
+    /// Whether an even number of quotes comes before every cut, so that no chunk began inside a quoted
+    /// CSV field.
+    var cutsAreOutsideQuotes: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        var total = 0
+        for count in quotes {
+            total += count
+            if total % 2 != 0 { return false }
+        }
+        return true
     }
 
     /// The number of lines before each chunk, counting `header` lines before the first.
@@ -425,8 +495,25 @@ private final class SharedTallies: @unchecked Sendable {
     }
 }
 
+/// A chunk of a CSV file began inside a quoted field: its records were read wrongly.
+private struct CutInsideQuotes: Error {}
+
 /// The outcome of reading a stream on a reading thread.
 private final class StreamState: @unchecked Sendable {
     var total = 0
     var error: Error?
+}
+
+extension EventSource {
+    /// Whether reading the source again gives the same bytes: bytes in memory and regular files do,
+    /// standard input and pipes do not.
+    fileprivate var canBeReadAgain: Bool {
+        switch self {
+        case .bytes: return true
+        case .standardInput: return false
+        case .file(let path, _):
+            var status = stat()
+            return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        }
+    }
 }

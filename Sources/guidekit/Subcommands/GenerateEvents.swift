@@ -52,8 +52,10 @@ struct GenerateEvents: ParsableCommand {
             text += "\n"
         }
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
-                throw ValidationError("cannot write \(output)")
+            do {
+                try OutputFile.write(Data(text.utf8), to: output)
+            } catch {
+                throw ValidationError("cannot write \(output) (\(error.localizedDescription))")
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))

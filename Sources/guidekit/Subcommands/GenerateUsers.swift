@@ -32,10 +32,11 @@ struct GenerateUsers: ParsableCommand {
         var generator = PopulationGenerator(seed: seed, now: date)
         let handle: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil) else {
-                throw ValidationError("cannot write \(output)")
+            do {
+                handle = try OutputFile.handle(forWriting: output)
+            } catch {
+                throw ValidationError("\(error)")
             }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         } else {
             handle = FileHandle.standardOutput
         }

@@ -132,7 +132,7 @@ struct Report: ParsableCommand {
         }
         if let output {
             do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
+                try OutputFile.write(Data(text.utf8), to: output)
             } catch {
                 FileHandle.standardError.write(
                     Data("\(output): error: cannot write the report (\(error.localizedDescription))\n".utf8)

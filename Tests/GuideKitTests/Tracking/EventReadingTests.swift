@@ -98,6 +98,39 @@ import Testing
         }
     }
 
+    @Test func csvFieldsWithLineBreaksAreReadRightWhereverTheFileIsCut() throws {
+        // Every third record has a quoted note of three lines, so many cuts of a file read in small
+        // chunks fall inside a record: the reader must notice and read the file again without them.
+        let note = "\"first line\nsecond, \"\"quoted\"\"\nthird\""
+        var csv = "ts,user,guide,version,step,type,note\n"
+        for index in 0..<600 {
+            let time = LogBuilder.time(Double(index))
+            let step = ["a", "b", "c", "d"][index % 4]
+            csv += "\(time),u\(index % 29),tour,1,\(step),step_viewed,\(index % 3 == 0 ? note : "plain")\n"
+        }
+        var options = noWindow()
+        options.breakdown = .property("note")
+        let single = try makeReport(csv, format: .csv, options: options)
+        #expect(single.input.skipped.isEmpty)
+        #expect(single.input.events == 600)
+        let groups = single.guides.map { $0.group ?? "" }
+        #expect(groups == ["note=first line\nsecond, \"quoted\"\nthird", "note=plain"])
+        #expect(single.guides.map { $0.steps.map(\.reached) } == [[29, 29, 29, 29], [29, 29, 29, 29]])
+        for threads in [2, 3] {
+            for part in [1, 64, 400] {
+                let parallel = try makeReport(
+                    csv,
+                    format: .csv,
+                    options: options,
+                    threads: threads,
+                    minimumPartSize: part
+                )
+                #expect(parallel.guides == single.guides, "\(threads) threads, parts of \(part)")
+                #expect(parallel.input == single.input, "\(threads) threads, parts of \(part)")
+            }
+        }
+    }
+
     @Test func jsonIsReadCorrectlyNotJustQuickly() throws {
         let book = StepOrderBook(current: [GuideOutline(id: "tour", version: 1, steps: ["café", "a\"b", "c"])])
         let lines = [
