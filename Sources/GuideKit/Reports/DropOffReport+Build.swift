@@ -47,7 +47,7 @@ struct ReportAssembler {
         var finished = 0
         var dismissed = 0
         var finishSkew = 0
-        var finishTimes: [Double] = []
+        var finishTimes = DurationList()
         var reached: [Int]
         var completed: [Int]
         var dismissedAt: [Int]
@@ -55,15 +55,16 @@ struct ReportAssembler {
         var dropped: [Int]
         var inProgress: [Int]
         var skewed: [Int]
-        var durations: [[Double]]
+        var durations: [DurationList]
 
+        /// Adds `other`'s counts (its durations are copied into this one's lists).
         mutating func add(_ other: GroupCounts) {
             started += other.started
             noStep += other.noStep
             finished += other.finished
             dismissed += other.dismissed
             finishSkew += other.finishSkew
-            finishTimes += other.finishTimes
+            finishTimes.append(contentsOf: other.finishTimes)
             for step in reached.indices {
                 reached[step] += other.reached[step]
                 completed[step] += other.completed[step]
@@ -72,7 +73,7 @@ struct ReportAssembler {
                 dropped[step] += other.dropped[step]
                 inProgress[step] += other.inProgress[step]
                 skewed[step] += other.skewed[step]
-                durations[step] += other.durations[step]
+                durations[step].append(contentsOf: other.durations[step])
             }
         }
 
@@ -84,14 +85,15 @@ struct ReportAssembler {
             dropped = reached
             inProgress = reached
             skewed = reached
-            durations = Array(repeating: [], count: steps)
+            durations = (0..<steps).map { _ in DurationList() }
         }
     }
 
     /// Counts the runs of one thread's tally per group and step.
     ///
-    /// The counters are kept flat (one array per measure, indexed by the group's first step plus the
-    /// step) while counting, and handed back as one ``GroupCounts`` per group.
+    /// The counters are kept flat while counting (one block per measure, indexed by the group's first
+    /// step plus the step, in memory of their own: this loop runs once per run, millions of times) and
+    /// handed back as one ``GroupCounts`` per group.
     private static func count(
         _ tally: EventTally,
         groups: [GroupRegistry.Group],
@@ -106,79 +108,96 @@ struct ReportAssembler {
             offsets.append(total)
             total += count
         }
-        var started = [Int](repeating: 0, count: groups.count)
-        var noStep = started
-        var dismissed = started
-        var finished = started
-        var finishSkew = started
-        var finishTimes = [[Double]](repeating: [], count: groups.count)
-        var perStep = [Int](repeating: 0, count: total * 7)
-        var durations = [[Double]](repeating: [], count: total)
-        let runs = tally.runs
+        // Five counters per group: started, no step, dismissed, finished, finish skew.
+        let perGroup = UnsafeMutablePointer<Int>.allocate(capacity: max(1, groups.count * 5))
+        perGroup.initialize(repeating: 0, count: groups.count * 5)
+        defer { perGroup.deallocate() }
+        let started = perGroup
+        let noStep = perGroup + groups.count
+        let dismissed = perGroup + groups.count * 2
+        let finished = perGroup + groups.count * 3
+        let finishSkew = perGroup + groups.count * 4
         // Seven counters per step: reached, completed, dismissed, snoozed, dropped, in progress, skewed.
-        let reached = 0
-        let completed = total
-        let dismissedAt = total * 2
-        let snoozed = total * 3
-        let dropped = total * 4
-        let inProgress = total * 5
-        let skewed = total * 6
-        // Plain loops over local arrays: a closure or local function capturing them would box them.
+        let perStep = UnsafeMutablePointer<Int>.allocate(capacity: max(1, total * 7))
+        perStep.initialize(repeating: 0, count: total * 7)
+        defer { perStep.deallocate() }
+        let reached = perStep
+        let completed = perStep + total
+        let dismissedAt = perStep + total * 2
+        let snoozed = perStep + total * 3
+        let dropped = perStep + total * 4
+        let inProgress = perStep + total * 5
+        let skewed = perStep + total * 6
+        let finishTimes = UnsafeMutablePointer<GrowableDoubles>.allocate(capacity: max(1, groups.count))
+        finishTimes.initialize(repeating: GrowableDoubles(), count: groups.count)
+        defer { finishTimes.deallocate() }
+        let durations = UnsafeMutablePointer<GrowableDoubles>.allocate(capacity: max(1, total))
+        durations.initialize(repeating: GrowableDoubles(), count: total)
+        defer { durations.deallocate() }
+        let runs = tally.runs
         let records = runs.records.base
         let slotFlags = runs.slotFlags.base
         let slots = runs.slotReader
-        for run in 0..<runs.count {
-            let record = records[run]
-            let group = Int(record.group)
-            started[group] += 1
-            if record.flags & RunTable.reachedAnyStep == 0 { noStep[group] += 1 }
-            if record.flags & RunTable.dismissedAnywhere != 0 { dismissed[group] += 1 }
-            guard isKnown[group] else { continue }
-            let stepCount = stepCounts[group]
-            var finishedAt = record.completed
-            var furthest = -1
-            let first = Int(record.firstSlot)
-            if record.firstSlot != RunTable.noSlots {
-                for step in 0..<stepCount {
-                    let slot = slots.slot(first + step)
-                    if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
-                }
-                if stepCount > 0 { finishedAt = min(finishedAt, slots.slot(first + stepCount - 1).completed) }
-            }
-            let isFinished = finishedAt < .infinity
-            if isFinished {
-                finished[group] += 1
-                if record.started < .infinity {
-                    if finishedAt >= record.started {
-                        finishTimes[group].append(finishedAt - record.started)
-                    } else {
-                        finishSkew[group] += 1
-                    }
-                }
-            }
-            guard record.firstSlot != RunTable.noSlots else { continue }
-            let base = offsets[group]
-            for step in 0..<stepCount {
-                let at = base + step
-                let slot = slots.slot(first + step)
-                let flags = slotFlags[first + step]
-                if flags & EventTally.dismissedHere != 0 { perStep[dismissedAt + at] += 1 }
-                if flags & EventTally.snoozedHere != 0 { perStep[snoozed + at] += 1 }
-                if slot.completed < .infinity { perStep[completed + at] += 1 }
-                guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
-                perStep[reached + at] += 1
-                if slot.viewed < .infinity, slot.completed < .infinity {
-                    if slot.completed >= slot.viewed {
-                        durations[at].append(slot.completed - slot.viewed)
-                    } else {
-                        perStep[skewed + at] += 1
-                    }
-                }
-                if step == furthest, !isFinished {
-                    if window <= 0 || record.last < cutoff {
-                        perStep[dropped + at] += 1
-                    } else {
-                        perStep[inProgress + at] += 1
+        stepCounts.withUnsafeBufferPointer { stepCounts in
+            offsets.withUnsafeBufferPointer { offsets in
+                isKnown.withUnsafeBufferPointer { isKnown in
+                    for run in 0..<runs.count {
+                        let record = records[run]
+                        let group = Int(record.group)
+                        started[group] += 1
+                        if record.flags & RunTable.reachedAnyStep == 0 { noStep[group] += 1 }
+                        if record.flags & RunTable.dismissedAnywhere != 0 { dismissed[group] += 1 }
+                        guard isKnown[group] else { continue }
+                        let stepCount = stepCounts[group]
+                        var finishedAt = record.completed
+                        var furthest = -1
+                        let first = Int(record.firstSlot)
+                        if record.firstSlot != RunTable.noSlots {
+                            for step in 0..<stepCount {
+                                let slot = slots.slot(first + step)
+                                if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+                            }
+                            if stepCount > 0 {
+                                finishedAt = min(finishedAt, slots.slot(first + stepCount - 1).completed)
+                            }
+                        }
+                        let isFinished = finishedAt < .infinity
+                        if isFinished {
+                            finished[group] += 1
+                            if record.started < .infinity {
+                                if finishedAt >= record.started {
+                                    finishTimes[group].append(finishedAt - record.started)
+                                } else {
+                                    finishSkew[group] += 1
+                                }
+                            }
+                        }
+                        guard record.firstSlot != RunTable.noSlots else { continue }
+                        let base = offsets[group]
+                        for step in 0..<stepCount {
+                            let at = base + step
+                            let slot = slots.slot(first + step)
+                            let flags = slotFlags[first + step]
+                            if flags & EventTally.dismissedHere != 0 { dismissedAt[at] += 1 }
+                            if flags & EventTally.snoozedHere != 0 { snoozed[at] += 1 }
+                            if slot.completed < .infinity { completed[at] += 1 }
+                            guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
+                            reached[at] += 1
+                            if slot.viewed < .infinity, slot.completed < .infinity {
+                                if slot.completed >= slot.viewed {
+                                    durations[at].append(slot.completed - slot.viewed)
+                                } else {
+                                    skewed[at] += 1
+                                }
+                            }
+                            if step == furthest, !isFinished {
+                                if window <= 0 || record.last < cutoff {
+                                    dropped[at] += 1
+                                } else {
+                                    inProgress[at] += 1
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -190,16 +209,20 @@ struct ReportAssembler {
             counts.dismissed = dismissed[group]
             counts.finished = finished[group]
             counts.finishSkew = finishSkew[group]
-            counts.finishTimes = finishTimes[group]
-            let range = offsets[group]..<offsets[group] + stepCounts[group]
-            counts.reached = Array(perStep[range])
-            counts.completed = Array(perStep[range.shifted(by: total)])
-            counts.dismissedAt = Array(perStep[range.shifted(by: total * 2)])
-            counts.snoozed = Array(perStep[range.shifted(by: total * 3)])
-            counts.dropped = Array(perStep[range.shifted(by: total * 4)])
-            counts.inProgress = Array(perStep[range.shifted(by: total * 5)])
-            counts.skewed = Array(perStep[range.shifted(by: total * 6)])
-            counts.durations = Array(durations[range])
+            counts.finishTimes = DurationList(finishTimes[group])
+            let first = offsets[group]
+            let steps = stepCounts[group]
+            func counters(_ block: UnsafeMutablePointer<Int>) -> [Int] {
+                Array(UnsafeBufferPointer(start: block + first, count: steps))
+            }
+            counts.reached = counters(reached)
+            counts.completed = counters(completed)
+            counts.dismissedAt = counters(dismissedAt)
+            counts.snoozed = counters(snoozed)
+            counts.dropped = counters(dropped)
+            counts.inProgress = counters(inProgress)
+            counts.skewed = counters(skewed)
+            counts.durations = (0..<steps).map { DurationList(durations[first + $0]) }
             return counts
         }
     }
@@ -246,8 +269,8 @@ struct ReportAssembler {
         for (id, count) in counts.enumerated() { shared.store(id, count) }
         DispatchQueue.concurrentPerform(iterations: groups.count) { id in
             guard let count = shared.take(id) else { return }
-            let steps = count.durations.indices.map { Timing(durations: count.durations[$0], skewed: count.skewed[$0]) }
-            timings.store(id, (steps, Timing(durations: count.finishTimes, skewed: count.finishSkew)))
+            let steps = count.durations.indices.map { count.durations[$0].timing(skewed: count.skewed[$0]) }
+            timings.store(id, (steps, count.finishTimes.timing(skewed: count.finishSkew)))
         }
         var unknownGuides: [String: Int] = [:]
         var guides: [GuideVersionReport] = []
@@ -364,11 +387,6 @@ struct ReportAssembler {
             timeRange: tally.events > 0 ? tally.earliest...tally.latest : nil
         )
     }
-}
-
-extension Range where Bound == Int {
-    /// The range moved by `offset`.
-    fileprivate func shifted(by offset: Int) -> Range<Int> { lowerBound + offset..<upperBound + offset }
 }
 
 /// One result per index, written by concurrent workers (each index by one worker only).

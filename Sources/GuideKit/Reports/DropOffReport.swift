@@ -74,6 +74,13 @@ public struct Timing: Sendable, Hashable {
         p90 = found[1]
         self.skewed = skewed
     }
+
+    init(users: Int, median: Double?, p90: Double?, skewed: Int) {
+        self.users = users
+        self.median = median
+        self.p90 = p90
+        self.skewed = skewed
+    }
 }
 
 /// The report of one guide version (or one group of it).

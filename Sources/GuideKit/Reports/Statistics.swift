@@ -29,20 +29,23 @@ public enum Statistics {
     ///   - qs: the quantiles wanted, 0…1.
     /// - Returns: one value per quantile, `nil` for no values.
     public static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double?] {
-        guard !values.isEmpty else { return qs.map { _ in nil } }
-        let count = values.count
-        return values.withUnsafeMutableBufferPointer { buffer in
-            qs.map { q in
-                let position = Double(count - 1) * q
-                let lower = Int(position.rounded(.down))
-                let low = select(buffer, lower)
-                var high = low
-                if lower + 1 < count {
-                    high = buffer[lower + 1]
-                    for index in (lower + 2)..<count where buffer[index] < high { high = buffer[index] }
-                }
-                return low + (position - Double(lower)) * (high - low)
+        values.withUnsafeMutableBufferPointer { quantiles(in: $0, qs) }
+    }
+
+    /// The same, for values in a buffer (reordered in place).
+    static func quantiles(in buffer: UnsafeMutableBufferPointer<Double>, _ qs: [Double]) -> [Double?] {
+        guard !buffer.isEmpty else { return qs.map { _ in nil } }
+        let count = buffer.count
+        return qs.map { q in
+            let position = Double(count - 1) * q
+            let lower = Int(position.rounded(.down))
+            let low = select(buffer, lower)
+            var high = low
+            if lower + 1 < count {
+                high = buffer[lower + 1]
+                for index in (lower + 2)..<count where buffer[index] < high { high = buffer[index] }
             }
+            return low + (position - Double(lower)) * (high - low)
         }
     }
 

@@ -11,14 +11,14 @@ import Darwin
 ///
 /// Files are memory-mapped and read in windows; each window's pages are released once read, so
 /// resident memory stays at the size of the tallies whatever the file size. A file of at least
-/// `minimumPartSize` bytes is cut at line ends into chunks (up to 16 per thread), which the threads
-/// take in order as they finish one; each thread parses its chunks and hands events of users it does
-/// not own to their owner (see ``EventTally``).
+/// `minimumPartSize` bytes is cut at line ends into chunks as the threads take them, in order, each a
+/// share of what is left (so the last are small and the threads finish together); each thread parses
+/// its chunks and hands events of users it does not own to their owner (see ``EventTally``).
 ///
 /// A CSV field in quotes may hold a line break, so a cut at a line end may fall inside a record. The
 /// threads count the quotes of each chunk as they read it; when an odd number of quotes comes before
-/// a cut, the whole read is done again, and this time the quotes are counted before the file is cut
-/// (one extra pass through the file, on one thread). Input that cannot be read twice (standard input,
+/// a cut, the whole read is done again, and this time the file is cut where the quotes before the cut
+/// are even (found in one extra pass through the file, on one thread). Input that cannot be read twice (standard input,
 /// a pipe) is read as a stream, never cut.
 struct EventLogReader {
     var filter: EventTally.Filter
@@ -214,26 +214,26 @@ struct EventLogReader {
         }
         // Chunks cut at line ends, taken by the threads in order as each finishes one, so a thread
         // that is slower (another part of the file, more new users) does not hold the others up.
-        var bounds = [start]
         let body = buffer.count - start
+        let chunks: ChunkQueue
         if tallies.count > 1, body >= minimumPartSize {
-            let chunks = min(tallies.count * 16, max(tallies.count, body / max(1, minimumPartSize / 4)))
-            for chunk in 1..<chunks {
-                let guess = start + body * chunk / chunks
-                guard guess > bounds[bounds.count - 1], guess < buffer.count,
-                    let newline = memchr(base + guess, 0x0A, buffer.count - guess)
-                else { continue }
-                let cut = base.distance(to: UnsafeRawPointer(newline)) + 1
-                if cut > bounds[bounds.count - 1], cut < buffer.count { bounds.append(cut) }
+            if format == .csv, countsQuotesFirst {
+                let cuts = cutsOutsideQuotes(base, start: start, end: buffer.count, chunks: tallies.count * 16)
+                chunks = ChunkQueue(bounds: cuts)
+            } else {
+                chunks = ChunkQueue(
+                    base: base,
+                    start: start,
+                    end: buffer.count,
+                    threads: tallies.count,
+                    smallest: max(1, minimumPartSize / 16)
+                )
             }
-            if format == .csv, countsQuotesFirst, !quotesAreBalanced(base, bounds, releasesPages: releasesPages) {
-                bounds = [start]
-            }
+        } else {
+            chunks = ChunkQueue(bounds: [start, buffer.count])
         }
-        bounds.append(buffer.count)
         // Quotes are counted while reading when the cuts were not checked before.
-        let countsQuotes = format == .csv && !countsQuotesFirst && bounds.count > 2
-        let chunks = ChunkQueue(bounds: bounds)
+        let countsQuotes = format == .csv && !countsQuotesFirst && chunks.isCut
         let csvLayout = layout
         let window = windowSize
         let releaseStep = releaseStep
@@ -241,11 +241,11 @@ struct EventLogReader {
         runThreads(tallies) { thread in
             guard let base = shared.base else { return }
             let tally = shared.tallies[thread]
-            while let chunk = chunks.next() {
+            while let (chunk, range) = chunks.next() {
                 tally.chunk = chunk
                 tally.lineInPart = 0
-                var position = chunks.bounds[chunk]
-                let end = chunks.bounds[chunk + 1]
+                var position = range.lowerBound
+                let end = range.upperBound
                 var released = position & ~4095
                 var populated = released
                 var quotesCounted = position
@@ -302,31 +302,43 @@ struct EventLogReader {
         }
     }
 
-    /// Whether every cut point lies outside quotes (an even number of quotes before it).
+    /// About `chunks` chunks of equal size, each cut at the first line end after its planned end that
+    /// has an even number of quotes before it (so outside any quoted field): one pass through the
+    /// file, whose pages are released as it goes.
     ///
-    /// The scanned
-    /// pages are released as it goes, so the scan does not hold the file in memory.
-    private func quotesAreBalanced(_ base: UnsafeRawPointer, _ bounds: [Int], releasesPages: Bool) -> Bool {
+    /// A cut is left out when no such line end comes before the next planned one (an unclosed quote).
+    private func cutsOutsideQuotes(_ base: UnsafeRawPointer, start: Int, end: Int, chunks: Int) -> [Int] {
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var cuts = [start]
         var quotes = 0
-        var position = bounds[0]
-        var released = position & ~4095
-        for cut in bounds.dropFirst() {
-            while position < cut {
-                let stop = min(cut, position + releaseStep)
-                while position < stop, let found = memchr(base + position, 0x22, stop - position) {
-                    quotes += 1
-                    position = base.distance(to: UnsafeRawPointer(found)) + 1
-                }
+        var position = start
+        var released = start & ~4095
+        for chunk in 1..<chunks {
+            let planned = start + (end - start) * chunk / chunks
+            while position < planned {
+                let stop = min(planned, position + releaseStep)
+                quotes += gk_count_byte(bytes + position, stop - position, 0x22)
                 position = stop
-                if releasesPages {
-                    let upTo = position & ~4095
+                let upTo = position & ~4095
+                if upTo > released {
                     _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
                     released = upTo
                 }
             }
-            if quotes % 2 != 0 { return false }
+            let limit = start + (end - start) * (chunk + 1) / chunks
+            while position < limit {
+                let byte = bytes[position]
+                position += 1
+                if byte == 0x22 {
+                    quotes += 1
+                } else if byte == 0x0A, quotes % 2 == 0 {
+                    if position < end { cuts.append(position) }
+                    break
+                }
+            }
         }
-        return true
+        cuts.append(end)
+        return cuts
     }
 
     /// Reads a pipe or standard input in chunks on the first thread; the others take their users' events.
@@ -415,28 +427,72 @@ struct EventLogReader {
     }
 }
 
-/// The chunks of a buffer, handed to the reading threads in order, and the lines each held.
+/// The chunks of a buffer, handed to the reading threads in order, and the lines and quotes each held.
+///
+/// Chunks are either cut beforehand or cut as they are taken ("guided"): each is a fixed share of what
+/// is left, so the first are large and the last small, and the threads finish within a small chunk of
+/// each other.
 private final class ChunkQueue: @unchecked Sendable {
-    /// Chunk `i` runs from `bounds[i]` to `bounds[i + 1]`.
-    let bounds: [Int]
     private let lock = NSLock()
+    /// Chunk `i` runs from `bounds[i]` to `bounds[i + 1]`; the last bound is where the next cut chunk
+    /// starts.
+    private var bounds: [Int]
+    /// The chunks handed out.
     private var taken = 0
-    private var lines: [Int]
-    private var quotes: [Int]
+    private var lines: [Int] = []
+    private var quotes: [Int] = []
+    /// For chunks cut as they are taken: the bytes, their end, the share of the rest a chunk takes and
+    /// the smallest chunk.
+    private let base: UnsafeRawPointer?
+    private let end: Int
+    private let shares: Int
+    private let smallest: Int
 
+    /// Chunks cut beforehand at `bounds`.
     init(bounds: [Int]) {
         self.bounds = bounds
-        lines = Array(repeating: 0, count: bounds.count - 1)
-        quotes = lines
+        base = nil
+        end = bounds[bounds.count - 1]
+        shares = 1
+        smallest = 1
     }
 
-    /// The next chunk to read, or `nil` when all are taken.
-    func next() -> Int? {
+    /// Chunks of the bytes from `start` to `end`, cut at line ends as they are taken: each a quarter of
+    /// a thread's share of what is left, and at least `smallest` bytes.
+    init(base: UnsafeRawPointer, start: Int, end: Int, threads: Int, smallest: Int) {
+        bounds = [start]
+        self.base = base
+        self.end = end
+        shares = threads * 4
+        self.smallest = smallest
+    }
+
+    /// Whether the buffer is read in more than one chunk.
+    var isCut: Bool { base != nil || bounds.count > 2 }
+
+    /// The next chunk to read and its byte range, or `nil` when all are taken.
+    func next() -> (Int, Range<Int>)? {
         lock.lock()
         defer { lock.unlock() }
-        guard taken < lines.count else { return nil }
+        if let base {
+            let start = bounds[bounds.count - 1]
+            guard start < end else { return nil }
+            var stop = start + max(smallest, (end - start) / shares)
+            if stop >= end {
+                stop = end
+            } else if let newline = memchr(base + stop, 0x0A, end - stop) {
+                stop = base.distance(to: UnsafeRawPointer(newline)) + 1
+            } else {
+                stop = end
+            }
+            bounds.append(stop)
+        } else if taken + 1 >= bounds.count {
+            return nil
+        }
+        lines.append(0)
+        quotes.append(0)
         taken += 1
-        return taken - 1
+        return (taken - 1, bounds[taken - 1]..<bounds[taken])
     }
 
     /// Records that `chunk` has been read and held `lines` lines and `quotes` quote characters.
