@@ -9,16 +9,25 @@ extension DropOffReport {
     ///   - options: filters, window, breakdown and comparison.
     /// - Throws: ``EventLogError`` when a source cannot be read at all.
     public init(reading sources: [EventSource], book: StepOrderBook, options: ReportOptions = ReportOptions()) throws {
-        try self.init(reading: sources, book: book, options: options, threads: nil, minimumPartSize: nil)
+        try self.init(
+            reading: sources,
+            book: book,
+            options: options,
+            threads: nil,
+            minimumPartSize: nil,
+            windowSize: nil
+        )
     }
 
-    /// The same, with the reader's parallelism settable (tests force small parts to exercise merging).
+    /// The same, with the reader's parallelism and window settable (tests force small parts to
+    /// exercise merging, and small windows to exercise records that span them).
     init(
         reading sources: [EventSource],
         book: StepOrderBook,
         options: ReportOptions,
         threads: Int?,
-        minimumPartSize: Int?
+        minimumPartSize: Int?,
+        windowSize: Int? = nil
     ) throws {
         var filter = EventTally.Filter()
         filter.guides = Set(options.guides)
@@ -28,6 +37,7 @@ extension DropOffReport {
         var reader = EventLogReader(filter: filter)
         if let threads { reader.threads = threads }
         if let minimumPartSize { reader.minimumPartSize = minimumPartSize }
+        if let windowSize { reader.windowSize = windowSize }
         let result = try reader.read(sources, book: book)
         self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
     }

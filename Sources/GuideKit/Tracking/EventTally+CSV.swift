@@ -276,7 +276,7 @@ extension EventTally {
             guard lineEnd >= 0 else { return nil }
             var fields = RawEventFields()
             if let columns {
-                func slice(_ column: Int) -> FieldSlice {
+                @inline(__always) func slice(_ column: Int) -> FieldSlice {
                     guard column >= 0 else { return FieldSlice() }
                     let from = column == 0 ? start : start + Int(fieldEnds[column - 1]) + 1
                     let to = start + Int(fieldEnds[column])

@@ -131,6 +131,58 @@ import Testing
         }
     }
 
+    @Test func filesReadInSmallWindowsByManyThreadsGiveTheSameReport() throws {
+        // Files are read window by window into each thread's buffer: records longer than a window,
+        // chunks cut as threads take them, quoted line breaks in CSV and a truncated last line.
+        var log = LogBuilder()
+        for index in 0..<700 {
+            let type = ["step_viewed", "step_completed"][index % 2]
+            let padding = index == 300 ? #","padding":"\#(String(repeating: "x", count: 900))""# : ""
+            log.add(Double(index), "user-\(index % 41)", type, ["a", "b", "c"][index % 3], extra: padding)
+        }
+        var json = log.text
+        json += #"{"ts":"2026-11-01T10:00:00Z","user":"u"#  // truncated last line
+        let note = "\"a note\nover two lines\""
+        var csv = "ts,user,guide,version,step,type,note\n"
+        for index in 0..<700 {
+            let type = ["step_viewed", "step_completed"][index % 2]
+            let step = ["a", "b", "c"][index % 3]
+            let text = index % 5 == 0 ? note : index == 300 ? String(repeating: "y", count: 900) : "plain"
+            csv += "\(LogBuilder.time(Double(index))),user-\(index % 41),tour,1,\(step),\(type),\(text)\n"
+        }
+        csv += "2026-11-01T10:00:00Z,u"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-files-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (text, format, name) in [(json, EventLogFormat.jsonLines, "log.jsonl"), (csv, .csv, "log.csv")] {
+            let url = folder.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            let book = StepOrderBook(current: [tourOutline])
+            let single = try makeReport(text, format: format, options: noWindow())
+            #expect(single.input.events == 700)
+            #expect(single.input.skipped.map(\.issue) == [.truncatedLine])
+            for threads in [1, 2, 3] {
+                let fromFile = try DropOffReport(
+                    reading: [.file(path: url.path)],
+                    book: book,
+                    options: noWindow(),
+                    threads: threads,
+                    minimumPartSize: 64,
+                    windowSize: 256
+                )
+                #expect(fromFile.guides == single.guides, "\(name), \(threads) threads")
+                #expect(fromFile.input.events == 700, "\(name), \(threads) threads")
+                #expect(fromFile.input.lines == single.input.lines, "\(name), \(threads) threads")
+                #expect(
+                    fromFile.input.skipped.first?.first
+                        == single.input.skipped.first?.first.map {
+                            InputSummary.Place(file: url.path, line: $0.line, detail: $0.detail)
+                        }
+                )
+            }
+        }
+    }
+
     @Test func jsonIsReadCorrectlyNotJustQuickly() throws {
         let book = StepOrderBook(current: [GuideOutline(id: "tour", version: 1, steps: ["café", "a\"b", "c"])])
         let lines = [
