@@ -165,7 +165,7 @@ struct ReportAssembler {
                         if record.firstSlot != RunTable.noSlots {
                             for step in 0..<stepCount {
                                 let slot = slots.slot(first + step)
-                                if slot.viewed < .infinity || slot.completed < .infinity { furthest = step }
+                                furthest = slot.viewed < .infinity || slot.completed < .infinity ? step : furthest
                             }
                             if stepCount > 0 {
                                 finishedAt = min(finishedAt, slots.slot(first + stepCount - 1).completed)
@@ -184,29 +184,28 @@ struct ReportAssembler {
                         }
                         guard record.firstSlot != RunTable.noSlots else { continue }
                         let base = offsets[group]
+                        // Without branches on the data (0 or 1 per counter): which steps a user reached is
+                        // unpredictable, and mispredicted branches cost more than the adds.
+                        let endsAt = isFinished ? -1 : furthest
+                        let isDropped = window <= 0 || record.last < cutoff ? 1 : 0
                         for step in 0..<stepCount {
                             let at = base + step
                             let slot = slots.slot(first + step)
                             let flags = slotFlags[first + step]
-                            if flags & EventTally.dismissedHere != 0 { dismissedAt[at] += 1 }
-                            if flags & EventTally.snoozedHere != 0 { snoozed[at] += 1 }
-                            if slot.completed < .infinity { completed[at] += 1 }
-                            guard slot.viewed < .infinity || slot.completed < .infinity else { continue }
-                            reached[at] += 1
-                            if slot.viewed < .infinity, slot.completed < .infinity {
-                                if slot.completed >= slot.viewed {
-                                    durations[at].append(slot.completed - slot.viewed)
-                                } else {
-                                    skewed[at] += 1
-                                }
-                            }
-                            if step == furthest, !isFinished {
-                                if window <= 0 || record.last < cutoff {
-                                    dropped[at] += 1
-                                } else {
-                                    inProgress[at] += 1
-                                }
-                            }
+                            let wasViewed = slot.viewed < .infinity ? 1 : 0
+                            let wasCompleted = slot.completed < .infinity ? 1 : 0
+                            let wasReached = wasViewed | wasCompleted
+                            let hasBoth = wasViewed & wasCompleted
+                            let isInOrder = slot.completed >= slot.viewed ? 1 : 0
+                            let endsHere = step == endsAt ? 1 : 0
+                            dismissedAt[at] &+= flags & EventTally.dismissedHere != 0 ? 1 : 0
+                            snoozed[at] &+= flags & EventTally.snoozedHere != 0 ? 1 : 0
+                            completed[at] &+= wasCompleted
+                            reached[at] &+= wasReached
+                            durations[at].append(slot.completed - slot.viewed, if: hasBoth & isInOrder != 0)
+                            skewed[at] &+= hasBoth & (1 - isInOrder)
+                            dropped[at] &+= endsHere & isDropped
+                            inProgress[at] &+= endsHere & (1 - isDropped)
                         }
                     }
                 }
@@ -273,14 +272,23 @@ struct ReportAssembler {
                 unmapped[group][step, default: 0] += tally.stepEvents[key]
             }
         }
-        // Medians and p90s per step, groups in parallel.
-        let timings = ResultSlots<([Timing], Timing)>(count: groups.count)
-        let shared = ResultSlots<GroupCounts>(count: groups.count)
-        for (id, count) in counts.enumerated() { shared.store(id, count) }
-        DispatchQueue.concurrentPerform(iterations: groups.count) { id in
-            guard let count = shared.take(id) else { return }
-            let steps = count.durations.indices.map { count.durations[$0].timing(skewed: count.skewed[$0]) }
-            timings.store(id, (steps, count.finishTimes.timing(skewed: count.finishSkew)))
+        // Medians and p90s of every step and of finishing, largest lists first, in parallel.
+        var lists: [(group: Int, step: Int, durations: DurationList, skewed: Int)] = []
+        for (id, count) in counts.enumerated() {
+            lists.append((id, -1, count.finishTimes, count.finishSkew))
+            for step in count.durations.indices { lists.append((id, step, count.durations[step], count.skewed[step])) }
+        }
+        lists.sort { $0.durations.count > $1.durations.count }
+        let found = ResultSlots<Timing>(count: lists.count)
+        let jobs = lists
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            found.store(index, jobs[index].durations.timing(skewed: jobs[index].skewed))
+        }
+        var stepTimingsOf = counts.map { Array(repeating: Timing(durations: [], skewed: 0), count: $0.durations.count) }
+        var finishTimingOf = Array(repeating: Timing(durations: [], skewed: 0), count: counts.count)
+        for (index, job) in lists.enumerated() {
+            guard let timing = found.take(index) else { continue }
+            if job.step < 0 { finishTimingOf[job.group] = timing } else { stepTimingsOf[job.group][job.step] = timing }
         }
         var unknownGuides: [String: Int] = [:]
         var guides: [GuideVersionReport] = []
@@ -291,7 +299,7 @@ struct ReportAssembler {
             }
             if group.hasVariantSteps, groupEvents[id] == 0 { continue }  // a step order no event met
             let count = counts[id]
-            let (stepTimings, finishTiming) = timings.take(id) ?? ([], Timing(durations: [], skewed: 0))
+            let (stepTimings, finishTiming) = (stepTimingsOf[id], finishTimingOf[id])
             var steps: [StepReport] = []
             for (index, stepId) in group.steps.enumerated() {
                 steps.append(

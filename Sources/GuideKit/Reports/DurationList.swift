@@ -18,6 +18,15 @@ struct GrowableDoubles {
         count += 1
     }
 
+    /// Adds `value` when `condition` holds: the value is written either way and counted only then,
+    /// so a loop calling this has no branch on the condition.
+    @inline(__always)
+    mutating func append(_ value: Double, if condition: Bool) {
+        if count == capacity { grow(to: count + 1) }
+        base.unsafelyUnwrapped[count] = value
+        count += condition ? 1 : 0
+    }
+
     /// Adds all of `other`'s values.
     mutating func append(contentsOf other: GrowableDoubles) {
         guard other.count > 0, let source = other.base else { return }
