@@ -119,18 +119,74 @@ stopped:
     return 1;
 }
 
+/// Whether the bytes at `index` are member `member`'s prefix (its separator, quoted key and colon) in
+/// `layout`: two overlapping loads of up to eight bytes each, compared with the stored prefix.
+static inline int prefix_matches(const unsigned char *base, long index, long end, const gk_json_layout *layout,
+                                 long member) {
+    long length = layout->length[member];
+    if (length == 0 || index + length > end) return 0;
+    const unsigned char *bytes = base + index;
+    const unsigned char *expected = layout->prefix[member];
+    if (length >= 8) {
+        unsigned long long head, tail, expected_head, expected_tail;
+        memcpy(&head, bytes, 8);
+        memcpy(&tail, bytes + length - 8, 8);
+        memcpy(&expected_head, expected, 8);
+        memcpy(&expected_tail, expected + length - 8, 8);
+        return head == expected_head && tail == expected_tail;
+    }
+    unsigned head, tail, expected_head, expected_tail;
+    memcpy(&head, bytes, 4);
+    memcpy(&tail, bytes + length - 4, 4);
+    memcpy(&expected_head, expected, 4);
+    memcpy(&expected_tail, expected + length - 4, 4);
+    return head == expected_head && tail == expected_tail;
+}
+
 long gk_json_event_line(const unsigned char *base, long start, long end, const unsigned char *group_key,
-                        long group_key_count, gk_event_fields *fields) {
+                        long group_key_count, gk_json_layout *layout, gk_event_fields *fields) {
     long index = start;
-    if (index + 1 >= end || base[index] != '{' || base[index + 1] != '"') return -1;
-    index += 1;
+    // What this line's members look like, to learn the layout from it.
+    long prefix_starts[GK_JSON_LAYOUT_MEMBERS];
+    unsigned char prefix_lengths[GK_JSON_LAYOUT_MEMBERS];
+    unsigned char roles[GK_JSON_LAYOUT_MEMBERS];
+    long members = 0;
+    long keys_read = 0;  // members whose key did not match the layout
+    long predicted = 0;  // the layout's member expected next
+    long known = layout != NULL ? layout->count : 0;
     for (;;) {
-        gk_field key;
-        if (!plain_string(base, &index, end, &key)) return -1;
-        if (index + 1 >= end || base[index] != ':') return -1;
-        index += 1;
-        int role = key_role(base + key.start, key.count, group_key, group_key_count);
-        if (role == ROLE_GENERAL) return -1;
+        long prefix_start = index;
+        unsigned char separator = members == 0 ? '{' : ',';
+        int role;
+        if (predicted < known && layout->prefix[predicted][0] == separator
+            && prefix_matches(base, index, end, layout, predicted)) {
+            role = layout->role[predicted];
+            index += layout->length[predicted];
+            predicted += 1;
+        } else if (predicted + 1 < known && layout->prefix[predicted + 1][0] == separator
+                   && prefix_matches(base, index, end, layout, predicted + 1)) {
+            // The expected member is missing (a guide event has no step): take the one after it.
+            role = layout->role[predicted + 1];
+            index += layout->length[predicted + 1];
+            predicted += 2;
+        } else {
+            if (index + 1 >= end || base[index] != separator || base[index + 1] != '"') return -1;
+            index += 1;
+            gk_field key;
+            if (!plain_string(base, &index, end, &key)) return -1;
+            if (index >= end || base[index] != ':') return -1;
+            index += 1;
+            role = key_role(base + key.start, key.count, group_key, group_key_count);
+            if (role == ROLE_GENERAL) return -1;
+            keys_read += 1;
+        }
+        if (members < GK_JSON_LAYOUT_MEMBERS) {
+            prefix_starts[members] = prefix_start;
+            prefix_lengths[members] = (unsigned char)(index - prefix_start <= 16 ? index - prefix_start : 0);
+            roles[members] = (unsigned char)role;
+        }
+        members += 1;
+        if (index >= end) return -1;
         gk_field value = {0, 0, GK_FIELD_OTHER};
         unsigned char byte = base[index];
         if (byte == '"') {
@@ -158,17 +214,23 @@ long gk_json_event_line(const unsigned char *base, long start, long end, const u
         default: break;
         }
         if (index >= end) return -1;
-        byte = base[index];
+        if (base[index] == ',') continue;  // the comma begins the next member's prefix
+        if (base[index] != '}') return -1;
         index += 1;
-        if (byte == ',') {
-            if (index >= end || base[index] != '"') return -1;
-            continue;
-        }
-        if (byte != '}') return -1;
         break;
     }
     if (index < end && base[index] == '\r') index += 1;
-    return index < end && base[index] == '\n' ? index : -1;
+    if (index >= end || base[index] != '\n') return -1;
+    // Learn this line's layout when there is none yet, or when two or more keys missed it.
+    if (layout != NULL && (known == 0 || keys_read >= 2) && members <= GK_JSON_LAYOUT_MEMBERS) {
+        layout->count = members;
+        for (long member = 0; member < members; member++) {
+            layout->role[member] = roles[member];
+            layout->length[member] = prefix_lengths[member];
+            memcpy(layout->prefix[member], base + prefix_starts[member], prefix_lengths[member]);
+        }
+    }
+    return index;
 }
 
 /// The longest record the CSV fast path takes; longer ones go to the general reader.

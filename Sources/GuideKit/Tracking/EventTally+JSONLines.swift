@@ -17,7 +17,7 @@ extension EventTally {
             gk_prefetch(raw + position + 1_024)
             // Most lines have the simple form the C reader takes; any other goes through the general one.
             var simple = gk_event_fields()
-            let newline = gk_json_event_line(base, position, end, groupKey, groupKeyCount, &simple)
+            let newline = gk_json_event_line(base, position, end, groupKey, groupKeyCount, jsonLayout, &simple)
             let fields: RawEventFields
             if newline >= 0 {
                 lineInPart += 1

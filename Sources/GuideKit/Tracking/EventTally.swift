@@ -1,3 +1,4 @@
+import CHotPath
 import Foundation
 
 /// What one reading thread keeps while streaming a log.
@@ -62,6 +63,8 @@ final class EventTally {
     ///
     /// Held unmanaged (each with one retain) so that appending an event costs no reference counting.
     private let outboxes: UnsafeMutablePointer<Unmanaged<RoutedBatch>>
+    /// The layout of this thread's last JSON lines, which the C reader follows (see `gk_json_layout`).
+    let jsonLayout: UnsafeMutablePointer<gk_json_layout>
     /// The counters the hot loop touches, behind a pointer.
     ///
     /// Class properties would pay for a dynamic exclusivity check on every access. Allocated apart from other threads' data (see
@@ -163,6 +166,8 @@ final class EventTally {
         outboxes = UnsafeMutablePointer<Unmanaged<RoutedBatch>>.allocate(capacity: mailbox.count)
         for owner in 0..<mailbox.count { (outboxes + owner).initialize(to: .passRetained(RoutedBatch())) }
         hot = allocateLarge(HotState.self, capacity: 1)
+        jsonLayout = .allocate(capacity: 1)
+        jsonLayout.initialize(to: gk_json_layout())
         lookups = allocateLarge(Int.self, capacity: Self.lookupGroup)
         hot.initialize(to: HotState())
         var allowed: Set<Int32> = []
@@ -178,6 +183,7 @@ final class EventTally {
         outboxes.deallocate()
         hot.deinitialize(count: 1)
         releaseLarge(hot)
+        jsonLayout.deallocate()
         releaseLarge(lookups)
     }
 

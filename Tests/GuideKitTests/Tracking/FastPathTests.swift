@@ -96,6 +96,63 @@ import Testing
         #expect(report.guide()?.step("a")?.reached == 10)
     }
 
+    /// Lines in the order a log might have them, against the layout the C reader remembers from the
+    /// lines before: the same layout, keys that nearly match it, members missing or added, another key
+    /// order, keys too long to remember, and bytes that match a remembered prefix in the wrong place.
+    static let layoutChanges = [
+        #"{"ts":"2026-11-01T10:00:00Z","user":"w1","guide":"tour","version":1,"step":"a","type":"step_viewed","session":"s1"}"#,
+        #"{"ts":"2026-11-01T10:00:01Z","user":"w1","guide":"tour","version":1,"step":"a","type":"step_completed","session":"s1"}"#,
+        // 3: no step (the member after the missing one is taken); 4: no step and no session.
+        #"{"ts":"2026-11-01T10:00:02Z","user":"w2","guide":"tour","version":1,"type":"guide_started","session":"s2"}"#,
+        #"{"ts":"2026-11-01T10:00:03Z","user":"w2","guide":"tour","version":1,"type":"guide_started"}"#,
+        // 5, 6: keys one letter off, or one longer, where "user" is expected.
+        #"{"ts":"2026-11-01T10:00:04Z","usex":"w3","guide":"tour","version":1,"step":"b","type":"step_viewed"}"#,
+        #"{"ts":"2026-11-01T10:00:05Z","users":"w3","guide":"tour","version":1,"step":"b","type":"step_viewed"}"#,
+        // 7: two missing members in a row, then the layout again.
+        #"{"ts":"2026-11-01T10:00:06Z","user":"w4","step":"b","type":"step_viewed","guide":"tour","version":1}"#,
+        #"{"ts":"2026-11-01T10:00:07Z","user":"w4","guide":"tour","version":1,"step":"c","type":"step_viewed","session":"s4"}"#,
+        // 9: another key order (learned), 10: the first order again.
+        #"{"type":"step_viewed","step":"c","version":1,"guide":"tour","user":"w5","ts":"2026-11-01T10:00:08Z"}"#,
+        #"{"type":"step_completed","step":"c","version":1,"guide":"tour","user":"w5","ts":"2026-11-01T10:00:09Z"}"#,
+        #"{"ts":"2026-11-01T10:00:10Z","user":"w6","guide":"tour","version":1,"step":"d","type":"step_viewed","session":"s6"}"#,
+        // 12: keys too long to remember; 13: the same again.
+        #"{"ts":"2026-11-01T10:00:11Z","user":"w6","a_rather_long_key_name":"x","guide":"tour","version":1,"step":"d","type":"step_completed"}"#,
+        #"{"ts":"2026-11-01T10:00:12Z","user":"w7","a_rather_long_key_name":"y","guide":"tour","version":1,"step":"d","type":"step_completed"}"#,
+        // 14: a line that starts with a remembered member's comma; 15: a value of another kind.
+        #","user":"w8","guide":"tour","version":1,"step":"a","type":"step_viewed"}"#,
+        #"{"ts":"2026-11-01T10:00:13Z","user":"w8","guide":"tour","version":"1","step":"a","type":"step_viewed"}"#,
+        // 16: the remembered layout's members, then one more, then a duplicate of the first.
+        #"{"ts":"2026-11-01T10:00:14Z","user":"w9","guide":"tour","version":1,"step":"b","type":"step_viewed","x":1,"ts":"2026-11-01T11:00:00Z"}"#,
+        // 17: the prefix of "step" inside a string value.
+        #"{"ts":"2026-11-01T10:00:15Z","user":",\"step\":","guide":"tour","version":1,"type":"guide_started"}"#,
+        #"{"ts":"2026-11-01T10:00:16Z","user":"w9","guide":"tour","version":1,"step":"b","type":"step_completed"}"#,
+    ]
+
+    @Test(arguments: [nil, "session", "type"])
+    func linesThatChangeTheRememberedLayoutReadAsTheGeneralReaderReadsThem(by property: String?) throws {
+        var options = noWindow()
+        if let property { options.breakdown = .property(property) }
+        for lineEnd in ["\n", "\r\n"] {
+            // Each line twice in a row, so that a layout learned from it is also followed.
+            let lines = Self.layoutChanges.flatMap { [$0, $0] }
+            let fast = try makeReport(lines.joined(separator: lineEnd) + lineEnd, options: options)
+            let slow = try makeReport(lines.map(Self.general).joined(separator: lineEnd) + lineEnd, options: options)
+            #expect(fast.guides == slow.guides)
+            #expect(fast.input.skipped == slow.input.skipped)
+            #expect(fast.input.events == slow.input.events)
+        }
+        guard property == nil else { return }
+        let report = try makeReport(Self.layoutChanges.joined(separator: "\n"), options: options)
+        let byIssue = Dictionary(uniqueKeysWithValues: report.input.skipped.map { ($0.issue, $0) })
+        #expect(byIssue[.missingField]?.first.map(\.line) == [5, 6])
+        #expect(byIssue[.invalidJSON]?.first.map(\.line) == [14])
+        #expect(report.input.events == 15)
+        let tour = try #require(report.guide())
+        #expect(tour.steps.map(\.reached) == [2, 2, 2, 2])
+        #expect(tour.steps.map(\.completed) == [1, 1, 1, 2])
+        #expect(tour.started == 9)  // w1, w2, w4, w5, w6, w7, w8, w9 and the user `,"step":`
+    }
+
     @Test func eventTypesAreRecognisedByTheirWholeName() {
         for type in GuideEventType.allCases {
             var name = Array(type.rawValue.utf8)
