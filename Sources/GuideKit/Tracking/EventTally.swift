@@ -247,7 +247,7 @@ final class EventTally {
         // many events overlap (see ``process(_:)``).
         let isFull = outboxes[owner]._withUnsafeGuaranteedRef { batch in
             let offset = batch.bytes.count
-            batch.bytes.append(contentsOf: user, count: userCount)
+            batch.bytes.appendShort(user, count: userCount)
             batch.events.append(
                 RoutedEvent(
                     time: time,

@@ -76,6 +76,31 @@ final class FlatBuffer<Element: BitwiseCopyable> {
         capacity = newCapacity
     }
 
+    /// Appends a short byte string (a user id in a routed batch): up to 16 bytes are copied as two
+    /// overlapping words, without a call to `memmove`.
+    @inline(__always)
+    func appendShort(_ source: UnsafeRawPointer, count byteCount: Int) where Element == UInt8 {
+        guard byteCount <= 16, count + byteCount <= capacity else {
+            return append(contentsOf: source, count: byteCount)
+        }
+        let target = UnsafeMutableRawPointer(base + count)
+        if byteCount >= 8 {
+            let tail = source.loadUnaligned(fromByteOffset: byteCount - 8, as: UInt64.self)
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: byteCount - 8, as: UInt64.self)
+        } else if byteCount >= 4 {
+            let tail = source.loadUnaligned(fromByteOffset: byteCount - 4, as: UInt32.self)
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: byteCount - 4, as: UInt32.self)
+        } else {
+            for offset in 0..<byteCount {
+                let byte = source.load(fromByteOffset: offset, as: UInt8.self)
+                target.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
+            }
+        }
+        count += byteCount
+    }
+
     /// Appends raw bytes (only for `UInt8` buffers, used by the interner's arena).
     func append(contentsOf source: UnsafeRawPointer, count byteCount: Int) where Element == UInt8 {
         if count + byteCount > capacity { grow(to: max(capacity * 2, count + byteCount)) }

@@ -220,6 +220,22 @@ import Testing
         #expect(report.guide()?.step("a")?.reached == 2)
     }
 
+    @Test(arguments: 0..<20) func shortAppendsCopyEveryByteAndNothingElse(count: Int) {
+        // A user id copied into a routed batch: two overlapping loads and stores, or a grown buffer.
+        let bytes = (0..<count).map { UInt8(65 + $0) }
+        for capacity in [16, 32] {
+            let buffer = FlatBuffer<UInt8>(capacity: capacity)
+            for byte: UInt8 in [1, 2, 3] { buffer.append(byte) }
+            bytes.withUnsafeBytes { source in
+                guard let pointer = source.baseAddress ?? UnsafeRawPointer(bitPattern: 1) else { return }
+                buffer.appendShort(pointer, count: count)
+            }
+            buffer.append(0xEE)
+            let stored = (0..<buffer.count).map { buffer[$0] }
+            #expect(stored == [1, 2, 3] + bytes + [0xEE], "\(count) bytes, capacity \(capacity)")
+        }
+    }
+
     @Test(arguments: 0..<24) func byteComparisonSeesEveryByte(count: Int) {
         // Word loads and the overlapping tail must cover every byte of a slice, and no byte after it.
         let bytes = (0..<count).map { UInt8(97 + $0) }
