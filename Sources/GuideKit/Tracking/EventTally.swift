@@ -168,7 +168,7 @@ final class EventTally {
         hot = allocateLarge(HotState.self, capacity: 1)
         jsonLayout = .allocate(capacity: 1)
         jsonLayout.initialize(to: gk_json_layout())
-        lookups = allocateLarge(Int.self, capacity: Self.lookupGroup)
+        lookups = allocateLarge(Int.self, capacity: Self.lookupGroup * 4)
         hot.initialize(to: HotState())
         var allowed: Set<Int32> = []
         for guide in filter.guides { allowed.insert(strings.intern(guide)) }
@@ -334,41 +334,90 @@ final class EventTally {
     /// Most of the time goes to cache misses: the user's slot, then the run, then its step slots, each
     /// depending on the one before. So events are taken in groups of ``lookupGroup`` and the memory
     /// each step needs is prefetched ahead: the user slots of the next group while this one is tallied,
-    /// then this group's runs, then their step slots. The misses of many events overlap instead of
-    /// following each other. A user or run that is not there yet is added in the last step, in input
-    /// order.
+    /// then this group's runs, then their step slots. A run further down its user's list is searched
+    /// in rounds, one record per event per round with the next one prefetched, so those misses overlap
+    /// too. The misses of many events overlap instead of following each other. A user or run that is
+    /// not there yet is added in the last step, in input order.
     private func process(_ batch: RoutedBatch) {
         let bytes = UnsafeRawPointer(batch.bytes.base)
         let events = batch.events.base
         let count = batch.events.count
-        let found = lookups
-        for index in 0..<min(count, Self.lookupGroup) { runs.prefetchUser(hash: events[index].hash) }
+        let group = Self.lookupGroup
+        // Per event of the group: its user's slot, its run, the record to look at next in its user's
+        // list (-1 when not searching) and the record before that one (-1 for the list's head).
+        let userSlots = lookups
+        let foundRuns = lookups + group
+        let cursors = lookups + group * 2
+        let previous = lookups + group * 3
+        let records = runs.records.base
+        for index in 0..<min(count, group) { runs.prefetchUser(hash: events[index].hash) }
         var start = 0
         while start < count {
-            let stop = min(count, start + Self.lookupGroup)
-            for index in stop..<min(count, stop + Self.lookupGroup) { runs.prefetchUser(hash: events[index].hash) }
-            for index in start..<stop {
-                let event = events + index
+            let stop = min(count, start + group)
+            let size = stop - start
+            for index in stop..<min(count, stop + group) { runs.prefetchUser(hash: events[index].hash) }
+            for at in 0..<size {
+                let event = events + start + at
                 let slot = runs.findUser(
                     user: bytes + Int(event.pointee.userOffset),
                     count: Int(event.pointee.userCount),
                     hash: event.pointee.hash
                 )
-                found[index - start] = slot
+                userSlots[at] = slot
                 if slot >= 0 { runs.prefetchFirstRun(userSlot: slot) }
             }
-            for index in start..<stop where found[index - start] >= 0 {
-                let run = runs.findRun(userSlot: found[index - start], group: events[index].group)
-                found[index - start] = run
-                if run >= 0, events[index].step >= 0 { runs.prefetchSlot(run: run, step: Int(events[index].step)) }
+            var searching = 0
+            for at in 0..<size {
+                foundRuns[at] = -1
+                cursors[at] = -1
+                previous[at] = -1
+                guard userSlots[at] >= 0 else { continue }
+                let head = runs.firstRun(userSlot: userSlots[at])
+                guard head != RunTable.noRun else { continue }
+                if records[Int(head)].group == events[start + at].group {
+                    foundRuns[at] = Int(head)
+                    continue
+                }
+                let next = records[Int(head)].next
+                guard next != RunTable.noRun else { continue }
+                previous[at] = Int(head)
+                cursors[at] = Int(next)
+                gk_prefetch(records + Int(next))
+                searching += 1
             }
-            for index in start..<stop {
-                let event = events[index]
+            while searching > 0 {
+                searching = 0
+                for at in 0..<size where cursors[at] >= 0 {
+                    let cursor = cursors[at]
+                    if records[cursor].group == events[start + at].group {
+                        foundRuns[at] = cursor
+                        cursors[at] = -1
+                        continue
+                    }
+                    let next = records[cursor].next
+                    previous[at] = cursor
+                    guard next != RunTable.noRun else {
+                        cursors[at] = -1
+                        continue
+                    }
+                    cursors[at] = Int(next)
+                    gk_prefetch(records + Int(next))
+                    searching += 1
+                }
+            }
+            for at in 0..<size where foundRuns[at] >= 0 {
+                let run = foundRuns[at]
+                if previous[at] >= 0 { runs.moveToFront(run: run, after: previous[at], userSlot: userSlots[at]) }
+                let step = events[start + at].step
+                if step >= 0 { runs.prefetchSlot(run: run, step: Int(step)) }
+            }
+            for at in 0..<size {
+                let event = events[start + at]
                 let group = Int(event.group)
                 if group >= stepCounts.count || stepCounts[group] < 0 {
                     remember(group: group, steps: registry.steps(of: group))
                 }
-                var run = found[index - start]
+                var run = foundRuns[at]
                 if run < 0 {
                     run = runs.find(
                         user: bytes + Int(event.userOffset),

@@ -201,6 +201,21 @@ final class RunTable {
         }
     }
 
+    /// The first run of the user at `userSlot` (``noRun`` for none).
+    @inline(__always)
+    func firstRun(userSlot: Int) -> UInt32 { users[userSlot].firstRun }
+
+    /// Moves `run`, which follows `previous` in the list of the user at `userSlot`, to the front of
+    /// that list; nothing when `previous` no longer points to it (an earlier event moved one of them).
+    @inline(__always)
+    func moveToFront(run: Int, after previous: Int, userSlot: Int) {
+        let base = records.base
+        guard base[previous].next == UInt32(truncatingIfNeeded: run) else { return }
+        base[previous].next = base[run].next
+        base[run].next = users[userSlot].firstRun
+        users[userSlot].firstRun = UInt32(truncatingIfNeeded: run)
+    }
+
     /// The slot of the user in the user index, or -1 when the user is not there (nothing is added).
     @inline(__always)
     func findUser(user: UnsafeRawPointer, count: Int, hash: UInt64) -> Int {
