@@ -333,7 +333,7 @@ final class EventTally {
     ///
     /// Most of the time goes to cache misses: the user's slot, then the run, then its step slots, each
     /// depending on the one before. So events are taken in groups of ``lookupGroup`` and the memory
-    /// each step needs is prefetched ahead: the user slots two groups ahead (one group ahead left a
+    /// each step needs is prefetched ahead: the user slots three groups ahead (one group ahead left a
     /// tenth of this function's time waiting on them),
     /// then this group's runs, then their step slots. A run further down its user's list is searched
     /// in rounds, one record per event per round with the next one prefetched, so those misses overlap
@@ -351,12 +351,12 @@ final class EventTally {
         let cursors = lookups + group * 2
         let previous = lookups + group * 3
         let records = runs.records.base
-        for index in 0..<min(count, group * 2) { runs.prefetchUser(hash: events[index].hash) }
+        for index in 0..<min(count, group * 3) { runs.prefetchUser(hash: events[index].hash) }
         var start = 0
         while start < count {
             let stop = min(count, start + group)
             let size = stop - start
-            for index in min(count, stop + group)..<min(count, stop + group * 2) {
+            for index in min(count, stop + group * 2)..<min(count, stop + group * 3) {
                 runs.prefetchUser(hash: events[index].hash)
             }
             for at in 0..<size {
