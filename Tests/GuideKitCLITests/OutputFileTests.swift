@@ -10,12 +10,18 @@ import Darwin
 /// `--output` replaces a regular file atomically but writes into anything else (`/dev/null`, a pipe)
 /// without replacing it.
 @Suite struct OutputFileTests {
-    @Test func aReportGoesIntoANamedPipeWhichStaysAPipe() throws {
+    /// A fresh temporary folder holding the tracker tests' log.
+    static func folderWithLog() throws -> (folder: URL, log: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-output-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent("log.jsonl")
         try Data(TrackerCommandTests.log.utf8).write(to: log)
+        return (folder, log)
+    }
+
+    @Test func aReportGoesIntoANamedPipeWhichStaysAPipe() throws {
+        let (folder, log) = try Self.folderWithLog()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let pipe = folder.appendingPathComponent("report.pipe").path
         try #require(mkfifo(pipe, 0o600) == 0)
         // Open for reading and writing, so the command's open does not wait for a reader and this
@@ -40,11 +46,8 @@ import Darwin
     }
 
     @Test func aRegularFileIsReplaced() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-output-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (folder, log) = try Self.folderWithLog()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent("log.jsonl")
-        try Data(TrackerCommandTests.log.utf8).write(to: log)
         let output = folder.appendingPathComponent("report.csv")
         try Data(String(repeating: "old contents\n", count: 10_000).utf8).write(to: output)
 

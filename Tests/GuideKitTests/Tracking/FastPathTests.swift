@@ -44,6 +44,19 @@ import Testing
         line.hasPrefix("{") ? "{ " + line.dropFirst() : line
     }
 
+    /// Expects `lines` to give the same report through the fast path as all through the general reader,
+    /// with either line end.
+    static func expectSameReportBothWays(_ lines: [String], options: ReportOptions) throws {
+        for lineEnd in ["\n", "\r\n"] {
+            let fast = try makeReport(lines.joined(separator: lineEnd) + lineEnd, options: options)
+            let slow = try makeReport(lines.map(general).joined(separator: lineEnd) + lineEnd, options: options)
+            #expect(fast.guides == slow.guides)
+            #expect(fast.input.skipped == slow.input.skipped)
+            #expect(fast.input.events == slow.input.events)
+            #expect(fast.input.events > 0)
+        }
+    }
+
     /// Lines of every form the C fast path takes or hands over: values of each kind, ids around its
     /// 16-byte compares, duplicate and empty keys, Segment keys and calls, nested values.
     static let variedLines: [String] = {
@@ -75,17 +88,7 @@ import Testing
     func theCFastPathReadsEachLineAsTheGeneralReader(by property: String?) throws {
         var options = noWindow()
         if let property { options.breakdown = .property(property) }
-        for lineEnd in ["\n", "\r\n"] {
-            let fast = try makeReport(Self.variedLines.joined(separator: lineEnd) + lineEnd, options: options)
-            let slow = try makeReport(
-                Self.variedLines.map(Self.general).joined(separator: lineEnd) + lineEnd,
-                options: options
-            )
-            #expect(fast.guides == slow.guides)
-            #expect(fast.input.skipped == slow.input.skipped)
-            #expect(fast.input.events == slow.input.events)
-            #expect(fast.input.events > 0)
-        }
+        try Self.expectSameReportBothWays(Self.variedLines, options: options)
         // Without a breakdown: the counts themselves.
         guard property == nil else { return }
         let report = try makeReport(Self.variedLines.joined(separator: "\n"), options: options)
@@ -132,15 +135,8 @@ import Testing
     func linesThatChangeTheRememberedLayoutReadAsTheGeneralReaderReadsThem(by property: String?) throws {
         var options = noWindow()
         if let property { options.breakdown = .property(property) }
-        for lineEnd in ["\n", "\r\n"] {
-            // Each line twice in a row, so that a layout learned from it is also followed.
-            let lines = Self.layoutChanges.flatMap { [$0, $0] }
-            let fast = try makeReport(lines.joined(separator: lineEnd) + lineEnd, options: options)
-            let slow = try makeReport(lines.map(Self.general).joined(separator: lineEnd) + lineEnd, options: options)
-            #expect(fast.guides == slow.guides)
-            #expect(fast.input.skipped == slow.input.skipped)
-            #expect(fast.input.events == slow.input.events)
-        }
+        // Each line twice in a row, so that a layout learned from it is also followed.
+        try Self.expectSameReportBothWays(Self.layoutChanges.flatMap { [$0, $0] }, options: options)
         guard property == nil else { return }
         let report = try makeReport(Self.layoutChanges.joined(separator: "\n"), options: options)
         let byIssue = Dictionary(uniqueKeysWithValues: report.input.skipped.map { ($0.issue, $0) })
