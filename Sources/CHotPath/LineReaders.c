@@ -120,11 +120,12 @@ stopped:
 }
 
 /// Whether the bytes at `index` are member `member`'s prefix (its separator, quoted key and colon) in
-/// `layout`: two overlapping loads of up to eight bytes each, compared with the stored prefix.
+/// `layout`, and that prefix begins with `separator` (`{` for a line's first member, `,` after):
+/// two overlapping loads of up to eight bytes each, compared with the stored prefix.
 static inline int prefix_matches(const unsigned char *base, long index, long end, const gk_json_layout *layout,
-                                 long member) {
+                                 long member, unsigned char separator) {
     long length = layout->length[member];
-    if (length == 0 || index + length > end) return 0;
+    if (length == 0 || layout->prefix[member][0] != separator || index + length > end) return 0;
     const unsigned char *bytes = base + index;
     const unsigned char *expected = layout->prefix[member];
     if (length >= 8) {
@@ -157,18 +158,20 @@ long gk_json_event_line(const unsigned char *base, long start, long end, const u
     for (;;) {
         long prefix_start = index;
         unsigned char separator = members == 0 ? '{' : ',';
+        // The member the layout expects, or else the one after it (the expected one is missing, as the
+        // step of a guide event).
+        long matched = -1;
+        for (long member = predicted; member < predicted + 2 && member < known; member++) {
+            if (prefix_matches(base, index, end, layout, member, separator)) {
+                matched = member;
+                break;
+            }
+        }
         int role;
-        if (predicted < known && layout->prefix[predicted][0] == separator
-            && prefix_matches(base, index, end, layout, predicted)) {
-            role = layout->role[predicted];
-            index += layout->length[predicted];
-            predicted += 1;
-        } else if (predicted + 1 < known && layout->prefix[predicted + 1][0] == separator
-                   && prefix_matches(base, index, end, layout, predicted + 1)) {
-            // The expected member is missing (a guide event has no step): take the one after it.
-            role = layout->role[predicted + 1];
-            index += layout->length[predicted + 1];
-            predicted += 2;
+        if (matched >= 0) {
+            role = layout->role[matched];
+            index += layout->length[matched];
+            predicted = matched + 1;
         } else {
             if (index + 1 >= end || base[index] != separator || base[index + 1] != '"') return -1;
             index += 1;
@@ -330,26 +333,20 @@ __attribute__((constructor)) static void detect_popcnt(void) {
     __builtin_cpu_init();
     cpu_has_popcnt = __builtin_cpu_supports("popcnt") ? 1 : 0;
 }
-
-static inline int has_popcnt(void) { return cpu_has_popcnt; }
-
-long gk_csv_plain_record(const unsigned char *base, long start, long end, long column_count, long needed,
-                         unsigned short *field_ends) {
-    if (has_popcnt()) return csv_plain_record_popcnt(base, start, end, column_count, needed, field_ends);
-    return csv_plain_record(base, start, end, column_count, needed, field_ends);
-}
-
-long gk_count_byte(const unsigned char *bytes, long count, unsigned char byte) {
-    if (has_popcnt()) return count_byte_popcnt(bytes, count, byte);
-    return count_byte(bytes, count, byte);
-}
 #else
+// Elsewhere the one compiled form already uses what the target has.
+static const int cpu_has_popcnt = 0;
+#define csv_plain_record_popcnt csv_plain_record
+#define count_byte_popcnt count_byte
+#endif
+
 long gk_csv_plain_record(const unsigned char *base, long start, long end, long column_count, long needed,
                          unsigned short *field_ends) {
+    if (cpu_has_popcnt) return csv_plain_record_popcnt(base, start, end, column_count, needed, field_ends);
     return csv_plain_record(base, start, end, column_count, needed, field_ends);
 }
 
 long gk_count_byte(const unsigned char *bytes, long count, unsigned char byte) {
+    if (cpu_has_popcnt) return count_byte_popcnt(bytes, count, byte);
     return count_byte(bytes, count, byte);
 }
-#endif

@@ -68,17 +68,15 @@ public struct Timing: Sendable, Hashable {
     /// Computes the timing of unsorted durations.
     public init(durations: [Double], skewed: Int) {
         var values = durations
-        let found = Statistics.quantiles(of: &values, [0.5, 0.9])
-        users = values.count
-        median = found[0]
-        p90 = found[1]
-        self.skewed = skewed
+        self = values.withUnsafeMutableBufferPointer { Timing(selectingIn: $0, skewed: skewed) }
     }
 
-    init(users: Int, median: Double?, p90: Double?, skewed: Int) {
-        self.users = users
-        self.median = median
-        self.p90 = p90
+    /// The timing of the durations in `buffer`, which are reordered in place.
+    init(selectingIn buffer: UnsafeMutableBufferPointer<Double>, skewed: Int) {
+        let found = Statistics.quantiles(in: buffer, [0.5, 0.9])
+        users = buffer.count
+        median = found[0]
+        p90 = found[1]
         self.skewed = skewed
     }
 }

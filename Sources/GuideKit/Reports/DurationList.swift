@@ -64,8 +64,6 @@ final class DurationList: @unchecked Sendable {
 
     /// The median and 90th percentile (the durations are reordered).
     func timing(skewed: Int) -> Timing {
-        let buffer = UnsafeMutableBufferPointer(start: values.base, count: values.count)
-        let found = Statistics.quantiles(in: buffer, [0.5, 0.9])
-        return Timing(users: values.count, median: found[0], p90: found[1], skewed: skewed)
+        Timing(selectingIn: UnsafeMutableBufferPointer(start: values.base, count: values.count), skewed: skewed)
     }
 }

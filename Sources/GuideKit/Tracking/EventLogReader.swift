@@ -9,7 +9,7 @@ import Darwin
 
 /// Streams event logs into per-thread tallies.
 ///
-/// Files are read in windows of a few megabytes into each thread's own buffer (`pread`), so resident
+/// Files are read in half-megabyte windows into each thread's own buffer (`pread`), so resident
 /// memory stays at the size of the tallies whatever the file size; a file is also memory-mapped, to
 /// find where to cut it and to read its header. (Reading windows through the mapping cost more: the
 /// kernel maps and unmaps every page, about 0.1 s per gigabyte.) A file of at least
@@ -20,8 +20,8 @@ import Darwin
 /// A CSV field in quotes may hold a line break, so a cut at a line end may fall inside a record. The
 /// threads count the quotes of each chunk as they read it; when an odd number of quotes comes before
 /// a cut, the whole read is done again, and this time the file is cut where the quotes before the cut
-/// are even (found in one extra pass through the file, on one thread). Input that cannot be read twice (standard input,
-/// a pipe) is read as a stream, never cut.
+/// are even (found in one extra pass through the file, on one thread). Input that cannot be read
+/// twice (standard input, a pipe) is read as a stream, never cut.
 struct EventLogReader {
     var filter: EventTally.Filter
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -462,8 +462,7 @@ private final class ChunkQueue: @unchecked Sendable {
     /// Chunk `i` runs from `bounds[i]` to `bounds[i + 1]`; the last bound is where the next cut chunk
     /// starts.
     private var bounds: [Int]
-    /// The chunks handed out.
-    private var taken = 0
+    /// Per chunk handed out (so its count is the number handed out): the lines it held.
     private var lines: [Int] = []
     private var quotes: [Int] = []
     /// For chunks cut as they are taken: the bytes, their end, the share of the rest a chunk takes and
@@ -511,13 +510,13 @@ private final class ChunkQueue: @unchecked Sendable {
                 stop = end
             }
             bounds.append(stop)
-        } else if taken + 1 >= bounds.count {
+        } else if lines.count + 1 >= bounds.count {
             return nil
         }
+        let chunk = lines.count
         lines.append(0)
         quotes.append(0)
-        taken += 1
-        return (taken - 1, bounds[taken - 1]..<bounds[taken])
+        return (chunk, bounds[chunk]..<bounds[chunk + 1])
     }
 
     /// Records that `chunk` has been read and held `lines` lines and `quotes` quote characters.

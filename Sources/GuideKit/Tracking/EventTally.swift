@@ -334,11 +334,11 @@ final class EventTally {
     /// Most of the time goes to cache misses: the user's slot, then the run, then its step slots, each
     /// depending on the one before. So events are taken in groups of ``lookupGroup`` and the memory
     /// each step needs is prefetched ahead: the user slots three groups ahead (one group ahead left a
-    /// tenth of this function's time waiting on them),
-    /// then this group's runs, then their step slots. A run further down its user's list is searched
-    /// in rounds, one record per event per round with the next one prefetched, so those misses overlap
-    /// too. The misses of many events overlap instead of following each other. A user or run that is
-    /// not there yet is added in the last step, in input order.
+    /// tenth of this function's time waiting on them), then this group's runs, then their step slots.
+    /// A run further down its user's list is searched in rounds, one record per event per round with
+    /// the next one prefetched, so those misses overlap too. The misses of many events overlap instead
+    /// of following each other. A user or run that is not there yet is added in the last step, in input
+    /// order.
     private func process(_ batch: RoutedBatch) {
         let bytes = UnsafeRawPointer(batch.bytes.base)
         let events = batch.events.base

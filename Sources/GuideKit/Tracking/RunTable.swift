@@ -252,18 +252,12 @@ final class RunTable {
     /// with no user added since), moved to the front of the user's list; -1 when there is none yet.
     @inline(__always)
     func findRun(userSlot: Int, group: UInt32) -> Int {
-        let entry = users + userSlot
-        let head = entry.pointee.firstRun
-        var index = head
+        var index = users[userSlot].firstRun
         var previous = Self.noRun
         while index != Self.noRun {
             let record = records.base + Int(index)
             if record.pointee.group == group {
-                if previous != Self.noRun {
-                    records.base[Int(previous)].next = record.pointee.next
-                    record.pointee.next = head
-                    entry.pointee.firstRun = index
-                }
+                if previous != Self.noRun { moveToFront(run: Int(index), after: Int(previous), userSlot: userSlot) }
                 return Int(index)
             }
             previous = index
