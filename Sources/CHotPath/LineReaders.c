@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "CHotPath.h"
+#include "CSVRecords.h"
 
 static inline long digits(const unsigned char *base, long index, long end) {
     while (index < end && (unsigned)(base[index] - '0') <= 9u) index += 1;
@@ -236,58 +237,6 @@ long gk_json_event_line(const unsigned char *base, long start, long end, const u
     return index;
 }
 
-/// The longest record the CSV fast path takes; longer ones go to the general reader.
-#define CSV_LINE_LIMIT 512
-
-/// Bits for the commas, newlines and quotes among the 16 bytes at `bytes`.
-static inline void csv_marks16(const unsigned char *bytes, unsigned *commas, unsigned *newlines, unsigned *quotes) {
-#if defined(__SSE2__)
-    __m128i block = _mm_loadu_si128((const __m128i *)bytes);
-    *commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(',')));
-    *newlines = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('\n')));
-    *quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')));
-#else
-    unsigned comma_bits = 0, newline_bits = 0, quote_bits = 0;
-    for (int offset = 0; offset < 16; offset++) {
-        comma_bits |= (unsigned)(bytes[offset] == ',') << offset;
-        newline_bits |= (unsigned)(bytes[offset] == '\n') << offset;
-        quote_bits |= (unsigned)(bytes[offset] == '"') << offset;
-    }
-    *commas = comma_bits;
-    *newlines = newline_bits;
-    *quotes = quote_bits;
-#endif
-}
-
-static inline __attribute__((always_inline)) long csv_plain_record(const unsigned char *base, long start, long end,
-                                                                  long column_count, long needed,
-                                                                  unsigned short *field_ends) {
-    long limit = end - start < CSV_LINE_LIMIT ? end - start : CSV_LINE_LIMIT;
-    long count = 0;  // commas so far
-    for (long offset = 0; offset + 16 <= limit; offset += 16) {
-        unsigned comma_bits, newline_bits, quote_bits;
-        csv_marks16(base + start + offset, &comma_bits, &newline_bits, &quote_bits);
-        unsigned before = newline_bits != 0 ? (1u << __builtin_ctz(newline_bits)) - 1 : 0xFFFFu;
-        if ((quote_bits & before) != 0) return -1;
-        comma_bits &= before;
-        // The first `needed` field ends as they come; later commas are only counted.
-        while (comma_bits != 0 && count < needed) {
-            field_ends[count] = (unsigned short)(offset + __builtin_ctz(comma_bits));
-            count += 1;
-            comma_bits &= comma_bits - 1;
-        }
-        count += __builtin_popcount(comma_bits);
-        if (newline_bits == 0) continue;
-        long newline = start + offset + __builtin_ctz(newline_bits);
-        if (newline <= start || count != column_count - 1) return -1;
-        long last = newline;
-        if (base[last - 1] == '\r') last -= 1;
-        if (count < needed) field_ends[count] = (unsigned short)(last - start);
-        return newline;
-    }
-    return -1;
-}
-
 static inline __attribute__((always_inline)) long count_byte(const unsigned char *bytes, long count,
                                                             unsigned char byte) {
     long total = 0;
@@ -326,27 +275,27 @@ __attribute__((target("popcnt"))) static long count_byte_popcnt(const unsigned c
     return count_byte(bytes, count, byte);
 }
 
-static int cpu_has_popcnt;
+int gk_cpu_has_popcnt;
 
 /// Runs when the library is loaded, before any reading thread starts.
 __attribute__((constructor)) static void detect_popcnt(void) {
     __builtin_cpu_init();
-    cpu_has_popcnt = __builtin_cpu_supports("popcnt") ? 1 : 0;
+    gk_cpu_has_popcnt = __builtin_cpu_supports("popcnt") ? 1 : 0;
 }
 #else
 // Elsewhere the one compiled form already uses what the target has.
-static const int cpu_has_popcnt = 0;
+const int gk_cpu_has_popcnt = 0;
 #define csv_plain_record_popcnt csv_plain_record
 #define count_byte_popcnt count_byte
 #endif
 
 long gk_csv_plain_record(const unsigned char *base, long start, long end, long column_count, long needed,
                          unsigned short *field_ends) {
-    if (cpu_has_popcnt) return csv_plain_record_popcnt(base, start, end, column_count, needed, field_ends);
+    if (gk_cpu_has_popcnt) return csv_plain_record_popcnt(base, start, end, column_count, needed, field_ends);
     return csv_plain_record(base, start, end, column_count, needed, field_ends);
 }
 
 long gk_count_byte(const unsigned char *bytes, long count, unsigned char byte) {
-    if (cpu_has_popcnt) return count_byte_popcnt(bytes, count, byte);
+    if (gk_cpu_has_popcnt) return count_byte_popcnt(bytes, count, byte);
     return count_byte(bytes, count, byte);
 }

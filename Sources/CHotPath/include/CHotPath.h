@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "GKEventRuns.h"
 #include "GKLineReaders.h"
 
 /// Asks the CPU to start loading the cache line at `address` for reading; never faults.

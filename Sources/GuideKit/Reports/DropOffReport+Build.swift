@@ -15,19 +15,22 @@ extension DropOffReport {
             options: options,
             threads: nil,
             minimumPartSize: nil,
-            windowSize: nil
+            windowSize: nil,
+            usesEventRuns: true
         )
     }
 
-    /// The same, with the reader's parallelism and window settable (tests force small parts to
-    /// exercise merging, and small windows to exercise records that span them).
+    /// The same, with the reader's parallelism, window and C event runs settable (tests force small
+    /// parts to exercise merging, small windows to exercise records that span them, and the Swift
+    /// reader alone to check the runs against it).
     init(
         reading sources: [EventSource],
         book: StepOrderBook,
         options: ReportOptions,
         threads: Int?,
         minimumPartSize: Int?,
-        windowSize: Int? = nil
+        windowSize: Int? = nil,
+        usesEventRuns: Bool = true
     ) throws {
         var filter = EventTally.Filter()
         filter.guides = Set(options.guides)
@@ -38,6 +41,7 @@ extension DropOffReport {
         if let threads { reader.threads = threads }
         if let minimumPartSize { reader.minimumPartSize = minimumPartSize }
         if let windowSize { reader.windowSize = windowSize }
+        reader.usesEventRuns = usesEventRuns
         let result = try reader.read(sources, book: book)
         self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
     }

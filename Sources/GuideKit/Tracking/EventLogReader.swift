@@ -31,6 +31,9 @@ struct EventLogReader {
     /// A window grows when one record is longer. Half a megabyte stays in the core's caches between
     /// the kernel's copy and the parse; 2 MB windows were about 5% slower on CSV.
     var windowSize = 512 << 10
+    /// Whether common lines are read by the C event runs (`gk_csv_event_run`); off, the Swift reader
+    /// reads every line (tests compare the two).
+    var usesEventRuns = true
     /// While a file is scanned for quotes before it is cut, its mapped pages are released in steps of
     /// this many bytes (they count as resident memory until then).
     var releaseStep = 1 << 20
@@ -70,7 +73,7 @@ struct EventLogReader {
         let registry = GroupRegistry(book: book)
         let mailbox = Mailbox(threads: threads)
         let tallies = (0..<threads).map {
-            EventTally(filter: filter, shard: $0, registry: registry, mailbox: mailbox)
+            EventTally(filter: filter, shard: $0, registry: registry, mailbox: mailbox, usesEventRuns: usesEventRuns)
         }
         var files: [FileCounts] = []
         for (index, source) in sources.enumerated() {

@@ -121,8 +121,26 @@ extension EventTally {
                     variant
                 ) + 1
         }
+        let usesRuns = runsAllowed && layout.columns != nil
+        if let columns = layout.columns, usesRuns {
+            hot.pointee.columnCount = columnCount
+            hot.pointee.neededColumns = needed
+            hot.pointee.timeColumn = columns.time
+            hot.pointee.userColumn = columns.user
+            hot.pointee.guideColumn = columns.guide
+            hot.pointee.versionColumn = columns.version
+            hot.pointee.stepColumn = columns.step
+            hot.pointee.typeColumn = columns.type
+            hot.pointee.variantColumn = columns.variant
+        }
+        let state = hot
         return layout.roles.withUnsafeBufferPointer { roles in
             while position < end {
+                if usesRuns {
+                    // Runs of common records in C; it stops at a record this loop reads.
+                    position = runEvents(from: position) { gk_csv_event_run(base, $0, end, state) }
+                    if position >= end { break }
+                }
                 gk_prefetch(raw + position + 1_024)
                 if let next = readPlainRecord(
                     base,

@@ -13,7 +13,14 @@ extension EventTally {
         var position = 0
         let groupKey = groupKeyBytes.map { UnsafePointer($0.base) }
         let groupKeyCount = groupKeyBytes?.count ?? 0
+        let state = hot
+        let layout = jsonLayout
         while position < end {
+            if runsAllowed {
+                // Runs of common lines in C; it stops at a line this loop reads.
+                position = runEvents(from: position) { gk_json_event_run(base, $0, end, layout, state) }
+                if position >= end { break }
+            }
             gk_prefetch(raw + position + 1_024)
             // Most lines have the simple form the C reader takes; any other goes through the general one.
             var simple = gk_event_fields()

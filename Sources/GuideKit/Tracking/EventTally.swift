@@ -65,24 +65,20 @@ final class EventTally {
     private let outboxes: UnsafeMutablePointer<Unmanaged<RoutedBatch>>
     /// The layout of this thread's last JSON lines, which the C reader follows (see `gk_json_layout`).
     let jsonLayout: UnsafeMutablePointer<gk_json_layout>
-    /// The counters the hot loop touches, behind a pointer.
+    /// The counters the hot loop touches and the C event runs' state (see `gk_reader_state`), behind a
+    /// pointer.
     ///
-    /// Class properties would pay for a dynamic exclusivity check on every access. Allocated apart from other threads' data (see
-    /// ``allocateLarge(_:capacity:)``): sharing a cache line with another thread's counters would
-    /// bounce it between the cores on every event.
-    private let hot: UnsafeMutablePointer<HotState>
-
-    struct HotState {
-        var lines = 0
-        var lineInPart = 0
-        var events = 0
-        var filteredOut = 0
-        var earliest = Double.infinity
-        var latest = -Double.infinity
-        var cachedDate: UInt64 = 0
-        var cachedDateTail: UInt16 = 0
-        var cachedMidnight = 0.0
-    }
+    /// Class properties would pay for a dynamic exclusivity check on every access. Allocated apart from
+    /// other threads' data (see ``allocateLarge(_:capacity:)``): sharing a cache line with another
+    /// thread's counters would bounce it between the cores on every event.
+    let hot: UnsafeMutablePointer<gk_reader_state>
+    /// The C event runs' view of ``outboxes`` (see ``runEvents(from:_:)``).
+    private let runOutboxes: UnsafeMutablePointer<gk_outbox>
+    /// The keys the C event runs remember (`gk_key_entry`).
+    private let runKeys: UnsafeMutablePointer<gk_key_entry>
+    /// Whether the C event runs may read this thread's lines: not with a breakdown property, whose
+    /// values they do not resolve, nor when the reader turned them off.
+    let runsAllowed: Bool
 
     // Owner side.
     let runs = RunTable()
@@ -151,7 +147,7 @@ final class EventTally {
         var first: [(file: Int, chunk: Int, line: Int, detail: String)] = []
     }
 
-    init(filter: Filter, shard: Int, registry: GroupRegistry, mailbox: Mailbox) {
+    init(filter: Filter, shard: Int, registry: GroupRegistry, mailbox: Mailbox, usesEventRuns: Bool = true) {
         self.filter = filter
         self.shard = shard
         self.registry = registry
@@ -165,11 +161,24 @@ final class EventTally {
         }
         outboxes = UnsafeMutablePointer<Unmanaged<RoutedBatch>>.allocate(capacity: mailbox.count)
         for owner in 0..<mailbox.count { (outboxes + owner).initialize(to: .passRetained(RoutedBatch())) }
-        hot = allocateLarge(HotState.self, capacity: 1)
         jsonLayout = .allocate(capacity: 1)
         jsonLayout.initialize(to: gk_json_layout())
         lookups = allocateLarge(Int.self, capacity: Self.lookupGroup * 4)
-        hot.initialize(to: HotState())
+        runOutboxes = .allocate(capacity: mailbox.count)
+        runOutboxes.initialize(repeating: gk_outbox(), count: mailbox.count)
+        runKeys = allocateLarge(gk_key_entry.self, capacity: Int(GK_KEY_ENTRIES))
+        runKeys.initialize(repeating: gk_key_entry(), count: Int(GK_KEY_ENTRIES))
+        runsAllowed = usesEventRuns && filter.groupProperty == nil
+        hot = allocateLarge(gk_reader_state.self, capacity: 1)
+        hot.initialize(to: gk_reader_state())
+        hot.pointee.earliest = .infinity
+        hot.pointee.latest = -.infinity
+        hot.pointee.since = filter.since ?? -.infinity
+        hot.pointee.until = filter.until ?? .infinity
+        hot.pointee.owners = mailbox.count
+        hot.pointee.outboxes = runOutboxes
+        hot.pointee.keys = runKeys
+        hot.pointee.usesVariant = variantGroups.isActive ? 1 : 0
         var allowed: Set<Int32> = []
         for guide in filter.guides { allowed.insert(strings.intern(guide)) }
         allowedGuides = allowed
@@ -183,6 +192,9 @@ final class EventTally {
         outboxes.deallocate()
         hot.deinitialize(count: 1)
         releaseLarge(hot)
+        runOutboxes.deallocate()
+        runKeys.deinitialize(count: Int(GK_KEY_ENTRIES))
+        releaseLarge(runKeys)
         jsonLayout.deallocate()
         releaseLarge(lookups)
     }
@@ -314,6 +326,55 @@ final class EventTally {
     /// Posts the partly filled batches (at the end of a part).
     func flushOutboxes() {
         for owner in 0..<mailbox.count { send(to: owner) }
+    }
+
+    /// Runs a C event run (`gk_csv_event_run`, `gk_json_event_run`) from `start`, handing over the
+    /// batches it fills, and returns where it stopped: the end, or a line for the Swift reader.
+    @inline(__always)
+    func runEvents(from start: Int, _ run: (Int) -> Int) -> Int {
+        var position = start
+        while true {
+            for owner in 0..<mailbox.count {
+                runOutboxes[owner] = outboxes[owner]._withUnsafeGuaranteedRef { batch in
+                    gk_outbox(
+                        events: batch.events.base,
+                        count: batch.events.count,
+                        capacity: RoutedBatch.capacity,
+                        bytes: batch.bytes.base,
+                        byteCount: batch.bytes.count,
+                        byteCapacity: batch.bytes.storageCapacity
+                    )
+                }
+            }
+            hot.pointee.groupEvents = groupEventCounts.base
+            hot.pointee.stepEvents = stepEvents.base
+            position = run(position)
+            for owner in 0..<mailbox.count {
+                let outbox = runOutboxes[owner]
+                outboxes[owner]._withUnsafeGuaranteedRef { batch in
+                    batch.events.setCount(outbox.count)
+                    batch.bytes.setCount(outbox.byteCount)
+                }
+            }
+            guard hot.pointee.stopReason == GK_RUN_FULL else { return position }
+            send(to: hot.pointee.fullOwner)
+        }
+    }
+
+    /// Lets the C event runs take the next lines of `key` without this reader, when the line just read
+    /// is one they sent here only because they did not know its key yet.
+    @inline(__always)
+    func rememberKey(_ key: EventKey) {
+        guard hot.pointee.pending.isSet != 0 else { return }
+        let stepIndex = key.stepKey >= 0 ? stepIndexOfKey[Int(key.stepKey)] : Self.noStep
+        gk_remember_key(hot, key.group, key.stepKey, stepIndex)
+    }
+
+    /// Lets the C event runs count the next lines of a guide that the `--guide` filter leaves out.
+    @inline(__always)
+    func rememberFilteredGuide(hasStep: Bool) {
+        guard hot.pointee.pending.isSet != 0 else { return }
+        gk_remember_key(hot, -1, hasStep ? 0 : -1, Self.noStep)
     }
 
     // MARK: Owner side

@@ -51,6 +51,15 @@ final class FlatBuffer<Element: BitwiseCopyable> {
     /// Empties the buffer, keeping its storage.
     func removeAll() { count = 0 }
 
+    /// The number of values the storage holds before the buffer grows.
+    var storageCapacity: Int { capacity }
+
+    /// Takes the count of values that C code wrote in place, within the storage.
+    func setCount(_ newCount: Int) {
+        precondition(newCount >= 0 && newCount <= capacity, "count beyond the storage")
+        count = newCount
+    }
+
     @inline(__always)
     subscript(index: Int) -> Element {
         get { base[index] }

@@ -1,15 +1,10 @@
+import CHotPath
 import Foundation
 
 /// An event handed from the thread that parsed it to the thread that owns its user.
-struct RoutedEvent {
-    var time: Double
-    var hash: UInt64
-    var userOffset: UInt32
-    var userCount: UInt32
-    var group: UInt32
-    var step: Int32
-    var type: UInt8
-}
+///
+/// Declared in C (`gk_routed_event`), as the C event runs (`gk_csv_event_run`) fill batches too.
+typealias RoutedEvent = gk_routed_event
 
 /// A batch of routed events with the bytes of their user ids.
 final class RoutedBatch: @unchecked Sendable {

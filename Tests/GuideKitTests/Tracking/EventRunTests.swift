@@ -1,0 +1,193 @@
+import CHotPath
+import Foundation
+import Testing
+
+@testable import GuideKit
+
+/// The C event runs (`gk_csv_event_run`, `gk_json_event_run`) take the common lines without the Swift
+/// reader; whatever they take, the report must be the one the Swift reader alone gives.
+@Suite struct EventRunTests {
+    /// A seeded generator, so that a failure can be reproduced.
+    struct SeededNumbers {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9e37_79b9_7f4a_7c15
+            return mixBits(state)
+        }
+
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+        /// True with a chance of `percent` in a hundred (tenths allowed).
+        mutating func chance(_ percent: Double) -> Bool { Double(below(1_000)) < percent * 10 }
+    }
+
+    /// Forty guides of four versions and eight steps (1,440 keys: more than the runs' key table holds),
+    /// names of many lengths, one name too long for a remembered key, and one guide whose variant `B`
+    /// has steps of its own (so the `variant` value is part of every key).
+    static let book: StepOrderBook = {
+        var outlines: [GuideOutline] = []
+        for guide in 0..<40 {
+            for version in 1...4 {
+                outlines.append(
+                    GuideOutline(id: guideName(guide), version: version, steps: (0..<8).map { "step-\($0)" })
+                )
+            }
+        }
+        outlines.append(
+            GuideOutline(
+                id: "split",
+                version: 1,
+                steps: ["step-0", "step-1", "step-2"],
+                variantSteps: ["B": ["step-0", "step-2"]]
+            )
+        )
+        return StepOrderBook(current: outlines)
+    }()
+
+    static func guideName(_ index: Int) -> String {
+        index == 39 ? String(repeating: "long-", count: 32) : "g\(index)" + String(repeating: "x", count: index % 23)
+    }
+
+    /// One event's values as text, some of them wrong in the ways logs are.
+    struct Values {
+        var time: String
+        var user: String
+        var guide: String
+        var version: String
+        var step: String?
+        var type: String
+        var variant: String?
+    }
+
+    static func values(count: Int, seed: UInt64) -> [Values] {
+        var random = SeededNumbers(state: seed)
+        let types = [
+            "guide_started", "step_viewed", "step_completed", "guide_completed", "guide_dismissed", "guide_snoozed",
+        ]
+        var events: [Values] = []
+        for index in 0..<count {
+            // Some guides far more often than others, as in real logs, but every key now and then.
+            let guideIndex = min(random.below(42), random.below(42), random.below(42))
+            let guide = guideIndex == 41 ? "split" : guideIndex == 40 ? "unknown-guide" : guideName(guideIndex)
+            // Times in order over five days (some late), so that the runs meet new dates; some with a
+            // fraction, an offset, a leap second or an impossible date.
+            var seconds = LogBuilder.base + Double(index * 5 * 86_400 / count)
+            if random.chance(3) { seconds -= Double(random.below(86_400)) }
+            var time = Timestamp.string(fromSeconds: seconds)
+            if random.chance(2) { time = time.replacingOccurrences(of: "Z", with: ".5Z") }
+            if random.chance(1) { time = time.replacingOccurrences(of: "Z", with: "+01:00") }
+            if random.chance(0.5) { time = String(time.dropLast(3)) + "60Z" }
+            if random.chance(0.5) { time = "2026-02-30T10:00:00Z" }
+            var type = types[random.below(types.count)]
+            if random.chance(1) { type = "step_viewd" }
+            var step: String? = type == "guide_started" || type == "guide_completed" ? nil : "step-\(random.below(8))"
+            if random.chance(2) { step = "not-a-step" }
+            if random.chance(1) { step = nil }
+            var version = "\(1 + random.below(4))"
+            if random.chance(0.5) { version = "x" }
+            if random.chance(0.5) { version = "0" }
+            let user = random.chance(10) ? "user-with-a-long-identifier-\(random.below(300))" : "u\(random.below(700))"
+            let variant: String? =
+                random.chance(guide == "split" ? 70 : 5) ? ["A", "B", "control"][random.below(3)] : nil
+            events.append(
+                Values(time: time, user: user, guide: guide, version: version, step: step, type: type, variant: variant)
+            )
+        }
+        return events
+    }
+
+    static func jsonLines(_ events: [Values], seed: UInt64) -> String {
+        var random = SeededNumbers(state: seed ^ 0x5555)
+        var text = ""
+        for event in events {
+            var line = #"{"ts":"\#(event.time)","user":"\#(event.user)","guide":"\#(event.guide)","#
+            line += random.chance(10) ? #""version":"\#(event.version)""# : #""version":\#(event.version)"#
+            if let step = event.step { line += #","step":"\#(step)""# }
+            line += #","type":"\#(event.type)""#
+            if let variant = event.variant { line += #","variant":"\#(variant)""# }
+            line += #","session":"s\#(random.below(9))"}"#
+            // Lines the runs hand over: a space, an escape, a key order they have not seen, garbage.
+            if random.chance(1) { line = "{ " + line.dropFirst() }
+            if random.chance(1) { line = line.replacingOccurrences(of: #""user":"u"#, with: #""user":"\u0075"#) }
+            if random.chance(1) { line = line.replacingOccurrences(of: #","type":"#, with: #","extra":null,"type":"#) }
+            if random.chance(0.5) { line = "not json" }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    static func csv(_ events: [Values], seed: UInt64) -> String {
+        var random = SeededNumbers(state: seed ^ 0xAAAA)
+        var text = "ts,user,guide,version,step,type,session,variant\n"
+        for event in events {
+            var user = event.user
+            // A quoted field (the runs take no quotes), a short record, a long record.
+            if random.chance(1) { user = "\"\(user)\"" }
+            var line = "\(event.time),\(user),\(event.guide),\(event.version),\(event.step ?? ""),\(event.type),"
+            line += "s\(random.below(9)),\(event.variant ?? "")"
+            if random.chance(0.5) { line = "\(event.time),\(user)" }
+            if random.chance(0.3) { line += String(repeating: "z", count: 600) }
+            text += line + (random.chance(5) ? "\r\n" : "\n")
+        }
+        return text
+    }
+
+    static func read(
+        _ text: String,
+        format: EventLogFormat,
+        options: ReportOptions,
+        threads: Int,
+        runs: Bool
+    ) throws -> (report: DropOffReport, linesInRuns: Int) {
+        var reader = EventLogReader(filter: EventTally.Filter())
+        reader.filter.guides = Set(options.guides)
+        reader.filter.since = options.since
+        reader.filter.until = options.until
+        reader.threads = threads
+        reader.minimumPartSize = 4_096
+        reader.usesEventRuns = runs
+        let sources = [EventSource.bytes(Array(text.utf8), name: "log", format: format)]
+        let result = try reader.read(sources, book: book)
+        let linesInRuns = result.tallies.reduce(0) { $0 + $1.hot.pointee.linesInRuns }
+        let report = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
+        return (report, linesInRuns)
+    }
+
+    static let filters: [String: ReportOptions] = {
+        var guides = noWindow()
+        guides.guides = [guideName(3), guideName(39), "split"]
+        var times = noWindow()
+        times.since = LogBuilder.base + 86_400
+        times.until = LogBuilder.base + 3 * 86_400
+        return ["none": noWindow(), "guides": guides, "times": times]
+    }()
+
+    @Test(arguments: ["none", "guides", "times"], [1, 2])
+    func theRunsReadEveryLineAsTheSwiftReaderDoes(filter: String, threads: Int) throws {
+        let events = Self.values(count: 20_000, seed: 7)
+        let options = try #require(Self.filters[filter])
+        for (format, text) in [
+            (EventLogFormat.jsonLines, Self.jsonLines(events, seed: 7)), (.csv, Self.csv(events, seed: 7)),
+        ] {
+            let swift = try Self.read(text, format: format, options: options, threads: threads, runs: false)
+            let runs = try Self.read(text, format: format, options: options, threads: threads, runs: true)
+            #expect(swift.linesInRuns == 0)
+            // Most lines are common ones; the runs must have taken them for this test to mean anything.
+            #expect(runs.linesInRuns > runs.report.input.lines / 3, "\(format)")
+            #expect(runs.report.guides == swift.report.guides, "\(format)")
+            #expect(runs.report.input == swift.report.input, "\(format)")
+            #expect(runs.report.input.events > 1_000, "\(format)")
+            #expect(!runs.report.input.skipped.isEmpty)
+        }
+    }
+
+    @Test(arguments: 0..<41) func theRunsHashUserIdsAsSwiftDoes(count: Int) {
+        var random = SeededNumbers(state: UInt64(count))
+        let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        bytes.withUnsafeBytes { buffer in
+            let pointer = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped
+            #expect(gk_hash_bytes(pointer.assumingMemoryBound(to: UInt8.self), count) == hashBytes(pointer, count))
+        }
+    }
+}
