@@ -70,7 +70,8 @@ static inline int type_code(const unsigned char *bytes, long count) {
 
 /// The time of a `YYYY-MM-DDTHH:MM:SSZ` timestamp on the date Swift's reader parsed last, as Swift's
 /// `seconds` computes it; 0 for any other form or date (Swift's reader then parses it).
-static inline int cached_time(const gk_reader_state *state, const unsigned char *bytes, long count, double *time) {
+static inline __attribute__((always_inline)) int cached_time(const gk_reader_state *state,
+                                                             const unsigned char *bytes, long count, double *time) {
     if (count != 20 || bytes[10] != 'T' || bytes[19] != 'Z' || bytes[13] != ':' || bytes[16] != ':') return 0;
     unsigned short tail;
     memcpy(&tail, bytes + 8, 2);
@@ -196,7 +197,8 @@ enum { TAKE_GENERAL = 0, TAKE_DONE = 1, TAKE_FULL = 2 };
 /// Takes one event whose fields a reader found: counts it and hands it to its owner's batch, or counts
 /// it as filtered out. Returns TAKE_GENERAL, having changed nothing, when Swift's reader must take the
 /// line (after noting the key as pending when only the key was missing).
-static inline int take_event(gk_reader_state *state, const unsigned char *base, const gk_event_fields *fields) {
+static inline __attribute__((always_inline)) int take_event(gk_reader_state *state, const unsigned char *base,
+                                                            const gk_event_fields *fields) {
     if (fields->type.kind != GK_FIELD_STRING) return TAKE_GENERAL;
     int type = type_code(base + fields->type.start, fields->type.count);
     if (type < 0) return TAKE_GENERAL;

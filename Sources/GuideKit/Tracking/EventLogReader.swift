@@ -28,9 +28,11 @@ struct EventLogReader {
     var minimumPartSize = 16 << 20
     /// Bytes read at a time.
     ///
-    /// A window grows when one record is longer. Half a megabyte stays in the core's caches between
-    /// the kernel's copy and the parse; 2 MB windows were about 5% slower on CSV.
-    var windowSize = 512 << 10
+    /// A window grows when one record is longer. A quarter megabyte stays in the core's 512 KB L2
+    /// cache between the kernel's copy and the parse, next to the batches and tables: since the C event
+    /// runs took over the common lines, 512 KB windows took 0.2–0.3 s more system time than 256 KB
+    /// on the 10M logs (and 2 MB windows were slower still).
+    var windowSize = 256 << 10
     /// Whether common lines are read by the C event runs (`gk_csv_event_run`); off, the Swift reader
     /// reads every line (tests compare the two).
     var usesEventRuns = true
