@@ -10,6 +10,9 @@
 #include "CHotPath.h"
 #include "CSVRecords.h"
 
+/// Every helper of the loops is inlined into each copy of them (compiled for different instructions).
+#define GK_INLINE static inline __attribute__((always_inline))
+
 static inline unsigned long long load64(const unsigned char *bytes) {
     unsigned long long value;
     memcpy(&value, bytes, 8);
@@ -37,7 +40,7 @@ static inline unsigned long long mix_bits(unsigned long long value) {
     return value ^ (value >> 31);
 }
 
-static inline unsigned long long hash_bytes(const unsigned char *bytes, long count) {
+GK_INLINE unsigned long long hash_bytes(const unsigned char *bytes, long count) {
     unsigned long long hash = 0x9e3779b97f4a7c15ULL ^ (unsigned long long)count;
     long offset = 0;
     for (; offset + 8 <= count; offset += 8) {
@@ -54,7 +57,7 @@ static inline unsigned long long hash_bytes(const unsigned char *bytes, long cou
 unsigned long long gk_hash_bytes(const unsigned char *bytes, long count) { return hash_bytes(bytes, count); }
 
 /// The event type's code, or -1 (the codes of Swift's `GuideEventType.code`).
-static inline int type_code(const unsigned char *bytes, long count) {
+GK_INLINE int type_code(const unsigned char *bytes, long count) {
     switch (count) {
     case 11: return memcmp(bytes, "step_viewed", 11) == 0 ? 1 : -1;
     case 13:
@@ -70,8 +73,7 @@ static inline int type_code(const unsigned char *bytes, long count) {
 
 /// The time of a `YYYY-MM-DDTHH:MM:SSZ` timestamp on the date Swift's reader parsed last, as Swift's
 /// `seconds` computes it; 0 for any other form or date (Swift's reader then parses it).
-static inline __attribute__((always_inline)) int cached_time(const gk_reader_state *state,
-                                                             const unsigned char *bytes, long count, double *time) {
+GK_INLINE int cached_time(const gk_reader_state *state, const unsigned char *bytes, long count, double *time) {
     if (count != 20 || bytes[10] != 'T' || bytes[19] != 'Z' || bytes[13] != ':' || bytes[16] != ':') return 0;
     unsigned short tail;
     memcpy(&tail, bytes + 8, 2);
@@ -91,7 +93,7 @@ static inline __attribute__((always_inline)) int cached_time(const gk_reader_sta
 }
 
 /// Whether a value has bytes on the line (a string or a number); other kinds are only in the shape.
-static inline int has_bytes(const gk_field *field) {
+GK_INLINE int has_bytes(const gk_field *field) {
     return field->kind == GK_FIELD_STRING || field->kind == GK_FIELD_NUMBER;
 }
 
@@ -99,8 +101,8 @@ static inline int has_bytes(const gk_field *field) {
 /// variant values, and their shape: where in those bytes each value lies and its kind. Two lines with
 /// the same bytes and shape name the same guide version and step; 0 when the span is too long to
 /// remember.
-static inline int key_span(const gk_event_fields *fields, long uses_variant, long *span_start, long *span_length,
-                           unsigned long long shape[2]) {
+GK_INLINE int key_span(const gk_event_fields *fields, long uses_variant, long *span_start, long *span_length,
+                       unsigned long long shape[2]) {
     const gk_field *guide = &fields->guide, *version = &fields->version, *step = &fields->step;
     gk_field none = {0, 0, GK_FIELD_ABSENT};
     const gk_field *variant = uses_variant ? &fields->variant : &none;
@@ -127,7 +129,7 @@ static inline int key_span(const gk_event_fields *fields, long uses_variant, lon
 
 /// A hash of a span and its shape, never 0: all bytes enter it (the versions of a guide differ in one
 /// byte in the middle), in two independent lanes.
-static inline unsigned long long key_hash(const unsigned char *bytes, long length, const unsigned long long shape[2]) {
+GK_INLINE unsigned long long key_hash(const unsigned char *bytes, long length, const unsigned long long shape[2]) {
     unsigned long long first = shape[0] * 0x9e3779b97f4a7c15ULL;
     unsigned long long second = (shape[1] ^ (unsigned long long)length) * 0xc2b2ae3d27d4eb4fULL;
     long offset = 0;
@@ -149,7 +151,7 @@ static inline unsigned long long key_hash(const unsigned char *bytes, long lengt
     return mix_bits(first ^ (second * 0x27d4eb2f165667c5ULL)) | 1;
 }
 
-static inline int same_bytes(const unsigned char *left, const unsigned char *right, long count) {
+GK_INLINE int same_bytes(const unsigned char *left, const unsigned char *right, long count) {
     long offset = 0;
     for (; offset + 8 <= count; offset += 8) {
         if (load64(left + offset) != load64(right + offset)) return 0;
@@ -158,12 +160,12 @@ static inline int same_bytes(const unsigned char *left, const unsigned char *rig
 }
 
 /// The first entry of the set (two entries) where a key with `hash` is kept.
-static inline gk_key_entry *key_set(gk_key_entry *keys, unsigned long long hash) {
+GK_INLINE gk_key_entry *key_set(gk_key_entry *keys, unsigned long long hash) {
     return keys + ((hash >> 20) & (GK_KEY_ENTRIES - 2));
 }
 
-static inline const gk_key_entry *find_key(const gk_reader_state *state, const unsigned char *span, long length,
-                                           const unsigned long long shape[2], unsigned long long hash) {
+GK_INLINE const gk_key_entry *find_key(const gk_reader_state *state, const unsigned char *span, long length,
+                                       const unsigned long long shape[2], unsigned long long hash) {
     const gk_key_entry *entry = key_set(state->keys, hash);
     for (int way = 0; way < 2; way++, entry++) {
         if (entry->hash == hash && entry->length == length && entry->shape[0] == shape[0] &&
@@ -197,8 +199,7 @@ enum { TAKE_GENERAL = 0, TAKE_DONE = 1, TAKE_FULL = 2 };
 /// Takes one event whose fields a reader found: counts it and hands it to its owner's batch, or counts
 /// it as filtered out. Returns TAKE_GENERAL, having changed nothing, when Swift's reader must take the
 /// line (after noting the key as pending when only the key was missing).
-static inline __attribute__((always_inline)) int take_event(gk_reader_state *state, const unsigned char *base,
-                                                            const gk_event_fields *fields) {
+GK_INLINE int take_event(gk_reader_state *state, const unsigned char *base, const gk_event_fields *fields) {
     if (fields->type.kind != GK_FIELD_STRING) return TAKE_GENERAL;
     int type = type_code(base + fields->type.start, fields->type.count);
     if (type < 0) return TAKE_GENERAL;
@@ -265,7 +266,7 @@ static inline long stop(gk_reader_state *state, long reason, long position) {
 }
 
 /// A CSV field's bytes from the field ends `gk_csv_plain_record` stored (an absent field when empty).
-static inline gk_field csv_field(long column, long start, const unsigned short *ends) {
+GK_INLINE gk_field csv_field(long column, long start, const unsigned short *ends) {
     gk_field field = {0, 0, GK_FIELD_ABSENT};
     if (column < 0) return field;
     long from = column == 0 ? start : start + ends[column - 1] + 1;
@@ -278,46 +279,62 @@ static inline gk_field csv_field(long column, long start, const unsigned short *
     return field;
 }
 
-static inline __attribute__((always_inline)) long csv_event_run(const unsigned char *base, long start, long end,
-                                                                gk_reader_state *state) {
-    long position = start;
-    unsigned short ends[32];
-    state->pending.isSet = 0;
-    if (state->columnCount > 32) return stop(state, GK_RUN_GENERAL, position);
-    while (position < end) {
-        gk_prefetch(base + position + 1024);
-        long newline = csv_plain_record(base, position, end, state->columnCount, state->neededColumns, ends);
-        if (newline < 0) return stop(state, GK_RUN_GENERAL, position);
-        gk_event_fields fields;
-        fields.group = csv_field(-1, position, ends);
-        fields.time = csv_field(state->timeColumn, position, ends);
-        fields.user = csv_field(state->userColumn, position, ends);
-        fields.guide = csv_field(state->guideColumn, position, ends);
-        fields.version = csv_field(state->versionColumn, position, ends);
-        fields.step = csv_field(state->stepColumn, position, ends);
-        fields.type = csv_field(state->typeColumn, position, ends);
-        fields.variant = csv_field(state->usesVariant ? state->variantColumn : -1, position, ends);
-        int taken = take_event(state, base, &fields);
-        if (taken == TAKE_GENERAL) return stop(state, GK_RUN_GENERAL, position);
-        state->lines += 1;
-        state->linesInRuns += 1;
-        state->lineInPart += 1;
-        position = newline + 1;
-        if (taken == TAKE_FULL) return stop(state, GK_RUN_FULL, position);
-    }
+/// Takes the plain record from `start` to `newline` whose field ends `ends` holds.
+GK_INLINE int take_csv_record(gk_reader_state *state, const unsigned char *base, long start,
+                              const unsigned short *ends) {
+    gk_event_fields fields;
+    fields.group = csv_field(-1, start, ends);
+    fields.time = csv_field(state->timeColumn, start, ends);
+    fields.user = csv_field(state->userColumn, start, ends);
+    fields.guide = csv_field(state->guideColumn, start, ends);
+    fields.version = csv_field(state->versionColumn, start, ends);
+    fields.step = csv_field(state->stepColumn, start, ends);
+    fields.type = csv_field(state->typeColumn, start, ends);
+    fields.variant = csv_field(state->usesVariant ? state->variantColumn : -1, start, ends);
+    return take_event(state, base, &fields);
+}
+
+/// The CSV run's loop, with `RECORD` (a `csv_plain_record` of some width) finding each record's field
+/// ends; a macro so that each copy inlines the width compiled for its instructions.
+#define GK_CSV_EVENT_RUN(RECORD)                                                                               \
+    long position = start;                                                                                     \
+    unsigned short ends[32];                                                                                   \
+    state->pending.isSet = 0;                                                                                  \
+    if (state->columnCount > 32) return stop(state, GK_RUN_GENERAL, position);                                 \
+    while (position < end) {                                                                                   \
+        gk_prefetch(base + position + 1024);                                                                   \
+        long newline = RECORD(base, position, end, state->columnCount, state->neededColumns, ends);            \
+        if (newline < 0) return stop(state, GK_RUN_GENERAL, position);                                         \
+        int taken = take_csv_record(state, base, position, ends);                                              \
+        if (taken == TAKE_GENERAL) return stop(state, GK_RUN_GENERAL, position);                               \
+        state->lines += 1;                                                                                     \
+        state->linesInRuns += 1;                                                                               \
+        state->lineInPart += 1;                                                                                \
+        position = newline + 1;                                                                                \
+        if (taken == TAKE_FULL) return stop(state, GK_RUN_FULL, position);                                     \
+    }                                                                                                          \
     return stop(state, GK_RUN_END, position);
+
+static long csv_event_run(const unsigned char *base, long start, long end, gk_reader_state *state) {
+    GK_CSV_EVENT_RUN(csv_plain_record)
 }
 
 #if GK_POPCNT_COPIES
 __attribute__((target("popcnt"))) static long csv_event_run_popcnt(const unsigned char *base, long start, long end,
                                                                    gk_reader_state *state) {
-    return csv_event_run(base, start, end, state);
+    GK_CSV_EVENT_RUN(csv_plain_record)
+}
+
+GK_AVX2 static long csv_event_run_avx2(const unsigned char *base, long start, long end, gk_reader_state *state) {
+    GK_CSV_EVENT_RUN(csv_plain_record32)
 }
 #endif
 
 long gk_csv_event_run(const unsigned char *base, long start, long end, gk_reader_state *state) {
 #if GK_POPCNT_COPIES
-    if (gk_cpu_has_popcnt) return csv_event_run_popcnt(base, start, end, state);
+    long allowed = state->instructions == 0 ? 3 : state->instructions;
+    if (gk_cpu_has_avx2 && allowed >= 3) return csv_event_run_avx2(base, start, end, state);
+    if (gk_cpu_has_popcnt && allowed >= 2) return csv_event_run_popcnt(base, start, end, state);
 #endif
     return csv_event_run(base, start, end, state);
 }

@@ -276,11 +276,14 @@ __attribute__((target("popcnt"))) static long count_byte_popcnt(const unsigned c
 }
 
 int gk_cpu_has_popcnt;
+int gk_cpu_has_avx2;
 
 /// Runs when the library is loaded, before any reading thread starts.
 __attribute__((constructor)) static void detect_popcnt(void) {
     __builtin_cpu_init();
     gk_cpu_has_popcnt = __builtin_cpu_supports("popcnt") ? 1 : 0;
+    gk_cpu_has_avx2 = gk_cpu_has_popcnt && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                      __builtin_cpu_supports("bmi2");
 }
 #else
 // Elsewhere the one compiled form already uses what the target has.

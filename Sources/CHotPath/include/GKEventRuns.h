@@ -101,6 +101,9 @@ typedef struct {
     long isEnabled;
     /// Whether events' `variant` values pick step orders (and so belong to the key).
     long usesVariant;
+    /// The most the CSV run may use of the CPU's instructions: 0 all it has, 1 the x86-64 baseline
+    /// (SSE2), 2 also popcount, 3 also AVX2 (tests read with each).
+    long instructions;
     /// The `--since` and `--until` filters (-inf and +inf without them).
     double since;
     double until;

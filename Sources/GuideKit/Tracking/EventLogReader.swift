@@ -36,6 +36,9 @@ struct EventLogReader {
     /// Whether common lines are read by the C event runs (`gk_csv_event_run`); off, the Swift reader
     /// reads every line (tests compare the two).
     var usesEventRuns = true
+    /// The most of the CPU's instructions the C event runs may use (`gk_reader_state.instructions`):
+    /// 0 all it has; tests force the copies for older CPUs.
+    var eventRunInstructions = 0
     /// While a file is scanned for quotes before it is cut, its mapped pages are released in steps of
     /// this many bytes (they count as resident memory until then).
     var releaseStep = 1 << 20
@@ -77,6 +80,7 @@ struct EventLogReader {
         let tallies = (0..<threads).map {
             EventTally(filter: filter, shard: $0, registry: registry, mailbox: mailbox, usesEventRuns: usesEventRuns)
         }
+        for tally in tallies { tally.hot.pointee.instructions = eventRunInstructions }
         var files: [FileCounts] = []
         for (index, source) in sources.enumerated() {
             for tally in tallies { tally.fileIndex = index }

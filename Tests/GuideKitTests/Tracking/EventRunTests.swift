@@ -138,7 +138,8 @@ import Testing
         format: EventLogFormat,
         options: ReportOptions,
         threads: Int,
-        runs: Bool
+        runs: Bool,
+        instructions: Int = 0
     ) throws -> (report: DropOffReport, linesInRuns: Int) {
         var reader = EventLogReader(filter: EventTally.Filter())
         reader.filter.guides = Set(options.guides)
@@ -147,6 +148,7 @@ import Testing
         reader.threads = threads
         reader.minimumPartSize = 4_096
         reader.usesEventRuns = runs
+        reader.eventRunInstructions = instructions
         let sources = [EventSource.bytes(Array(text.utf8), name: "log", format: format)]
         let result = try reader.read(sources, book: book)
         let linesInRuns = result.tallies.reduce(0) { $0 + $1.hot.pointee.linesInRuns }
@@ -180,6 +182,25 @@ import Testing
             #expect(runs.report.input.events > 1_000, "\(format)")
             #expect(!runs.report.input.skipped.isEmpty)
         }
+    }
+
+    /// The CSV run is compiled for the x86-64 baseline, for popcount and for AVX2 (32 bytes at a
+    /// time); each copy must read as the Swift reader does (this machine runs those it has).
+    @Test(arguments: [1, 2, 3])
+    func everyCopyOfTheCSVRunReadsAsTheSwiftReaderDoes(instructions: Int) throws {
+        let text = Self.csv(Self.values(count: 5_000, seed: 11), seed: 11)
+        let swift = try Self.read(text, format: .csv, options: noWindow(), threads: 1, runs: false)
+        let runs = try Self.read(
+            text,
+            format: .csv,
+            options: noWindow(),
+            threads: 1,
+            runs: true,
+            instructions: instructions
+        )
+        #expect(runs.linesInRuns > runs.report.input.lines / 3)
+        #expect(runs.report.guides == swift.report.guides)
+        #expect(runs.report.input == swift.report.input)
     }
 
     @Test(arguments: 0..<41) func theRunsHashUserIdsAsSwiftDoes(count: Int) {
