@@ -411,10 +411,12 @@ final class EventTally {
         let foundRuns = lookups + group
         let cursors = lookups + group * 2
         let previous = lookups + group * 3
-        let records = runs.records.base
+        // The runs' storage, snapshotted: read through the table, every event would retain its buffers.
+        var slots = runs.slotPointers
         for index in 0..<min(count, group * 3) { runs.prefetchUser(hash: events[index].hash) }
         var start = 0
         while start < count {
+            let records = slots.records
             let stop = min(count, start + group)
             let size = stop - start
             for index in min(count, stop + group * 2)..<min(count, stop + group * 3) {
@@ -490,16 +492,24 @@ final class EventTally {
                         group: event.group,
                         time: event.time
                     )
+                    slots.records = runs.records.base  // a run was added
                 }
-                tally(run: run, time: event.time, group: group, step: event.step, type: event.type)
+                tally(run: run, time: event.time, group: group, step: event.step, type: event.type, slots: &slots)
             }
             start = stop
         }
     }
 
     @inline(__always)
-    private func tally(run: Int, time: Double, group: Int, step: Int32, type: UInt8) {
-        let record = runs.records.base + run
+    private func tally(
+        run: Int,
+        time: Double,
+        group: Int,
+        step: Int32,
+        type: UInt8,
+        slots: inout RunTable.SlotPointers
+    ) {
+        let record = slots.records + run
         if time > record.pointee.last { record.pointee.last = time }
         switch type {
         case 0:
@@ -516,13 +526,18 @@ final class EventTally {
         guard step >= 0 else { return }
         if record.pointee.firstSlot == RunTable.noSlots {
             record.pointee.firstSlot = runs.addSlots(Int(stepCounts[group]))
+            slots = runs.slotPointers
         }
         let slotIndex = Int(record.pointee.firstSlot) + Int(step)
         switch type {
         case 1, 2:
-            if let compact = runs.compactSlots {
-                if let value = runs.compact(time) {
-                    let slot = compact.base + slotIndex
+            if let compact = slots.compact {
+                // Whole seconds from the origin (the first time sets it).
+                if slots.origin == nil { slots.origin = runs.setOrigin(time) }
+                let offset = time - slots.origin.unsafelyUnwrapped
+                if offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) {
+                    let value = UInt32(offset)
+                    let slot = compact + slotIndex
                     if type == 1 {
                         if value < slot.pointee.viewed { slot.pointee.viewed = value }
                     } else if value < slot.pointee.completed {
@@ -531,18 +546,19 @@ final class EventTally {
                     return
                 }
                 runs.widen()
+                slots = runs.slotPointers
             }
-            guard let wide = runs.wideSlots else { return }
-            let slot = wide.base + slotIndex
+            guard let wide = slots.wide else { return }
+            let slot = wide + slotIndex
             if type == 1 {
                 if time < slot.pointee.viewed { slot.pointee.viewed = time }
             } else if time < slot.pointee.completed {
                 slot.pointee.completed = time
             }
         case 4:
-            runs.slotFlags[slotIndex] |= Self.dismissedHere
+            slots.flags[slotIndex] |= Self.dismissedHere
         case 5:
-            runs.slotFlags[slotIndex] |= Self.snoozedHere
+            slots.flags[slotIndex] |= Self.snoozedHere
         default:
             break
         }

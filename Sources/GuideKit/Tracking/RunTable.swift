@@ -110,16 +110,32 @@ final class RunTable {
         return first
     }
 
-    /// `time` as a compact value, or `nil` when it has a fraction or is out of range.
-    @inline(__always)
-    func compact(_ time: Double) -> UInt32? {
-        let origin = self.origin ?? setOrigin(time)
-        let offset = time - origin
-        guard offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) else { return nil }
-        return UInt32(offset)
+    /// Where the records and step slots are now, for a loop that tallies many events.
+    ///
+    /// Read through the table, each use would retain the buffers. Out of date once a run was added,
+    /// ``addSlots(_:)`` or ``widen()`` ran.
+    struct SlotPointers {
+        var records: UnsafeMutablePointer<RunRecord>
+        var compact: UnsafeMutablePointer<CompactStepSlot>?
+        var wide: UnsafeMutablePointer<StepSlot>?
+        var flags: UnsafeMutablePointer<UInt8>
+        /// ``RunTable/origin``.
+        var origin: Double?
     }
 
-    private func setOrigin(_ time: Double) -> Double {
+    /// The storage as it is now.
+    var slotPointers: SlotPointers {
+        SlotPointers(
+            records: records.base,
+            compact: compactSlots?.base,
+            wide: wideSlots?.base,
+            flags: slotFlags.base,
+            origin: origin
+        )
+    }
+
+    /// Sets the time that compact value 0 stands for from the first time stored, and returns it.
+    func setOrigin(_ time: Double) -> Double {
         let value = (time - 2_147_483_648).rounded(.down)
         origin = value
         return value

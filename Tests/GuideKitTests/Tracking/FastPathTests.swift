@@ -1,3 +1,4 @@
+import CHotPath
 import Foundation
 import Testing
 
@@ -256,6 +257,26 @@ import Testing
                 }
             }
             #expect(differs, "byte \(changed) of \(count)")
+        }
+    }
+}
+
+extension FastPathTests {
+    /// The CSV reader counts each chunk's quotes (`gk_count_byte`, 64 bytes at a time, then byte by byte)
+    /// to find cuts inside quoted fields: a quote anywhere, at any length and alignment, must count.
+    @Test(arguments: [0, 1, 31, 32, 63, 64, 65, 127, 128, 200])
+    func everyQuoteIsCounted(length: Int) {
+        for offset in 0..<3 {
+            var bytes = [UInt8](repeating: 0x61, count: length + offset)
+            var expected = 0
+            for index in stride(from: offset, to: bytes.count, by: 7) {
+                bytes[index] = 0x22
+                expected += 1
+            }
+            let counted = bytes.withUnsafeBufferPointer { buffer in
+                gk_count_byte(buffer.baseAddress.map { $0 + offset }, length, 0x22)
+            }
+            #expect(counted == expected, "length \(length), offset \(offset)")
         }
     }
 }
