@@ -33,20 +33,31 @@ public enum Statistics {
     }
 
     /// The same, for values in a buffer (reordered in place).
+    ///
+    /// The largest quantile is selected first; each smaller one is then selected among the values
+    /// before it, which selection has left there (the median after the p90 reads 90% of the values).
     static func quantiles(in buffer: UnsafeMutableBufferPointer<Double>, _ qs: [Double]) -> [Double?] {
         guard !buffer.isEmpty else { return qs.map { _ in nil } }
         let count = buffer.count
-        return qs.map { q in
-            let position = Double(count - 1) * q
-            let lower = Int(position.rounded(.down))
-            let low = select(buffer, lower)
+        var found = [Double?](repeating: nil, count: qs.count)
+        // Values from `bound` on are at least as large as every value before it.
+        var bound = count
+        for index in qs.indices.sorted(by: { qs[$0] > qs[$1] }) {
+            let position = Double(count - 1) * qs[index]
+            let lower = Int(position.rounded(.down))  // at most `bound - 1`: qs are taken largest first
+            let low = select(UnsafeMutableBufferPointer(rebasing: buffer[..<bound]), lower)
+            // The next value in order: the smallest after `lower`, which is before `bound` unless
+            // `lower` is the last value before it.
             var high = low
-            if lower + 1 < count {
+            let end = lower + 1 < bound ? bound : count
+            if lower + 1 < end {
                 high = buffer[lower + 1]
-                for index in (lower + 2)..<count where buffer[index] < high { high = buffer[index] }
+                for at in (lower + 2)..<end where buffer[at] < high { high = buffer[at] }
             }
-            return low + (position - Double(lower)) * (high - low)
+            found[index] = low + (position - Double(lower)) * (high - low)
+            bound = lower + 1
         }
+        return found
     }
 
     /// Reorders `buffer` so that position `k` holds the value it would hold sorted, smaller or equal

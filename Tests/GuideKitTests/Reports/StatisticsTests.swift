@@ -60,5 +60,11 @@ import Testing
             let selected = try #require(Statistics.quantiles(of: &copy, [q]).first)
             #expect(selected == Statistics.quantile(sorted: sorted, q))
         }
+        // Several at once (each after the first is selected among the values the one before left),
+        // in any order, with repeats.
+        let qs = [0.5, 0.9, 0.0, 1.0, 0.25, 0.9, 0.75]
+        var copy = values
+        let together = Statistics.quantiles(of: &copy, qs)
+        #expect(together == qs.map { Statistics.quantile(sorted: sorted, $0) })
     }
 }
