@@ -48,6 +48,14 @@ final class FlatBuffer<Element: BitwiseCopyable> {
         count += 1
     }
 
+    /// Appends `repeatedCount` copies of `value`.
+    @inline(__always)
+    func append(repeating value: Element, count repeatedCount: Int) {
+        if count + repeatedCount > capacity { grow(to: max(capacity * 2, count + repeatedCount)) }
+        (base + count).initialize(repeating: value, count: repeatedCount)
+        count += repeatedCount
+    }
+
     /// Empties the buffer, keeping its storage.
     func removeAll() { count = 0 }
 

@@ -99,14 +99,12 @@ final class RunTable {
     @inline(__always)
     func addSlots(_ count: Int) -> UInt32 {
         let first = UInt32(truncatingIfNeeded: slotFlags.count)
-        for _ in 0..<count {
-            if let compactSlots {
-                compactSlots.append(CompactStepSlot(viewed: .max, completed: .max))
-            } else {
-                wideSlots?.append(StepSlot(viewed: .infinity, completed: .infinity))
-            }
-            slotFlags.append(0)
+        if let compactSlots {
+            compactSlots.append(repeating: CompactStepSlot(viewed: .max, completed: .max), count: count)
+        } else {
+            wideSlots?.append(repeating: StepSlot(viewed: .infinity, completed: .infinity), count: count)
         }
+        slotFlags.append(repeating: 0, count: count)
         return first
     }
 
