@@ -142,16 +142,21 @@ struct ReportAssembler {
         let dropped = perStep + total * 4
         let inProgress = perStep + total * 5
         let skewed = perStep + total * 6
-        let finishTimes = UnsafeMutablePointer<GrowableDoubles>.allocate(capacity: max(1, groups.count))
-        finishTimes.initialize(repeating: GrowableDoubles(), count: groups.count)
+        let finishTimes = UnsafeMutablePointer<GrowableBuffer<Double>>.allocate(capacity: max(1, groups.count))
+        finishTimes.initialize(repeating: GrowableBuffer(), count: groups.count)
         defer { finishTimes.deallocate() }
-        let durations = UnsafeMutablePointer<GrowableDoubles>.allocate(capacity: max(1, total))
-        durations.initialize(repeating: GrowableDoubles(), count: total)
-        defer { durations.deallocate() }
+        // Time on each step: in whole seconds while the step slots are (see ``RunTable/compactSlots``).
+        let stepSeconds = UnsafeMutablePointer<GrowableBuffer<UInt32>>.allocate(capacity: max(1, total))
+        stepSeconds.initialize(repeating: GrowableBuffer(), count: total)
+        defer { stepSeconds.deallocate() }
+        let stepTimes = UnsafeMutablePointer<GrowableBuffer<Double>>.allocate(capacity: max(1, total))
+        stepTimes.initialize(repeating: GrowableBuffer(), count: total)
+        defer { stepTimes.deallocate() }
         let runs = tally.runs
         let records = runs.records.base
         let slotFlags = runs.slotFlags.base
         let slots = runs.slotReader
+        let compactSlots = slots.compact
         stepCounts.withUnsafeBufferPointer { stepCounts in
             offsets.withUnsafeBufferPointer { offsets in
                 isKnown.withUnsafeBufferPointer { isKnown in
@@ -206,7 +211,12 @@ struct ReportAssembler {
                             snoozed[at] &+= flags & EventTally.snoozedHere != 0 ? 1 : 0
                             completed[at] &+= wasCompleted
                             reached[at] &+= wasReached
-                            durations[at].append(slot.completed - slot.viewed, if: hasBoth & isInOrder != 0)
+                            if let compactSlots {
+                                let raw = compactSlots[first + step]
+                                stepSeconds[at].append(raw.completed &- raw.viewed, if: hasBoth & isInOrder != 0)
+                            } else {
+                                stepTimes[at].append(slot.completed - slot.viewed, if: hasBoth & isInOrder != 0)
+                            }
                             skewed[at] &+= hasBoth & (1 - isInOrder)
                             dropped[at] &+= endsHere & isDropped
                             inProgress[at] &+= endsHere & (1 - isDropped)
@@ -222,7 +232,7 @@ struct ReportAssembler {
             counts.dismissed = dismissed[group]
             counts.finished = finished[group]
             counts.finishSkew = finishSkew[group]
-            counts.finishTimes = DurationList(finishTimes[group])
+            counts.finishTimes = DurationList(values: finishTimes[group])
             let first = offsets[group]
             let steps = stepCounts[group]
             func counters(_ block: UnsafeMutablePointer<Int>) -> [Int] {
@@ -235,7 +245,9 @@ struct ReportAssembler {
             counts.dropped = counters(dropped)
             counts.inProgress = counters(inProgress)
             counts.skewed = counters(skewed)
-            counts.durations = (0..<steps).map { DurationList(durations[first + $0]) }
+            counts.durations = (0..<steps).map {
+                DurationList(seconds: stepSeconds[first + $0], values: stepTimes[first + $0])
+            }
             return counts
         }
     }

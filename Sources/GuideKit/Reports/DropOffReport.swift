@@ -73,7 +73,17 @@ public struct Timing: Sendable, Hashable {
 
     /// The timing of the durations in `buffer`, which are reordered in place.
     init(selectingIn buffer: UnsafeMutableBufferPointer<Double>, skewed: Int) {
-        let found = Statistics.quantiles(in: buffer, [0.5, 0.9])
+        let found = Statistics.quantiles(in: buffer, [0.5, 0.9], as: { $0 })
+        users = buffer.count
+        median = found[0]
+        p90 = found[1]
+        self.skewed = skewed
+    }
+
+    /// The timing of durations in whole seconds in `buffer`, which are reordered in place; the same
+    /// values as Doubles give the same timing.
+    init(selectingIn buffer: UnsafeMutableBufferPointer<UInt32>, skewed: Int) {
+        let found = Statistics.quantiles(in: buffer, [0.5, 0.9], as: { Double($0) })
         users = buffer.count
         median = found[0]
         p90 = found[1]

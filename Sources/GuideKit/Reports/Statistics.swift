@@ -29,14 +29,20 @@ public enum Statistics {
     ///   - qs: the quantiles wanted, 0…1.
     /// - Returns: one value per quantile, `nil` for no values.
     public static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double?] {
-        values.withUnsafeMutableBufferPointer { quantiles(in: $0, qs) }
+        values.withUnsafeMutableBufferPointer { quantiles(in: $0, qs, as: { $0 }) }
     }
 
     /// The same, for values in a buffer (reordered in place).
     ///
     /// The largest quantile is selected first; each smaller one is then selected among the values
     /// before it, which selection has left there (the median after the p90 reads 90% of the values).
-    static func quantiles(in buffer: UnsafeMutableBufferPointer<Double>, _ qs: [Double]) -> [Double?] {
+    /// `value` gives each value as a Double, to interpolate between two of them.
+    @inline(__always)
+    static func quantiles<Value: Comparable>(
+        in buffer: UnsafeMutableBufferPointer<Value>,
+        _ qs: [Double],
+        as value: (Value) -> Double
+    ) -> [Double?] {
         guard !buffer.isEmpty else { return qs.map { _ in nil } }
         let count = buffer.count
         var found = [Double?](repeating: nil, count: qs.count)
@@ -54,7 +60,7 @@ public enum Statistics {
                 high = buffer[lower + 1]
                 for at in (lower + 2)..<end where buffer[at] < high { high = buffer[at] }
             }
-            found[index] = low + (position - Double(lower)) * (high - low)
+            found[index] = value(low) + (position - Double(lower)) * (value(high) - value(low))
             bound = lower + 1
         }
         return found
@@ -63,7 +69,7 @@ public enum Statistics {
     /// Reorders `buffer` so that position `k` holds the value it would hold sorted, smaller or equal
     /// values before it and greater or equal after (quickselect, median-of-three pivots; a range
     /// that does not shrink fast enough is sorted instead).
-    private static func select(_ buffer: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+    private static func select<Value: Comparable>(_ buffer: UnsafeMutableBufferPointer<Value>, _ k: Int) -> Value {
         var low = 0
         var high = buffer.count - 1
         var rounds = 0

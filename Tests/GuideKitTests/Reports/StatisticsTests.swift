@@ -67,4 +67,24 @@ import Testing
         let together = Statistics.quantiles(of: &copy, qs)
         #expect(together == qs.map { Statistics.quantile(sorted: sorted, $0) })
     }
+
+    /// Time on a step is kept in whole seconds (32 bits) while the log's times are whole seconds, as
+    /// Doubles otherwise, and a list may hold both once the threads' lists are joined: either way the
+    /// timing is that of all the durations as Doubles.
+    @Test func wholeSecondsAndOtherDurationsTimeAsDoublesDo() {
+        let whole: [UInt32] = [5, 1, 9, 3, 3, 120, 7, 4_000_000_000]
+        let other = [2.5, 0.25, 60.75]
+        var seconds = GrowableBuffer<UInt32>()
+        var values = GrowableBuffer<Double>()
+        for value in whole { seconds.append(value) }
+        for value in other { values.append(value) }
+        let mixed = DurationList(seconds: seconds, values: values)
+        #expect(mixed.count == 11)
+        #expect(mixed.timing(skewed: 2) == Timing(durations: whole.map(Double.init) + other, skewed: 2))
+        var only = GrowableBuffer<UInt32>()
+        for value in whole { only.append(value) }
+        let timing = DurationList(seconds: only).timing(skewed: 0)
+        #expect(timing == Timing(durations: whole.map(Double.init), skewed: 0))
+        #expect(timing.median == 6)
+    }
 }
