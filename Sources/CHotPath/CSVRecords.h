@@ -38,33 +38,38 @@ static inline void csv_marks16(const unsigned char *bytes, unsigned *commas, uns
 #endif
 }
 
+/// The body of `csv_plain_record` for blocks of `WIDTH` bytes whose marks `MARKS` finds (a macro, so
+/// that each width is compiled for the instructions its function may use).
+#define GK_CSV_PLAIN_RECORD(WIDTH, MARKS)                                                                      \
+    long limit = end - start < CSV_LINE_LIMIT ? end - start : CSV_LINE_LIMIT;                                  \
+    long count = 0; /* commas so far */                                                                        \
+    for (long offset = 0; offset + (WIDTH) <= limit; offset += (WIDTH)) {                                      \
+        unsigned comma_bits, newline_bits, quote_bits;                                                         \
+        MARKS(base + start + offset, &comma_bits, &newline_bits, &quote_bits);                                 \
+        unsigned before = newline_bits != 0 ? (newline_bits & -newline_bits) - 1 : ~0u;                       \
+        if ((quote_bits & before) != 0) return -1;                                                             \
+        comma_bits &= before;                                                                                  \
+        /* The first `needed` field ends as they come; later commas are only counted. */                      \
+        while (comma_bits != 0 && count < needed) {                                                            \
+            field_ends[count] = (unsigned short)(offset + __builtin_ctz(comma_bits));                          \
+            count += 1;                                                                                        \
+            comma_bits &= comma_bits - 1;                                                                      \
+        }                                                                                                      \
+        count += __builtin_popcount(comma_bits);                                                               \
+        if (newline_bits == 0) continue;                                                                       \
+        long newline = start + offset + __builtin_ctz(newline_bits);                                           \
+        if (newline <= start || count != column_count - 1) return -1;                                          \
+        long last = newline;                                                                                   \
+        if (base[last - 1] == '\r') last -= 1;                                                                 \
+        if (count < needed) field_ends[count] = (unsigned short)(last - start);                                \
+        return newline;                                                                                        \
+    }                                                                                                          \
+    return -1;
+
 static inline __attribute__((always_inline)) long csv_plain_record(const unsigned char *base, long start, long end,
                                                                   long column_count, long needed,
                                                                   unsigned short *field_ends) {
-    long limit = end - start < CSV_LINE_LIMIT ? end - start : CSV_LINE_LIMIT;
-    long count = 0;  // commas so far
-    for (long offset = 0; offset + 16 <= limit; offset += 16) {
-        unsigned comma_bits, newline_bits, quote_bits;
-        csv_marks16(base + start + offset, &comma_bits, &newline_bits, &quote_bits);
-        unsigned before = newline_bits != 0 ? (1u << __builtin_ctz(newline_bits)) - 1 : 0xFFFFu;
-        if ((quote_bits & before) != 0) return -1;
-        comma_bits &= before;
-        // The first `needed` field ends as they come; later commas are only counted.
-        while (comma_bits != 0 && count < needed) {
-            field_ends[count] = (unsigned short)(offset + __builtin_ctz(comma_bits));
-            count += 1;
-            comma_bits &= comma_bits - 1;
-        }
-        count += __builtin_popcount(comma_bits);
-        if (newline_bits == 0) continue;
-        long newline = start + offset + __builtin_ctz(newline_bits);
-        if (newline <= start || count != column_count - 1) return -1;
-        long last = newline;
-        if (base[last - 1] == '\r') last -= 1;
-        if (count < needed) field_ends[count] = (unsigned short)(last - start);
-        return newline;
-    }
-    return -1;
+    GK_CSV_PLAIN_RECORD(16, csv_marks16)
 }
 
 #if GK_POPCNT_COPIES
@@ -90,29 +95,7 @@ static inline GK_AVX2 __attribute__((always_inline)) void csv_marks32(const unsi
 static inline GK_AVX2 __attribute__((always_inline)) long csv_plain_record32(const unsigned char *base, long start,
                                                                             long end, long column_count, long needed,
                                                                             unsigned short *field_ends) {
-    long limit = end - start < CSV_LINE_LIMIT ? end - start : CSV_LINE_LIMIT;
-    long count = 0;  // commas so far
-    for (long offset = 0; offset + 32 <= limit; offset += 32) {
-        unsigned comma_bits, newline_bits, quote_bits;
-        csv_marks32(base + start + offset, &comma_bits, &newline_bits, &quote_bits);
-        unsigned before = newline_bits != 0 ? (newline_bits & -newline_bits) - 1 : 0xFFFFFFFFu;
-        if ((quote_bits & before) != 0) return -1;
-        comma_bits &= before;
-        while (comma_bits != 0 && count < needed) {
-            field_ends[count] = (unsigned short)(offset + __builtin_ctz(comma_bits));
-            count += 1;
-            comma_bits &= comma_bits - 1;
-        }
-        count += __builtin_popcount(comma_bits);
-        if (newline_bits == 0) continue;
-        long newline = start + offset + __builtin_ctz(newline_bits);
-        if (newline <= start || count != column_count - 1) return -1;
-        long last = newline;
-        if (base[last - 1] == '\r') last -= 1;
-        if (count < needed) field_ends[count] = (unsigned short)(last - start);
-        return newline;
-    }
-    return -1;
+    GK_CSV_PLAIN_RECORD(32, csv_marks32)
 }
 #endif
 
