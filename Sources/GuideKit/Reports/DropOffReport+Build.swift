@@ -162,13 +162,14 @@ struct ReportAssembler {
                 isKnown.withUnsafeBufferPointer { isKnown in
                     for run in 0..<runs.count {
                         let record = records[run]
+                        let times = slots.times(of: run, record)
                         let group = Int(record.group)
                         started[group] += 1
                         if record.flags & RunTable.reachedAnyStep == 0 { noStep[group] += 1 }
                         if record.flags & RunTable.dismissedAnywhere != 0 { dismissed[group] += 1 }
                         guard isKnown[group] else { continue }
                         let stepCount = stepCounts[group]
-                        var finishedAt = record.completed
+                        var finishedAt = times.completed
                         var furthest = -1
                         let first = Int(record.firstSlot)
                         if record.firstSlot != RunTable.noSlots {
@@ -183,9 +184,9 @@ struct ReportAssembler {
                         let isFinished = finishedAt < .infinity
                         if isFinished {
                             finished[group] += 1
-                            if record.started < .infinity {
-                                if finishedAt >= record.started {
-                                    finishTimes[group].append(finishedAt - record.started)
+                            if times.started < .infinity {
+                                if finishedAt >= times.started {
+                                    finishTimes[group].append(finishedAt - times.started)
                                 } else {
                                     finishSkew[group] += 1
                                 }
@@ -196,7 +197,7 @@ struct ReportAssembler {
                         // Without branches on the data (0 or 1 per counter): which steps a user reached is
                         // unpredictable, and mispredicted branches cost more than the adds.
                         let endsAt = isFinished ? -1 : furthest
-                        let isDropped = window <= 0 || record.last < cutoff ? 1 : 0
+                        let isDropped = window <= 0 || times.last < cutoff ? 1 : 0
                         for step in 0..<stepCount {
                             let at = base + step
                             let slot = slots.slot(first + step)

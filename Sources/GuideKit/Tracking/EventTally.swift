@@ -492,7 +492,7 @@ final class EventTally {
                         group: event.group,
                         time: event.time
                     )
-                    slots.records = runs.records.base  // a run was added
+                    slots = runs.slotPointers  // a run was added (and the table may have been widened)
                 }
                 tally(run: run, time: event.time, group: group, step: event.step, type: event.type, slots: &slots)
             }
@@ -509,19 +509,31 @@ final class EventTally {
         type: UInt8,
         slots: inout RunTable.SlotPointers
     ) {
+        // The time in whole seconds from the origin while the table is compact; a time that does not
+        // fit widens it (see ``RunTable/widen()``).
+        var seconds: UInt32?
+        if slots.compact != nil {
+            if slots.origin == nil { slots.origin = runs.origin ?? runs.setOrigin(time) }
+            let offset = time - slots.origin.unsafelyUnwrapped
+            if offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) {
+                seconds = UInt32(offset)
+            } else {
+                runs.widen()
+                slots = runs.slotPointers
+            }
+        }
         let record = slots.records + run
-        if time > record.pointee.last { record.pointee.last = time }
-        switch type {
-        case 0:
-            if time < record.pointee.started { record.pointee.started = time }
-        case 1, 2:
-            record.pointee.flags |= RunTable.reachedAnyStep
-        case 3:
-            if time < record.pointee.completed { record.pointee.completed = time }
-        case 4:
-            record.pointee.flags |= RunTable.dismissedAnywhere
-        default:
-            break
+        if type == 1 || type == 2 { record.pointee.flags |= RunTable.reachedAnyStep }
+        if type == 4 { record.pointee.flags |= RunTable.dismissedAnywhere }
+        if let seconds {
+            if seconds > record.pointee.times.last { record.pointee.times.last = seconds }
+            if type == 0, seconds < record.pointee.times.started { record.pointee.times.started = seconds }
+            if type == 3, seconds < record.pointee.times.completed { record.pointee.times.completed = seconds }
+        } else if let wideTimes = slots.times {
+            let times = wideTimes + run
+            if time > times.pointee.last { times.pointee.last = time }
+            if type == 0, time < times.pointee.started { times.pointee.started = time }
+            if type == 3, time < times.pointee.completed { times.pointee.completed = time }
         }
         guard step >= 0 else { return }
         if record.pointee.firstSlot == RunTable.noSlots {
@@ -531,29 +543,20 @@ final class EventTally {
         let slotIndex = Int(record.pointee.firstSlot) + Int(step)
         switch type {
         case 1, 2:
-            if let compact = slots.compact {
-                // Whole seconds from the origin (the first time sets it).
-                if slots.origin == nil { slots.origin = runs.setOrigin(time) }
-                let offset = time - slots.origin.unsafelyUnwrapped
-                if offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) {
-                    let value = UInt32(offset)
-                    let slot = compact + slotIndex
-                    if type == 1 {
-                        if value < slot.pointee.viewed { slot.pointee.viewed = value }
-                    } else if value < slot.pointee.completed {
-                        slot.pointee.completed = value
-                    }
-                    return
+            if let seconds, let compact = slots.compact {
+                let slot = compact + slotIndex
+                if type == 1 {
+                    if seconds < slot.pointee.viewed { slot.pointee.viewed = seconds }
+                } else if seconds < slot.pointee.completed {
+                    slot.pointee.completed = seconds
                 }
-                runs.widen()
-                slots = runs.slotPointers
-            }
-            guard let wide = slots.wide else { return }
-            let slot = wide + slotIndex
-            if type == 1 {
-                if time < slot.pointee.viewed { slot.pointee.viewed = time }
-            } else if time < slot.pointee.completed {
-                slot.pointee.completed = time
+            } else if let wide = slots.wide {
+                let slot = wide + slotIndex
+                if type == 1 {
+                    if time < slot.pointee.viewed { slot.pointee.viewed = time }
+                } else if time < slot.pointee.completed {
+                    slot.pointee.completed = time
+                }
             }
         case 4:
             slots.flags[slotIndex] |= Self.dismissedHere

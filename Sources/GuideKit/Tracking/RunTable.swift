@@ -1,22 +1,34 @@
 import CHotPath
 
-/// One user's tally within one guide version (a "run"): timestamps and flags.
+/// One user's tally within one guide version (a "run"): timestamps and flags, 28 bytes.
 struct RunRecord {
     /// The guide version (or breakdown group).
     var group: UInt32
     /// The user's next run (``RunTable/noRun`` at the end of the list).
     var next: UInt32
-    /// The latest event time.
-    var last: Double
-    /// The first guide_started, or +∞.
-    var started: Double
-    /// The first guide_completed, or +∞.
-    var completed: Double
     /// The first of this run's step slots (one per step of the version's order), or
     /// ``RunTable/noSlots`` before its first step event.
     var firstSlot: UInt32
     /// ``RunTable/reachedAnyStep``, ``RunTable/dismissedAnywhere``.
     var flags: UInt8
+    /// The run's times in whole seconds from ``RunTable/origin``, while the table is compact; once it
+    /// is widened, ``RunTable/wideTimes`` holds them instead.
+    var times: CompactRunTimes
+}
+
+/// A run's latest event, first guide_started and first guide_completed (none: `UInt32.max`), in
+/// whole seconds from ``RunTable/origin``.
+struct CompactRunTimes {
+    var last: UInt32
+    var started: UInt32
+    var completed: UInt32
+}
+
+/// A run's times in seconds since the epoch (none: +∞), once the table is widened.
+struct RunTimes {
+    var last: Double
+    var started: Double
+    var completed: Double
 }
 
 /// The first view and completion of one step by one user.
@@ -66,7 +78,9 @@ final class RunTable {
     private(set) var wideSlots: FlatBuffer<StepSlot>?
     /// Step slots in whole seconds from ``origin``, until ``widen()``.
     private(set) var compactSlots: FlatBuffer<CompactStepSlot>? = FlatBuffer(reserving: 16 << 30)
-    /// The time that compact slot value 0 stands for (set by the first time stored).
+    /// The runs' times in Doubles, by run, once the table is widened (``RunRecord/times`` until then).
+    private(set) var wideTimes: FlatBuffer<RunTimes>?
+    /// The time that compact value 0 stands for (set by the first time stored).
     private(set) var origin: Double?
     /// Per step slot: ``EventTally/dismissedHere`` and ``EventTally/snoozedHere``.
     let slotFlags = FlatBuffer<UInt8>(reserving: 4 << 30)
@@ -116,6 +130,8 @@ final class RunTable {
         var records: UnsafeMutablePointer<RunRecord>
         var compact: UnsafeMutablePointer<CompactStepSlot>?
         var wide: UnsafeMutablePointer<StepSlot>?
+        /// ``RunTable/wideTimes``.
+        var times: UnsafeMutablePointer<RunTimes>?
         var flags: UnsafeMutablePointer<UInt8>
         /// ``RunTable/origin``.
         var origin: Double?
@@ -127,6 +143,7 @@ final class RunTable {
             records: records.base,
             compact: compactSlots?.base,
             wide: wideSlots?.base,
+            times: wideTimes?.base,
             flags: slotFlags.base,
             origin: origin
         )
@@ -139,7 +156,18 @@ final class RunTable {
         return value
     }
 
-    /// Converts the slots to Doubles (once, on the first time that is not a whole second).
+    /// `time` in whole seconds from the origin (setting it from the first time), or `nil` when the
+    /// table is wide, or `time` has a fraction or is out of range (the table must then be widened).
+    @inline(__always)
+    func compactTime(_ time: Double) -> UInt32? {
+        guard compactSlots != nil else { return nil }
+        let offset = time - (origin ?? setOrigin(time))
+        guard offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) else { return nil }
+        return UInt32(offset)
+    }
+
+    /// Converts the step slots and the runs' times to Doubles (once, on the first time that is not a
+    /// whole second).
     func widen() {
         guard let compactSlots else { return }
         let wide = FlatBuffer<StepSlot>(reserving: 32 << 30)
@@ -149,7 +177,19 @@ final class RunTable {
             let slot = compactSlots[index]
             wide.append(StepSlot(viewed: decode(slot.viewed), completed: decode(slot.completed)))
         }
+        let times = FlatBuffer<RunTimes>(reserving: 16 << 30)
+        for run in 0..<records.count {
+            let compact = records[run].times
+            times.append(
+                RunTimes(
+                    last: decode(compact.last),
+                    started: decode(compact.started),
+                    completed: decode(compact.completed)
+                )
+            )
+        }
         wideSlots = wide
+        wideTimes = times
         self.compactSlots = nil
     }
 
@@ -157,7 +197,21 @@ final class RunTable {
     struct SlotReader {
         let compact: UnsafeMutablePointer<CompactStepSlot>?
         let wide: UnsafeMutablePointer<StepSlot>?
+        /// ``RunTable/wideTimes``.
+        let times: UnsafeMutablePointer<RunTimes>?
         let origin: Double
+
+        /// The times of `run`, whose record is `record`, in seconds since the epoch.
+        @inline(__always)
+        func times(of run: Int, _ record: RunRecord) -> RunTimes {
+            if let times { return times[run] }
+            let compact = record.times
+            return RunTimes(
+                last: compact.last == .max ? .infinity : origin + Double(compact.last),
+                started: compact.started == .max ? .infinity : origin + Double(compact.started),
+                completed: compact.completed == .max ? .infinity : origin + Double(compact.completed)
+            )
+        }
 
         /// The slot at `index`, in seconds since the epoch.
         @inline(__always)
@@ -175,7 +229,7 @@ final class RunTable {
 
     /// A reader of the step slots as they are now.
     var slotReader: SlotReader {
-        SlotReader(compact: compactSlots?.base, wide: wideSlots?.base, origin: origin ?? 0)
+        SlotReader(compact: compactSlots?.base, wide: wideSlots?.base, times: wideTimes?.base, origin: origin ?? 0)
     }
 
     /// The record index of the run of the user (its bytes and ``hashBytes(_:_:)``) in `group`,
@@ -282,16 +336,15 @@ final class RunTable {
 
     private func addRun(to entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
         let index = records.count
+        var times = CompactRunTimes(last: .max, started: .max, completed: .max)
+        if let last = compactTime(time) {
+            times.last = last
+        } else {
+            widen()
+            wideTimes?.append(RunTimes(last: time, started: .infinity, completed: .infinity))
+        }
         records.append(
-            RunRecord(
-                group: group,
-                next: entry.pointee.firstRun,
-                last: time,
-                started: .infinity,
-                completed: .infinity,
-                firstSlot: Self.noSlots,
-                flags: 0
-            )
+            RunRecord(group: group, next: entry.pointee.firstRun, firstSlot: Self.noSlots, flags: 0, times: times)
         )
         entry.pointee.firstRun = UInt32(truncatingIfNeeded: index)
         return index

@@ -108,6 +108,45 @@ import Testing
         #expect(later.guide()?.step("a")?.dropped == 4)
     }
 
+    /// Times are kept in whole seconds until the first one with a fraction, then as Doubles: a log
+    /// whose first fraction comes first, in the middle or last gives every number it would give in
+    /// Doubles from the start, fractions included.
+    @Test(arguments: [0, 7, 14]) func aTimeWithAFractionKeepsEveryTimeExact(at position: Int) throws {
+        var log = LogBuilder()
+        for user in 0..<5 {
+            let start = Double(user * 100)
+            log.add(start, "u\(user)", "guide_started")
+            log.add(start + 1, "u\(user)", "step_viewed", "a")
+            log.add(start + 2, "u\(user)", "step_completed", "a")
+            if user < 3 { log.add(start + 3, "u\(user)", "guide_completed") }
+        }
+        // One user's view and completion of b, 1.5 s apart, inside the window or not.
+        let fractional = [
+            #"{"ts":"2026-11-01T10:00:00.250Z","user":"f","guide":"tour","version":1,"step":"b","type":"step_viewed"}"#,
+            #"{"ts":"2026-11-01T10:00:01.750Z","user":"f","guide":"tour","version":1,"step":"b","type":"step_completed"}"#,
+        ]
+        var lines = log.lines
+        lines.insert(contentsOf: fractional, at: min(position, lines.count))
+        var options = ReportOptions()
+        options.windowSeconds = 200 * 60
+        let report = try makeReport(lines.joined(separator: "\n") + "\n", options: options)
+        let guide = try #require(report.guide())
+        #expect(guide.started == 6)
+        #expect(guide.finished == 3)
+        // Each finisher took 3 minutes from guide_started to guide_completed.
+        #expect(guide.timeToFinish.median == 180)
+        let a = try #require(guide.step("a"))
+        #expect(a.time.median == 60)
+        #expect(a.time.users == 5)
+        let b = try #require(guide.step("b"))
+        #expect(b.time.median == 1.5)
+        // as_of is u4's last event (minute 402): u0, u1 and f (minute 0) are older than the window.
+        #expect(report.asOf == LogBuilder.base + 402 * 60)
+        #expect(a.dropped + a.inProgress == 2)
+        #expect(a.inProgress == 2)
+        #expect(b.dropped == 1)
+    }
+
     @Test func aLateEventPutsAUserBackInProgress() throws {
         var log = LogBuilder()
         log.add(0, "u1", "step_viewed", "a")
