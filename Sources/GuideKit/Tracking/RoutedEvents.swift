@@ -8,7 +8,10 @@ typealias RoutedEvent = gk_routed_event
 
 /// A batch of routed events with the bytes of their user ids.
 final class RoutedBatch: @unchecked Sendable {
-    static let capacity = 1 << 14
+    /// Events per batch: 2,048 (80 KB) stay in the core's L2 cache between the reader filling a
+    /// thread's own batch and tallying it; batches of 16,384 (640 KB) did not, and cost about 5% more
+    /// on the 10M CSV log.
+    static let capacity = 1 << 11
 
     let events = FlatBuffer<RoutedEvent>(capacity: capacity)
     let bytes = FlatBuffer<UInt8>(capacity: capacity * 16)
