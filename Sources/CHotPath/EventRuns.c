@@ -265,6 +265,13 @@ static inline long stop(gk_reader_state *state, long reason, long position) {
     return position;
 }
 
+/// Counts a line the run took.
+GK_INLINE void count_line(gk_reader_state *state) {
+    state->lines += 1;
+    state->linesInRuns += 1;
+    state->lineInPart += 1;
+}
+
 /// A CSV field's bytes from the field ends `gk_csv_plain_record` stored (an absent field when empty).
 GK_INLINE gk_field csv_field(long column, long start, const unsigned short *ends) {
     gk_field field = {0, 0, GK_FIELD_ABSENT};
@@ -307,9 +314,7 @@ GK_INLINE int take_csv_record(gk_reader_state *state, const unsigned char *base,
         if (newline < 0) return stop(state, GK_RUN_GENERAL, position);                                         \
         int taken = take_csv_record(state, base, position, ends);                                              \
         if (taken == TAKE_GENERAL) return stop(state, GK_RUN_GENERAL, position);                               \
-        state->lines += 1;                                                                                     \
-        state->linesInRuns += 1;                                                                               \
-        state->lineInPart += 1;                                                                                \
+        count_line(state);                                                                                     \
         position = newline + 1;                                                                                \
         if (taken == TAKE_FULL) return stop(state, GK_RUN_FULL, position);                                     \
     }                                                                                                          \
@@ -351,9 +356,7 @@ long gk_json_event_run(const unsigned char *base, long start, long end, gk_json_
         if (newline < 0) return stop(state, GK_RUN_GENERAL, position);
         int taken = take_event(state, base, &fields);
         if (taken == TAKE_GENERAL) return stop(state, GK_RUN_GENERAL, position);
-        state->lines += 1;
-        state->linesInRuns += 1;
-        state->lineInPart += 1;
+        count_line(state);
         position = newline + 1;
         if (taken == TAKE_FULL) return stop(state, GK_RUN_FULL, position);
     }

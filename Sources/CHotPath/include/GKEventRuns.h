@@ -44,7 +44,8 @@ typedef struct {
 typedef struct {
     /// The hash of the rest (0 for an empty entry).
     unsigned long long hash;
-    /// Offset, length and kind of the guide, version, step and variant values (`gk_key_shape`).
+    /// Offset, length and kind of the guide, version, step and variant values (see `key_span` in
+    /// EventRuns.c).
     unsigned long long shape[2];
     /// The global group, or -1 when a `--guide` filter leaves the guide out.
     int group;
@@ -97,8 +98,6 @@ typedef struct {
     double cachedMidnight;
 
     // What the loops need.
-    /// 0 while the loops must not run (a breakdown property, or columns they cannot place).
-    long isEnabled;
     /// Whether events' `variant` values pick step orders (and so belong to the key).
     long usesVariant;
     /// The most the CSV run may use of the CPU's instructions: 0 all it has, 1 the x86-64 baseline
@@ -125,7 +124,8 @@ typedef struct {
     gk_pending_key pending;
 } gk_reader_state;
 
-/// Hashes a byte string; the same function as Swift's `hashBytes`.
+/// Hashes a byte string eight bytes at a time (Swift's `hashBytes` calls it: the readers in both
+/// languages route and find users by this one hash).
 unsigned long long gk_hash_bytes(const unsigned char *bytes, long count);
 
 /// Reads the plain CSV records from `start` (a record's start) to `end` while the loop can take them

@@ -9,15 +9,7 @@ extension DropOffReport {
     ///   - options: filters, window, breakdown and comparison.
     /// - Throws: ``EventLogError`` when a source cannot be read at all.
     public init(reading sources: [EventSource], book: StepOrderBook, options: ReportOptions = ReportOptions()) throws {
-        try self.init(
-            reading: sources,
-            book: book,
-            options: options,
-            threads: nil,
-            minimumPartSize: nil,
-            windowSize: nil,
-            usesEventRuns: true
-        )
+        try self.init(reading: sources, book: book, options: options, threads: nil, minimumPartSize: nil)
     }
 
     /// The same, with the reader's parallelism, window and C event runs settable (tests force small

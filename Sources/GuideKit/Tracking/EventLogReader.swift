@@ -9,7 +9,7 @@ import Darwin
 
 /// Streams event logs into per-thread tallies.
 ///
-/// Files are read in half-megabyte windows into each thread's own buffer (`pread`), so resident
+/// Files are read in quarter-megabyte windows into each thread's own buffer (`pread`), so resident
 /// memory stays at the size of the tallies whatever the file size; a file is also memory-mapped, to
 /// find where to cut it and to read its header. (Reading windows through the mapping cost more: the
 /// kernel maps and unmaps every page, about 0.1 s per gigabyte.) A file of at least

@@ -513,11 +513,9 @@ final class EventTally {
         // fit widens it (see ``RunTable/widen()``).
         var seconds: UInt32?
         if slots.compact != nil {
-            if slots.origin == nil { slots.origin = runs.origin ?? runs.setOrigin(time) }
-            let offset = time - slots.origin.unsafelyUnwrapped
-            if offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) {
-                seconds = UInt32(offset)
-            } else {
+            if slots.origin == nil { slots.origin = runs.origin(settingFrom: time) }
+            seconds = RunTable.seconds(time, from: slots.origin.unsafelyUnwrapped)
+            if seconds == nil {
                 runs.widen()
                 slots = runs.slotPointers
             }

@@ -1,3 +1,4 @@
+import CHotPath
 import Foundation
 
 /// A growable array of plain values kept in one manually managed allocation.
@@ -136,22 +137,12 @@ func mixBits(_ value: UInt64) -> UInt64 {
 }
 
 /// Hashes a byte slice eight bytes at a time.
+///
+/// The function is `gk_hash_bytes` in C, which the C event runs use to route users: one definition,
+/// so that both readers send a user to the same thread and the run table finds it by the same hash.
 @inline(__always)
 func hashBytes(_ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
-    var hash: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(truncatingIfNeeded: count)
-    var offset = 0
-    while offset + 8 <= count {
-        let word = pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        hash = (hash ^ word) &* 0xff51_afd7_ed55_8ccd
-        hash ^= hash >> 32
-        offset += 8
-    }
-    if offset < count {
-        let word = tailWord(pointer, count)
-        hash = (hash ^ word) &* 0xff51_afd7_ed55_8ccd
-        hash ^= hash >> 32
-    }
-    return mixBits(hash)
+    gk_hash_bytes(pointer.assumingMemoryBound(to: UInt8.self), count)
 }
 
 /// The bytes after the last whole word of a `count`-byte slice (`count % 8 != 0`), read without a

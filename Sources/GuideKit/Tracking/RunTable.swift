@@ -31,6 +31,16 @@ struct RunTimes {
     var completed: Double
 }
 
+extension RunTimes {
+    /// Compact times, whole seconds from `origin`, in seconds since the epoch.
+    @inline(__always)
+    init(_ compact: CompactRunTimes, origin: Double) {
+        last = RunTable.time(compact.last, from: origin)
+        started = RunTable.time(compact.started, from: origin)
+        completed = RunTable.time(compact.completed, from: origin)
+    }
+}
+
 /// The first view and completion of one step by one user.
 struct StepSlot {
     var viewed: Double
@@ -42,6 +52,15 @@ struct StepSlot {
 struct CompactStepSlot {
     var viewed: UInt32
     var completed: UInt32
+}
+
+extension StepSlot {
+    /// A compact slot, whole seconds from `origin`, in seconds since the epoch.
+    @inline(__always)
+    init(_ compact: CompactStepSlot, origin: Double) {
+        viewed = RunTable.time(compact.viewed, from: origin)
+        completed = RunTable.time(compact.completed, from: origin)
+    }
 }
 
 /// One slot of the user index: a user's id and the head of the user's list of runs.
@@ -149,11 +168,27 @@ final class RunTable {
         )
     }
 
-    /// Sets the time that compact value 0 stands for from the first time stored, and returns it.
-    func setOrigin(_ time: Double) -> Double {
+    /// The time that compact value 0 stands for, set from `time` when no time has set it yet.
+    func origin(settingFrom time: Double) -> Double {
+        if let origin { return origin }
         let value = (time - 2_147_483_648).rounded(.down)
         origin = value
         return value
+    }
+
+    /// `time` in whole seconds from `origin`, or `nil` when it has a fraction or is out of range (the
+    /// table must then be widened).
+    @inline(__always)
+    static func seconds(_ time: Double, from origin: Double) -> UInt32? {
+        let offset = time - origin
+        guard offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) else { return nil }
+        return UInt32(offset)
+    }
+
+    /// A compact value (`UInt32.max` for none) as seconds since the epoch (+∞ for none).
+    @inline(__always)
+    static func time(_ value: UInt32, from origin: Double) -> Double {
+        value == .max ? .infinity : origin + Double(value)
     }
 
     /// `time` in whole seconds from the origin (setting it from the first time), or `nil` when the
@@ -161,9 +196,7 @@ final class RunTable {
     @inline(__always)
     func compactTime(_ time: Double) -> UInt32? {
         guard compactSlots != nil else { return nil }
-        let offset = time - (origin ?? setOrigin(time))
-        guard offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) else { return nil }
-        return UInt32(offset)
+        return Self.seconds(time, from: origin(settingFrom: time))
     }
 
     /// Converts the step slots and the runs' times to Doubles (once, on the first time that is not a
@@ -172,22 +205,9 @@ final class RunTable {
         guard let compactSlots else { return }
         let wide = FlatBuffer<StepSlot>(reserving: 32 << 30)
         let origin = self.origin ?? 0
-        func decode(_ value: UInt32) -> Double { value == .max ? .infinity : origin + Double(value) }
-        for index in 0..<compactSlots.count {
-            let slot = compactSlots[index]
-            wide.append(StepSlot(viewed: decode(slot.viewed), completed: decode(slot.completed)))
-        }
+        for index in 0..<compactSlots.count { wide.append(StepSlot(compactSlots[index], origin: origin)) }
         let times = FlatBuffer<RunTimes>(reserving: 16 << 30)
-        for run in 0..<records.count {
-            let compact = records[run].times
-            times.append(
-                RunTimes(
-                    last: decode(compact.last),
-                    started: decode(compact.started),
-                    completed: decode(compact.completed)
-                )
-            )
-        }
+        for run in 0..<records.count { times.append(RunTimes(records[run].times, origin: origin)) }
         wideSlots = wide
         wideTimes = times
         self.compactSlots = nil
@@ -205,24 +225,13 @@ final class RunTable {
         @inline(__always)
         func times(of run: Int, _ record: RunRecord) -> RunTimes {
             if let times { return times[run] }
-            let compact = record.times
-            return RunTimes(
-                last: compact.last == .max ? .infinity : origin + Double(compact.last),
-                started: compact.started == .max ? .infinity : origin + Double(compact.started),
-                completed: compact.completed == .max ? .infinity : origin + Double(compact.completed)
-            )
+            return RunTimes(record.times, origin: origin)
         }
 
         /// The slot at `index`, in seconds since the epoch.
         @inline(__always)
         func slot(_ index: Int) -> StepSlot {
-            if let compact {
-                let slot = compact[index]
-                return StepSlot(
-                    viewed: slot.viewed == .max ? .infinity : origin + Double(slot.viewed),
-                    completed: slot.completed == .max ? .infinity : origin + Double(slot.completed)
-                )
-            }
+            if let compact { return StepSlot(compact[index], origin: origin) }
             return wide.map { $0[index] } ?? StepSlot(viewed: .infinity, completed: .infinity)
         }
     }

@@ -202,13 +202,4 @@ import Testing
         #expect(runs.report.guides == swift.report.guides)
         #expect(runs.report.input == swift.report.input)
     }
-
-    @Test(arguments: 0..<41) func theRunsHashUserIdsAsSwiftDoes(count: Int) {
-        var random = SeededNumbers(state: UInt64(count))
-        let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        bytes.withUnsafeBytes { buffer in
-            let pointer = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped
-            #expect(gk_hash_bytes(pointer.assumingMemoryBound(to: UInt8.self), count) == hashBytes(pointer, count))
-        }
-    }
 }
