@@ -134,16 +134,24 @@ struct ReportAssembler {
         let dropped = perStep + total * 4
         let inProgress = perStep + total * 5
         let skewed = perStep + total * 6
-        let finishTimes = UnsafeMutablePointer<GrowableBuffer<Double>>.allocate(capacity: max(1, groups.count))
-        finishTimes.initialize(repeating: GrowableBuffer(), count: groups.count)
-        defer { finishTimes.deallocate() }
-        // Time on each step: in whole seconds while the step slots are (see ``RunTable/compactSlots``).
-        let stepSeconds = UnsafeMutablePointer<GrowableBuffer<UInt32>>.allocate(capacity: max(1, total))
-        stepSeconds.initialize(repeating: GrowableBuffer(), count: total)
-        defer { stepSeconds.deallocate() }
-        let stepTimes = UnsafeMutablePointer<GrowableBuffer<Double>>.allocate(capacity: max(1, total))
-        stepTimes.initialize(repeating: GrowableBuffer(), count: total)
-        defer { stepTimes.deallocate() }
+        // Durations, one list per step and then one per group for finishing: whole seconds below
+        // DurationList.histogramSize are counted in a histogram per list (unless there are so many
+        // lists that the histograms would outweigh the durations), larger ones listed; Doubles once
+        // the step slots are (see ``RunTable/compactSlots``).
+        let listCount = total + groups.count
+        let histogramSize = DurationList.histogramSize
+        let usesHistograms = listCount * histogramSize * MemoryLayout<UInt32>.stride <= 4 << 20
+        let histogramLimit = UInt32(usesHistograms ? histogramSize : 0)
+        let histogramCount = usesHistograms ? listCount * histogramSize : 1
+        let histograms = UnsafeMutablePointer<UInt32>.allocate(capacity: histogramCount)
+        histograms.initialize(repeating: 0, count: histogramCount)
+        defer { histograms.deallocate() }
+        let largeSeconds = UnsafeMutablePointer<GrowableBuffer<UInt32>>.allocate(capacity: max(1, listCount))
+        largeSeconds.initialize(repeating: GrowableBuffer(), count: listCount)
+        defer { largeSeconds.deallocate() }
+        let otherTimes = UnsafeMutablePointer<GrowableBuffer<Double>>.allocate(capacity: max(1, listCount))
+        otherTimes.initialize(repeating: GrowableBuffer(), count: listCount)
+        defer { otherTimes.deallocate() }
         let runs = tally.runs
         let records = runs.records.base
         let slotFlags = runs.slotFlags.base
@@ -178,7 +186,16 @@ struct ReportAssembler {
                             finished[group] += 1
                             if times.started < .infinity {
                                 if finishedAt >= times.started {
-                                    finishTimes[group].append(finishedAt - times.started)
+                                    let list = total + group
+                                    let duration = finishedAt - times.started
+                                    if compactSlots == nil {
+                                        otherTimes[list].append(duration)
+                                    } else if UInt32(duration) < histogramLimit {
+                                        // Whole seconds from the origin: the difference is exact.
+                                        histograms[list * histogramSize + Int(duration)] += 1
+                                    } else {
+                                        largeSeconds[list].append(UInt32(duration))
+                                    }
                                 } else {
                                     finishSkew[group] += 1
                                 }
@@ -204,11 +221,18 @@ struct ReportAssembler {
                             snoozed[at] &+= flags & EventTally.snoozedHere != 0 ? 1 : 0
                             completed[at] &+= wasCompleted
                             reached[at] &+= wasReached
+                            let hasDuration = hasBoth & isInOrder
                             if let compactSlots {
                                 let raw = compactSlots[first + step]
-                                stepSeconds[at].append(raw.completed &- raw.viewed, if: hasBoth & isInOrder != 0)
+                                // 0 without a duration, which then adds 0 to the histogram.
+                                let duration = hasDuration != 0 ? raw.completed &- raw.viewed : 0
+                                if duration < histogramLimit {
+                                    histograms[at * histogramSize + Int(duration)] &+= UInt32(hasDuration)
+                                } else if hasDuration != 0 {
+                                    largeSeconds[at].append(duration)
+                                }
                             } else {
-                                stepTimes[at].append(slot.completed - slot.viewed, if: hasBoth & isInOrder != 0)
+                                otherTimes[at].append(slot.completed - slot.viewed, if: hasDuration != 0)
                             }
                             skewed[at] &+= hasBoth & (1 - isInOrder)
                             dropped[at] &+= endsHere & isDropped
@@ -218,6 +242,13 @@ struct ReportAssembler {
                 }
             }
         }
+        func durations(_ list: Int) -> DurationList {
+            DurationList(
+                histogram: usesHistograms ? UnsafePointer(histograms + list * histogramSize) : nil,
+                seconds: largeSeconds[list],
+                values: otherTimes[list]
+            )
+        }
         return groups.indices.map { group in
             var counts = GroupCounts(steps: stepCounts[group])
             counts.started = started[group]
@@ -225,7 +256,7 @@ struct ReportAssembler {
             counts.dismissed = dismissed[group]
             counts.finished = finished[group]
             counts.finishSkew = finishSkew[group]
-            counts.finishTimes = DurationList(values: finishTimes[group])
+            counts.finishTimes = durations(total + group)
             let first = offsets[group]
             let steps = stepCounts[group]
             func counters(_ block: UnsafeMutablePointer<Int>) -> [Int] {
@@ -238,9 +269,7 @@ struct ReportAssembler {
             counts.dropped = counters(dropped)
             counts.inProgress = counters(inProgress)
             counts.skewed = counters(skewed)
-            counts.durations = (0..<steps).map {
-                DurationList(seconds: stepSeconds[first + $0], values: stepTimes[first + $0])
-            }
+            counts.durations = (0..<steps).map { durations(first + $0) }
             return counts
         }
     }

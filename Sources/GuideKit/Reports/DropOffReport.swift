@@ -80,13 +80,11 @@ public struct Timing: Sendable, Hashable {
         self.skewed = skewed
     }
 
-    /// The timing of durations in whole seconds in `buffer`, which are reordered in place; the same
-    /// values as Doubles give the same timing.
-    init(selectingIn buffer: UnsafeMutableBufferPointer<UInt32>, skewed: Int) {
-        let found = Statistics.quantiles(in: buffer, [0.5, 0.9], as: { Double($0) })
-        users = buffer.count
-        median = found[0]
-        p90 = found[1]
+    /// A timing found elsewhere (see ``DurationList/timing(skewed:)``).
+    init(users: Int, median: Double?, p90: Double?, skewed: Int) {
+        self.users = users
+        self.median = median
+        self.p90 = p90
         self.skewed = skewed
     }
 }

@@ -32,38 +32,71 @@ public enum Statistics {
         values.withUnsafeMutableBufferPointer { quantiles(in: $0, qs, as: { $0 }) }
     }
 
-    /// The same, for values in a buffer (reordered in place).
-    ///
-    /// The largest quantile is selected first; each smaller one is then selected among the values
-    /// before it, which selection has left there (the median after the p90 reads 90% of the values).
-    /// `value` gives each value as a Double, to interpolate between two of them.
+    /// The same, for values in a buffer (reordered in place); `value` gives each value as a Double, to
+    /// interpolate between two of them.
     @inline(__always)
     static func quantiles<Value: Comparable>(
         in buffer: UnsafeMutableBufferPointer<Value>,
         _ qs: [Double],
         as value: (Value) -> Double
     ) -> [Double?] {
-        guard !buffer.isEmpty else { return qs.map { _ in nil } }
-        let count = buffer.count
-        var found = [Double?](repeating: nil, count: qs.count)
-        // Values from `bound` on are at least as large as every value before it.
-        var bound = count
-        for index in qs.indices.sorted(by: { qs[$0] > qs[$1] }) {
-            let position = Double(count - 1) * qs[index]
-            let lower = Int(position.rounded(.down))  // at most `bound - 1`: qs are taken largest first
-            let low = select(UnsafeMutableBufferPointer(rebasing: buffer[..<bound]), lower)
-            // The next value in order: the smallest after `lower`, which is before `bound` unless
-            // `lower` is the last value before it.
-            var high = low
-            let end = lower + 1 < bound ? bound : count
-            if lower + 1 < end {
-                high = buffer[lower + 1]
-                for at in (lower + 2)..<end where buffer[at] < high { high = buffer[at] }
-            }
-            found[index] = value(low) + (position - Double(lower)) * (value(high) - value(low))
-            bound = lower + 1
+        quantiles(count: buffer.count, qs) { ranks in orderStatistics(in: buffer, ranks: ranks).map(value) }
+    }
+
+    /// The `q` quantiles of `count` values, as ``quantile(sorted:_:)`` gives them, from a function
+    /// that returns the values at given ranks (0 the smallest) in the order asked.
+    static func quantiles(count: Int, _ qs: [Double], valuesAt: ([Int]) -> [Double]) -> [Double?] {
+        guard count > 0 else { return qs.map { _ in nil } }
+        var ranks: [Int] = []
+        var fractions: [Double] = []
+        for q in qs {
+            let position = Double(count - 1) * q
+            let lower = Int(position.rounded(.down))
+            ranks += [lower, min(lower + 1, count - 1)]
+            fractions.append(position - Double(lower))
         }
-        return found
+        let values = valuesAt(ranks)
+        return qs.indices.map { index in
+            let (low, high) = (values[index * 2], values[index * 2 + 1])
+            return low + fractions[index] * (high - low)
+        }
+    }
+
+    /// The values at `ranks` (0 the smallest) of the values in `buffer`, which is reordered, in the
+    /// order of `ranks`.
+    ///
+    /// The largest rank is selected first; each smaller one is then selected among the values before
+    /// it, which selection has left there (the median after the p90 reads 90% of the values). A rank
+    /// just below the last one is the largest value before it, found in one pass.
+    static func orderStatistics<Value: Comparable>(
+        in buffer: UnsafeMutableBufferPointer<Value>,
+        ranks: [Int]
+    ) -> [Value] {
+        var found: [Value?] = Array(repeating: nil, count: ranks.count)
+        // Values from `bound` on are at least as large as every value before it.
+        var bound = buffer.count
+        var last: (rank: Int, value: Value)?
+        for index in ranks.indices.sorted(by: { ranks[$0] > ranks[$1] }) {
+            let rank = ranks[index]
+            precondition(rank >= 0 && rank < buffer.count, "rank \(rank) of \(buffer.count) values")
+            if let last, last.rank == rank {
+                found[index] = last.value
+                continue
+            }
+            let value: Value
+            if rank == bound - 1 {
+                var largest = 0
+                for at in 1..<bound where buffer[at] > buffer[largest] { largest = at }
+                buffer.swapAt(largest, rank)
+                value = buffer[rank]
+            } else {
+                value = select(UnsafeMutableBufferPointer(rebasing: buffer[..<bound]), rank)
+            }
+            found[index] = value
+            last = (rank, value)
+            bound = rank
+        }
+        return found.compactMap { $0 }
     }
 
     /// Reorders `buffer` so that position `k` holds the value it would hold sorted, smaller or equal

@@ -87,4 +87,63 @@ import Testing
         #expect(timing == Timing(durations: whole.map(Double.init), skewed: 0))
         #expect(timing.median == 6)
     }
+
+    /// Whole seconds below `DurationList.histogramSize` are counted, larger ones listed: the timing is
+    /// exactly that of all the values, whichever part a rank falls in, and after lists are joined
+    /// with and without histograms.
+    @Test(arguments: [0, 1, 2, 3, 10, 999, 4_000])
+    func countedSecondsTimeAsTheValuesDo(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let size = DurationList.histogramSize
+        // Mostly small (many ties), some at the histogram's edge, some far larger.
+        let whole: [UInt32] = (0..<count).map { index in
+            switch index % 7 {
+            case 0: return UInt32(size - 1 + Int.random(in: 0...2, using: &generator))
+            case 1: return UInt32.random(in: 1_024...4_000_000_000, using: &generator)
+            default: return UInt32.random(in: 0...60, using: &generator)
+            }
+        }
+        let expected = Timing(durations: whole.map(Double.init), skewed: 1)
+        var histogram = [UInt32](repeating: 0, count: size)
+        var large = GrowableBuffer<UInt32>()
+        for value in whole {
+            if value < size { histogram[Int(value)] += 1 } else { large.append(value) }
+        }
+        let counted = histogram.withUnsafeBufferPointer { DurationList(histogram: $0.baseAddress, seconds: large) }
+        #expect(counted.count == count)
+        #expect(counted.timing(skewed: 1) == expected)
+        // Half counted, half listed, joined both ways round.
+        for countedFirst in [true, false] {
+            var firstHalf = [UInt32](repeating: 0, count: size)
+            var secondHalf = GrowableBuffer<UInt32>()
+            for (index, value) in whole.enumerated() {
+                if index % 2 == 0, value < size { firstHalf[Int(value)] += 1 } else { secondHalf.append(value) }
+            }
+            let halfCounted = firstHalf.withUnsafeBufferPointer { DurationList(histogram: $0.baseAddress) }
+            let halfListed = DurationList(seconds: secondHalf)
+            let joined = countedFirst ? halfCounted : halfListed
+            joined.append(contentsOf: countedFirst ? halfListed : halfCounted)
+            #expect(joined.timing(skewed: 1) == expected)
+        }
+        // With Doubles too, every whole second joins them.
+        let withDoubles = histogram.withUnsafeBufferPointer { DurationList(histogram: $0.baseAddress) }
+        var halves = GrowableBuffer<Double>()
+        halves.append(0.5)
+        withDoubles.append(contentsOf: DurationList(values: halves))
+        let small = whole.filter { $0 < size }.map(Double.init)
+        #expect(withDoubles.timing(skewed: 0) == Timing(durations: small + [0.5], skewed: 0))
+    }
+
+    /// Values at ranks, asked in any order and with repeats, are the sorted values at those ranks.
+    @Test func orderStatisticsAreTheSortedValues() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 5, 40, 1_000] {
+            let values = (0..<count).map { _ in Int.random(in: 0...50, using: &generator) }
+            let sorted = values.sorted()
+            let ranks = [count - 1, 0, count / 2, count / 2, max(0, count - 2), count / 2 + 1].filter { $0 < count }
+            var copy = values
+            let found = copy.withUnsafeMutableBufferPointer { Statistics.orderStatistics(in: $0, ranks: ranks) }
+            #expect(found == ranks.map { sorted[$0] })
+        }
+    }
 }
