@@ -164,6 +164,21 @@ func tailWord(_ pointer: UnsafeRawPointer, _ count: Int) -> UInt64 {
     return first | middle << 8 | last << 16
 }
 
+/// Two words that, with the length, identify a byte string of at most 16 bytes.
+///
+/// They are its first and last eight bytes (overlapping when shorter than 16), or for shorter strings
+/// ``tailWord(_:_:)``'s loads. Reads only inside the string.
+@inline(__always)
+func inlineWords(_ pointer: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
+    if count >= 8 {
+        return (
+            pointer.loadUnaligned(as: UInt64.self),
+            pointer.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        )
+    }
+    return count == 0 ? (0, 0) : (tailWord(pointer, count), 0)
+}
+
 /// An open-addressing index from 64-bit keys to dense record numbers `0..<count`.
 ///
 /// The keys live in `keys` (record order), the table holds only record numbers, so a record's key

@@ -63,24 +63,22 @@ extension StepSlot {
     }
 }
 
-/// One slot of the user index: a user's id and the head of the user's list of runs.
+/// One slot of the user index: a user's id and the head of the user's list of runs, 16 bytes.
 ///
-/// The id's bytes are inline up to 16 bytes. Two slots share a cache line, so finding a user usually
-/// costs one miss.
+/// Four slots share a cache line, so finding a user usually costs one miss. An id of up to eight bytes
+/// is in the slot itself; a longer one is in the arena.
 struct UserEntry {
-    /// The user id's hash with the lowest bit set (0 marks an empty slot).
-    var hash: UInt64
+    /// An id of at most eight bytes (its ``RunTable/inlineKey(_:_:)``), or the offset of a longer id's
+    /// length and bytes in the arena.
+    var key: UInt64
+    /// Bits 7–30 of the id's hash above its length code (see ``RunTable/tag(hash:count:)``); 0 for an
+    /// empty slot.
+    var tag: UInt32
     /// The user's most recently used run, or ``RunTable/noRun``.
     var firstRun: UInt32
-    /// The id's length in bytes.
-    var count: UInt32
-    /// Up to 16 bytes: the id's first and last eight (see ``inlineWords(_:_:)``), or for longer ids
-    /// the offset of its bytes in the arena.
-    var low: UInt64
-    var high: UInt64
 
     /// An empty slot.
-    static let empty = UserEntry(hash: 0, firstRun: 0, count: 0, low: 0, high: 0)
+    static let empty = UserEntry(key: 0, tag: 0, firstRun: 0)
 }
 
 /// Runs by user and group: an open-addressing table of users, each heading a short list of its runs
@@ -108,10 +106,14 @@ final class RunTable {
     private var mask: Int
     /// The number of users.
     private(set) var userCount = 0
-    /// The bytes of user ids longer than 16 bytes.
+    /// The lengths (4 bytes) and bytes of user ids longer than ``inlineLength``.
     private let arena = FlatBuffer<UInt8>(reserving: 4 << 30)
 
-    init() {
+    /// How many bits of a user's first slot its tag holds: 24, fewer in tests of tables that outgrow them.
+    let tagHomeBits: Int
+
+    init(tagHomeBits: Int = 24) {
+        self.tagHomeBits = tagHomeBits
         let size = 1 << 14
         users = allocateLarge(UserEntry.self, capacity: size)
         users.initialize(repeating: UserEntry.empty, count: size)
@@ -247,20 +249,20 @@ final class RunTable {
     func find(user: UnsafeRawPointer, count: Int, hash: UInt64, group: UInt32, time: Double) -> Int {
         let slot = probe(user: user, count: count, hash: hash)
         guard slot >= 0 else {
-            return addUser(at: users + ~slot, user: user, count: count, hash: hash | 1, group: group, time: time)
+            return addUser(at: users + ~slot, user: user, count: count, hash: hash, group: group, time: time)
         }
         let run = findRun(userSlot: slot, group: group)
         return run >= 0 ? run : addRun(to: users + slot, group: group, time: time)
     }
 
     /// Starts loading the user slot where the search for a user with this hash begins, and the cache
-    /// line after it (two slots per line): a search that goes on past its first line waited there for
+    /// line after it (four slots per line): a search that goes on past its first line waited there for
     /// a tenth of the batch tally's time.
     @inline(__always)
     func prefetchUser(hash: UInt64) {
         let slot = Int(truncatingIfNeeded: hash >> 7) & mask
         gk_prefetch(users + slot)
-        gk_prefetch(users + ((slot + 2) & mask))
+        gk_prefetch(users + ((slot + 4) & mask))
     }
 
     /// Starts loading the most recently used run of the user at `userSlot`.
@@ -304,25 +306,75 @@ final class RunTable {
         return slot >= 0 ? slot : -1
     }
 
+    /// Ids of at most this many bytes are kept in their user's slot.
+    static let inlineLength = 8
+
+    /// A user slot's tag: bits 7–30 of the id's hash (the bits of its first slot, in tables of up to
+    /// 2^24 slots) above a length code, `0x80` with the length or 127 for longer ids; never 0.
+    @inline(__always)
+    static func tag(hash: UInt64, count: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash >> 7) << 8 | UInt32(0x80 | min(count, 127))
+    }
+
+    /// The key of an id of at most ``inlineLength`` bytes: with the length, it identifies the id (see
+    /// ``tailWord(_:_:)``, which reads only inside it).
+    @inline(__always)
+    static func inlineKey(_ user: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        count == 0 ? 0 : tailWord(user, count)
+    }
+
+    /// The id of an ``inlineKey(_:_:)`` as the little-endian bytes of a word (zero after the id).
+    static func inlineBytes(key: UInt64, count: Int) -> UInt64 {
+        switch count {
+        case 0: return 0
+        case 1...3:
+            let first = key & 0xFF
+            let middle = (key >> 8 & 0xFF) << (8 * UInt64(count >> 1))
+            let last = (key >> 16 & 0xFF) << (8 * UInt64(count - 1))
+            return first | middle | last
+        case 4...7: return key & 0xFFFF_FFFF | (key >> 32) << (8 * UInt64(count - 4))
+        default: return key
+        }
+    }
+
     /// The slot holding the user, or `~slot` of the empty slot where the user would go.
     @inline(__always)
-    private func probe(user: UnsafeRawPointer, count: Int, hash rawHash: UInt64) -> Int {
-        let hash = rawHash | 1
-        let (low, high) = count <= 16 ? inlineWords(user, count) : (0, 0)
-        var slot = Int(truncatingIfNeeded: rawHash >> 7) & mask
+    private func probe(user: UnsafeRawPointer, count: Int, hash: UInt64) -> Int {
+        let tag = Self.tag(hash: hash, count: count)
+        let key = count <= Self.inlineLength ? Self.inlineKey(user, count) : 0
+        var slot = Int(truncatingIfNeeded: hash >> 7) & mask
         while true {
             let entry = users + slot
-            let found = entry.pointee.hash
+            let found = entry.pointee.tag
             if found == 0 { return ~slot }
-            if found == hash, entry.pointee.count == UInt32(truncatingIfNeeded: count) {
-                let same =
-                    count <= 16
-                    ? entry.pointee.low == low && entry.pointee.high == high
-                    : bytesEqual(arena.base + Int(entry.pointee.low), user, count)
-                if same { return slot }
+            if found == tag {
+                if count <= Self.inlineLength {
+                    if entry.pointee.key == key { return slot }
+                } else if arenaHolds(at: Int(entry.pointee.key), user, count) {
+                    return slot
+                }
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Whether the id whose length and bytes are at `offset` in the arena is `user`.
+    @inline(__always)
+    private func arenaHolds(at offset: Int, _ user: UnsafeRawPointer, _ count: Int) -> Bool {
+        let stored = UnsafeRawPointer(arena.base + offset)
+        return stored.loadUnaligned(as: UInt32.self) == UInt32(truncatingIfNeeded: count)
+            && bytesEqual(stored + 4, user, count)
+    }
+
+    /// The hash of the id in `entry` (``hashBytes(_:_:)``).
+    private func hash(of entry: UserEntry) -> UInt64 {
+        let code = Int(entry.tag & 0x7F)
+        if code <= Self.inlineLength {
+            var bytes = Self.inlineBytes(key: entry.key, count: code)
+            return withUnsafeBytes(of: &bytes) { hashBytes($0.baseAddress.unsafelyUnwrapped, code) }
+        }
+        let stored = UnsafeRawPointer(arena.base + Int(entry.key))
+        return hashBytes(stored + 4, Int(stored.loadUnaligned(as: UInt32.self)))
     }
 
     /// The record index of the run in `group` of the user at `userSlot` (from ``findUser(user:count:hash:)``,
@@ -367,17 +419,13 @@ final class RunTable {
         group: UInt32,
         time: Double
     ) -> Int {
-        var fresh = UserEntry(
-            hash: hash,
-            firstRun: Self.noRun,
-            count: UInt32(truncatingIfNeeded: count),
-            low: 0,
-            high: 0
-        )
-        if count <= 16 {
-            (fresh.low, fresh.high) = inlineWords(user, count)
+        var fresh = UserEntry(key: 0, tag: Self.tag(hash: hash, count: count), firstRun: Self.noRun)
+        if count <= Self.inlineLength {
+            fresh.key = Self.inlineKey(user, count)
         } else {
-            fresh.low = UInt64(arena.count)
+            fresh.key = UInt64(arena.count)
+            var length = UInt32(truncatingIfNeeded: count)
+            withUnsafeBytes(of: &length) { arena.append(contentsOf: $0.baseAddress.unsafelyUnwrapped, count: 4) }
             arena.append(contentsOf: user, count: count)
         }
         entry.pointee = fresh
@@ -398,7 +446,7 @@ final class RunTable {
 
     /// Calls `body` with the first run of each user (the user's runs follow through `next`).
     func forEachUser(_ body: (UInt32) -> Void) {
-        for slot in 0...mask where users[slot].hash != 0 { body(users[slot].firstRun) }
+        for slot in 0...mask where users[slot].tag != 0 { body(users[slot].firstRun) }
     }
 
     private func rehash() {
@@ -408,26 +456,14 @@ final class RunTable {
         users = allocateLarge(UserEntry.self, capacity: size)
         users.initialize(repeating: UserEntry.empty, count: size)
         mask = size - 1
-        for index in 0..<oldSize where old[index].hash != 0 {
-            var slot = Int(truncatingIfNeeded: old[index].hash >> 7) & mask
-            while users[slot].hash != 0 { slot = (slot + 1) & mask }
+        // The tags hold the hash bits of the first slot up to this size; larger tables hash the ids again.
+        let tagsSuffice = mask >> tagHomeBits == 0
+        for index in 0..<oldSize where old[index].tag != 0 {
+            let home = tagsSuffice ? Int(old[index].tag >> 8) : Int(truncatingIfNeeded: hash(of: old[index]) >> 7)
+            var slot = home & mask
+            while users[slot].tag != 0 { slot = (slot + 1) & mask }
             users[slot] = old[index]
         }
         releaseLarge(old)
     }
-}
-
-/// Two words that, with the length, identify a byte string of at most 16 bytes.
-///
-/// They are its first and last eight bytes (overlapping when shorter than 16), or for shorter strings
-/// ``tailWord(_:_:)``'s loads. Reads only inside the string.
-@inline(__always)
-func inlineWords(_ pointer: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
-    if count >= 8 {
-        return (
-            pointer.loadUnaligned(as: UInt64.self),
-            pointer.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        )
-    }
-    return count == 0 ? (0, 0) : (tailWord(pointer, count), 0)
 }
