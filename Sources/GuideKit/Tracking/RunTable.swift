@@ -101,7 +101,9 @@ final class RunTable {
     private(set) var origin: Double?
     /// Per step slot: ``EventTally/dismissedHere`` and ``EventTally/snoozedHere``.
     let slotFlags = FlatBuffer<UInt8>(reserving: 4 << 30)
-    /// The user index (``UserEntry`` slots, linear probing).
+    /// The user index's storage: a reservation it grows into, in place (see ``grow()``).
+    private var userSlots = FlatBuffer<UserEntry>(reserving: 4 << 30)
+    /// The user index (``UserEntry`` slots, linear probing): ``userSlots``' base.
     private var users: UnsafeMutablePointer<UserEntry>
     private var mask: Int
     /// The number of users.
@@ -112,15 +114,13 @@ final class RunTable {
     /// How many bits of a user's first slot its tag holds: 24, fewer in tests of tables that outgrow them.
     let tagHomeBits: Int
 
-    init(tagHomeBits: Int = 24) {
+    /// A table with `userSlots` user slots at first (a power of two; tests start small to grow often).
+    init(tagHomeBits: Int = 24, userSlots size: Int = 1 << 14) {
         self.tagHomeBits = tagHomeBits
-        let size = 1 << 14
-        users = allocateLarge(UserEntry.self, capacity: size)
-        users.initialize(repeating: UserEntry.empty, count: size)
+        userSlots.append(repeating: UserEntry.empty, count: size)
+        users = userSlots.base
         mask = size - 1
     }
-
-    deinit { releaseLarge(users) }
 
     /// `next` of a user's last run, and `firstRun` of a user without runs.
     static let noRun = UInt32.max
@@ -431,17 +431,17 @@ final class RunTable {
         entry.pointee = fresh
         userCount += 1
         let run = addRun(to: entry, group: group, time: time)
-        if userCount * 10 > (mask + 1) * 7 { rehash() }
+        if userCount * 10 > (mask + 1) * 7 { grow() }
         return run
     }
 
     /// Frees the user index once no more events come; the runs and their slots stay.
     func releaseUsers() {
-        releaseLarge(users)
+        userSlots = FlatBuffer(capacity: 1)
+        userSlots.append(UserEntry.empty)
+        users = userSlots.base
         mask = 0
         userCount = 0
-        users = allocateLarge(UserEntry.self, capacity: 1)
-        users.initialize(to: UserEntry.empty)
     }
 
     /// Calls `body` with the first run of each user (the user's runs follow through `next`).
@@ -449,21 +449,50 @@ final class RunTable {
         for slot in 0...mask where users[slot].tag != 0 { body(users[slot].firstRun) }
     }
 
-    private func rehash() {
+    /// Doubles the user index in place: the new half is fresh memory, and no second table is made (the
+    /// tables a doubling chain leaves behind would be as large as the last, and fresh memory is what
+    /// costs here).
+    ///
+    /// A user's first slot in the doubled table is its old one or that plus the old size. Users whose
+    /// search wrapped past the old end (found before the first empty slot, below their first slot)
+    /// are taken out first and put back last, when the table is whole again. Going up through the
+    /// other old slots, each user is taken out and put back from its new first slot: in the lower
+    /// half it lands at or below the slot it left (empty now), so no user still to be moved is
+    /// overwritten and every slot it passes holds a user already in place; in the upper half it lands
+    /// among users already moved there, and never past the end: at most `size - k` of the users moved
+    /// up have a first slot of `k` or more, as they came from the old slots `k - oldSize` and up.
+    private func grow() {
         let oldSize = mask + 1
-        let old = users
         let size = oldSize * 2
-        users = allocateLarge(UserEntry.self, capacity: size)
-        users.initialize(repeating: UserEntry.empty, count: size)
+        userSlots.append(repeating: UserEntry.empty, count: oldSize)
+        users = userSlots.base
         mask = size - 1
         // The tags hold the hash bits of the first slot up to this size; larger tables hash the ids again.
         let tagsSuffice = mask >> tagHomeBits == 0
-        for index in 0..<oldSize where old[index].tag != 0 {
-            let home = tagsSuffice ? Int(old[index].tag >> 8) : Int(truncatingIfNeeded: hash(of: old[index]) >> 7)
-            var slot = home & mask
-            while users[slot].tag != 0 { slot = (slot + 1) & mask }
-            users[slot] = old[index]
+        func firstSlot(_ entry: UserEntry) -> Int {
+            (tagsSuffice ? Int(entry.tag >> 8) : Int(truncatingIfNeeded: hash(of: entry) >> 7)) & mask
         }
-        releaseLarge(old)
+        var putBackLast: [UserEntry] = []
+        var slot = 0
+        while users[slot].tag != 0 {  // stops in the new half at the latest
+            if firstSlot(users[slot]) & (oldSize - 1) > slot {
+                putBackLast.append(users[slot])
+                users[slot] = UserEntry.empty
+            }
+            slot += 1
+        }
+        for oldSlot in 0..<oldSize where users[oldSlot].tag != 0 {
+            let entry = users[oldSlot]
+            users[oldSlot] = UserEntry.empty
+            var slot = firstSlot(entry)
+            while users[slot].tag != 0 { slot += 1 }
+            precondition(slot < size, "a user's search passed the end of the doubled table")
+            users[slot] = entry
+        }
+        for entry in putBackLast {
+            var slot = firstSlot(entry)
+            while users[slot].tag != 0 { slot = (slot + 1) & mask }
+            users[slot] = entry
+        }
     }
 }

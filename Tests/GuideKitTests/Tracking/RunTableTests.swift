@@ -29,10 +29,12 @@ import Testing
         }
     }
 
-    /// With the first-slot bits of the tags cut to 2, every rehash past four slots hashes the ids again.
-    @Test(arguments: [24, 2])
-    func everyUserIsFoundAgainAfterGrowing(tagHomeBits: Int) {
-        let table = RunTable(tagHomeBits: tagHomeBits)
+    /// The table grows in place (users whose search wraps past the end are put back last), from 16,384
+    /// slots and from 4 (growing 13 times); with the first-slot bits of the tags cut to 2, every growth
+    /// past four slots hashes the ids again.
+    @Test(arguments: [(24, 1 << 14), (2, 1 << 14), (24, 4), (2, 4)])
+    func everyUserIsFoundAgainAfterGrowing(tagHomeBits: Int, userSlots: Int) {
+        let table = RunTable(tagHomeBits: tagHomeBits, userSlots: userSlots)
         var runs: [Int] = []
         for (index, id) in Self.ids.enumerated() {
             let run = find(id, in: table, group: UInt32(index % 3))
