@@ -154,7 +154,6 @@ struct ReportAssembler {
         defer { otherTimes.deallocate() }
         let runs = tally.runs
         let records = runs.records.base
-        let slotFlags = runs.slotFlags.base
         let slots = runs.slotReader
         let compactSlots = slots.compact
         stepCounts.withUnsafeBufferPointer { stepCounts in
@@ -210,7 +209,7 @@ struct ReportAssembler {
                         for step in 0..<stepCount {
                             let at = base + step
                             let slot = slots.slot(first + step)
-                            let flags = slotFlags[first + step]
+                            let flags = slot.flags
                             let wasViewed = slot.viewed < .infinity ? 1 : 0
                             let wasCompleted = slot.completed < .infinity ? 1 : 0
                             let wasReached = wasViewed | wasCompleted
@@ -223,9 +222,11 @@ struct ReportAssembler {
                             reached[at] &+= wasReached
                             let hasDuration = hasBoth & isInOrder
                             if let compactSlots {
+                                // The times without their flag bits; 0 without a duration, which then adds 0
+                                // to the histogram.
                                 let raw = compactSlots[first + step]
-                                // 0 without a duration, which then adds 0 to the histogram.
-                                let duration = hasDuration != 0 ? raw.completed &- raw.viewed : 0
+                                let elapsed = (raw.completed & RunTable.noTime) &- (raw.viewed & RunTable.noTime)
+                                let duration = hasDuration != 0 ? elapsed : 0
                                 if duration < histogramLimit {
                                     histograms[at * histogramSize + Int(duration)] &+= UInt32(hasDuration)
                                 } else if hasDuration != 0 {

@@ -521,8 +521,8 @@ final class EventTally {
             }
         }
         let record = slots.records + run
-        if type == 1 || type == 2 { record.pointee.flags |= RunTable.reachedAnyStep }
-        if type == 4 { record.pointee.flags |= RunTable.dismissedAnywhere }
+        if type == 1 || type == 2 { record.pointee.groupAndFlags |= RunTable.reachedAnyStep }
+        if type == 4 { record.pointee.groupAndFlags |= RunTable.dismissedAnywhere }
         if let seconds {
             if seconds > record.pointee.times.last { record.pointee.times.last = seconds }
             if type == 0, seconds < record.pointee.times.started { record.pointee.times.started = seconds }
@@ -542,11 +542,16 @@ final class EventTally {
         switch type {
         case 1, 2:
             if let seconds, let compact = slots.compact {
+                // The top bit of each field is a flag (see ``CompactStepSlot``).
                 let slot = compact + slotIndex
                 if type == 1 {
-                    if seconds < slot.pointee.viewed { slot.pointee.viewed = seconds }
-                } else if seconds < slot.pointee.completed {
-                    slot.pointee.completed = seconds
+                    let viewed = slot.pointee.viewed
+                    if seconds < viewed & RunTable.noTime { slot.pointee.viewed = viewed & RunTable.slotFlag | seconds }
+                } else {
+                    let completed = slot.pointee.completed
+                    if seconds < completed & RunTable.noTime {
+                        slot.pointee.completed = completed & RunTable.slotFlag | seconds
+                    }
                 }
             } else if let wide = slots.wide {
                 let slot = wide + slotIndex
@@ -557,9 +562,17 @@ final class EventTally {
                 }
             }
         case 4:
-            slots.flags[slotIndex] |= Self.dismissedHere
+            if let compact = slots.compact {
+                compact[slotIndex].viewed |= RunTable.slotFlag
+            } else {
+                slots.wide?[slotIndex].flags |= Self.dismissedHere
+            }
         case 5:
-            slots.flags[slotIndex] |= Self.snoozedHere
+            if let compact = slots.compact {
+                compact[slotIndex].completed |= RunTable.slotFlag
+            } else {
+                slots.wide?[slotIndex].flags |= Self.snoozedHere
+            }
         default:
             break
         }

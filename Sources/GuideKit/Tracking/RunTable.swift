@@ -1,23 +1,30 @@
 import CHotPath
 
-/// One user's tally within one guide version (a "run"): timestamps and flags, 28 bytes.
+/// One user's tally within one guide version (a "run"): timestamps and flags, 24 bytes.
 struct RunRecord {
-    /// The guide version (or breakdown group).
-    var group: UInt32
+    /// The guide version (or breakdown group) in the low 30 bits, ``RunTable/reachedAnyStep`` and
+    /// ``RunTable/dismissedAnywhere`` above them.
+    var groupAndFlags: UInt32
     /// The user's next run (``RunTable/noRun`` at the end of the list).
     var next: UInt32
     /// The first of this run's step slots (one per step of the version's order), or
     /// ``RunTable/noSlots`` before its first step event.
     var firstSlot: UInt32
-    /// ``RunTable/reachedAnyStep``, ``RunTable/dismissedAnywhere``.
-    var flags: UInt8
     /// The run's times in whole seconds from ``RunTable/origin``, while the table is compact; once it
     /// is widened, ``RunTable/wideTimes`` holds them instead.
     var times: CompactRunTimes
+
+    /// The guide version (or breakdown group).
+    @inline(__always)
+    var group: UInt32 { groupAndFlags & RunTable.groupMask }
+
+    /// ``RunTable/reachedAnyStep`` and ``RunTable/dismissedAnywhere``.
+    @inline(__always)
+    var flags: UInt32 { groupAndFlags & ~RunTable.groupMask }
 }
 
-/// A run's latest event, first guide_started and first guide_completed (none: `UInt32.max`), in
-/// whole seconds from ``RunTable/origin``.
+/// A run's latest event, first guide_started and first guide_completed (none: ``RunTable/noTime``),
+/// in whole seconds from ``RunTable/origin``.
 struct CompactRunTimes {
     var last: UInt32
     var started: UInt32
@@ -41,25 +48,41 @@ extension RunTimes {
     }
 }
 
-/// The first view and completion of one step by one user.
+/// The first view and completion of one step by one user, and what else happened there.
 struct StepSlot {
     var viewed: Double
     var completed: Double
+    /// ``EventTally/dismissedHere`` and ``EventTally/snoozedHere``.
+    var flags: UInt8
 }
 
-/// A step slot in whole seconds from ``RunTable/origin`` (`UInt32.max` for none): half the size,
-/// used while every timestamp is a whole second, as in most logs.
+/// A step slot in whole seconds from ``RunTable/origin``: half the size, used while every timestamp
+/// is a whole second, as in most logs.
+///
+/// Each field holds its time in the low 31 bits (``RunTable/noTime`` for none) and a flag in the top
+/// bit (``RunTable/slotFlag``): a guide_dismissed at this step in ``viewed``, a guide_snoozed in
+/// ``completed``. So the flags cost no memory of their own, and setting one touches the slot the
+/// step's other events touch.
 struct CompactStepSlot {
     var viewed: UInt32
     var completed: UInt32
+
+    /// A slot with no times and no flags.
+    static let empty = CompactStepSlot(viewed: RunTable.noTime, completed: RunTable.noTime)
 }
 
 extension StepSlot {
+    /// A slot with no times and no flags.
+    static let empty = StepSlot(viewed: .infinity, completed: .infinity, flags: 0)
+
     /// A compact slot, whole seconds from `origin`, in seconds since the epoch.
     @inline(__always)
     init(_ compact: CompactStepSlot, origin: Double) {
-        viewed = RunTable.time(compact.viewed, from: origin)
-        completed = RunTable.time(compact.completed, from: origin)
+        viewed = RunTable.time(compact.viewed & RunTable.noTime, from: origin)
+        completed = RunTable.time(compact.completed & RunTable.noTime, from: origin)
+        flags =
+            (compact.viewed & RunTable.slotFlag != 0 ? EventTally.dismissedHere : 0)
+            | (compact.completed & RunTable.slotFlag != 0 ? EventTally.snoozedHere : 0)
     }
 }
 
@@ -85,10 +108,16 @@ struct UserEntry {
 /// (most recently used first, as a user's events come in bursts per guide), so an event usually
 /// touches one user slot, one record and its step slots.
 final class RunTable {
-    /// A step of any kind was reached (mapped or not).
-    static let reachedAnyStep: UInt8 = 1
-    /// A guide_dismissed was seen (with or without a step).
-    static let dismissedAnywhere: UInt8 = 2
+    /// Run flag: a step of any kind was reached (mapped or not).
+    static let reachedAnyStep: UInt32 = 1 << 31
+    /// Run flag: a guide_dismissed was seen (with or without a step).
+    static let dismissedAnywhere: UInt32 = 1 << 30
+    /// The bits of ``RunRecord/groupAndFlags`` that hold the group (so a report has at most 2^30 groups).
+    static let groupMask: UInt32 = (1 << 30) - 1
+    /// A compact time that is none; also the mask of a compact slot field's time bits.
+    static let noTime: UInt32 = (1 << 31) - 1
+    /// The flag bit of a compact slot field (see ``CompactStepSlot``).
+    static let slotFlag: UInt32 = 1 << 31
 
     let records = FlatBuffer<RunRecord>(reserving: 16 << 30)
     /// Step slots in Doubles, once a time that is not a whole second was stored (see ``widen()``).
@@ -99,8 +128,6 @@ final class RunTable {
     private(set) var wideTimes: FlatBuffer<RunTimes>?
     /// The time that compact value 0 stands for (set by the first time stored).
     private(set) var origin: Double?
-    /// Per step slot: ``EventTally/dismissedHere`` and ``EventTally/snoozedHere``.
-    let slotFlags = FlatBuffer<UInt8>(reserving: 4 << 30)
     /// The user index's storage: a reservation it grows into, in place (see ``grow()``).
     private var userSlots = FlatBuffer<UserEntry>(reserving: 4 << 30)
     /// The user index (``UserEntry`` slots, linear probing): ``userSlots``' base.
@@ -130,16 +157,19 @@ final class RunTable {
     /// `firstSlot` of a run that has no step event yet (its slots are added on the first one).
     static let noSlots = UInt32.max
 
+    /// The number of step slots.
+    var slotCount: Int { compactSlots?.count ?? wideSlots?.count ?? 0 }
+
     /// The first of `count` fresh step slots.
     @inline(__always)
     func addSlots(_ count: Int) -> UInt32 {
-        let first = UInt32(truncatingIfNeeded: slotFlags.count)
         if let compactSlots {
-            compactSlots.append(repeating: CompactStepSlot(viewed: .max, completed: .max), count: count)
-        } else {
-            wideSlots?.append(repeating: StepSlot(viewed: .infinity, completed: .infinity), count: count)
+            let first = UInt32(truncatingIfNeeded: compactSlots.count)
+            compactSlots.append(repeating: CompactStepSlot.empty, count: count)
+            return first
         }
-        slotFlags.append(repeating: 0, count: count)
+        let first = UInt32(truncatingIfNeeded: wideSlots?.count ?? 0)
+        wideSlots?.append(repeating: StepSlot.empty, count: count)
         return first
     }
 
@@ -153,7 +183,6 @@ final class RunTable {
         var wide: UnsafeMutablePointer<StepSlot>?
         /// ``RunTable/wideTimes``.
         var times: UnsafeMutablePointer<RunTimes>?
-        var flags: UnsafeMutablePointer<UInt8>
         /// ``RunTable/origin``.
         var origin: Double?
     }
@@ -165,7 +194,6 @@ final class RunTable {
             compact: compactSlots?.base,
             wide: wideSlots?.base,
             times: wideTimes?.base,
-            flags: slotFlags.base,
             origin: origin
         )
     }
@@ -173,7 +201,7 @@ final class RunTable {
     /// The time that compact value 0 stands for, set from `time` when no time has set it yet.
     func origin(settingFrom time: Double) -> Double {
         if let origin { return origin }
-        let value = (time - 2_147_483_648).rounded(.down)
+        let value = (time - 1_073_741_824).rounded(.down)
         origin = value
         return value
     }
@@ -183,14 +211,14 @@ final class RunTable {
     @inline(__always)
     static func seconds(_ time: Double, from origin: Double) -> UInt32? {
         let offset = time - origin
-        guard offset >= 0, offset < 4_294_967_295, offset == offset.rounded(.down) else { return nil }
+        guard offset >= 0, offset < Double(noTime), offset == offset.rounded(.down) else { return nil }
         return UInt32(offset)
     }
 
-    /// A compact value (`UInt32.max` for none) as seconds since the epoch (+∞ for none).
+    /// A compact value (``noTime`` for none) as seconds since the epoch (+∞ for none).
     @inline(__always)
     static func time(_ value: UInt32, from origin: Double) -> Double {
-        value == .max ? .infinity : origin + Double(value)
+        value == noTime ? .infinity : origin + Double(value)
     }
 
     /// `time` in whole seconds from the origin (setting it from the first time), or `nil` when the
@@ -234,7 +262,7 @@ final class RunTable {
         @inline(__always)
         func slot(_ index: Int) -> StepSlot {
             if let compact { return StepSlot(compact[index], origin: origin) }
-            return wide.map { $0[index] } ?? StepSlot(viewed: .infinity, completed: .infinity)
+            return wide.map { $0[index] } ?? StepSlot.empty
         }
     }
 
@@ -397,7 +425,8 @@ final class RunTable {
 
     private func addRun(to entry: UnsafeMutablePointer<UserEntry>, group: UInt32, time: Double) -> Int {
         let index = records.count
-        var times = CompactRunTimes(last: .max, started: .max, completed: .max)
+        precondition(group <= Self.groupMask, "more than 2^30 guide versions or groups")
+        var times = CompactRunTimes(last: Self.noTime, started: Self.noTime, completed: Self.noTime)
         if let last = compactTime(time) {
             times.last = last
         } else {
@@ -405,7 +434,7 @@ final class RunTable {
             wideTimes?.append(RunTimes(last: time, started: .infinity, completed: .infinity))
         }
         records.append(
-            RunRecord(group: group, next: entry.pointee.firstRun, firstSlot: Self.noSlots, flags: 0, times: times)
+            RunRecord(groupAndFlags: group, next: entry.pointee.firstRun, firstSlot: Self.noSlots, times: times)
         )
         entry.pointee.firstRun = UInt32(truncatingIfNeeded: index)
         return index

@@ -111,7 +111,7 @@ import Testing
     /// Times are kept in whole seconds until the first one with a fraction, then as Doubles: a log
     /// whose first fraction comes first, in the middle or last gives every number it would give in
     /// Doubles from the start, fractions included.
-    @Test(arguments: [0, 7, 14]) func aTimeWithAFractionKeepsEveryTimeExact(at position: Int) throws {
+    @Test(arguments: [0, 7, 14, 99]) func aTimeWithAFractionKeepsEveryTimeExact(at position: Int) throws {
         var log = LogBuilder()
         for user in 0..<5 {
             let start = Double(user * 100)
@@ -120,10 +120,14 @@ import Testing
             log.add(start + 2, "u\(user)", "step_completed", "a")
             if user < 3 { log.add(start + 3, "u\(user)", "guide_completed") }
         }
-        // One user's view and completion of b, 1.5 s apart, inside the window or not.
+        // Step flags kept before the table holds fractions or after (they move with the times).
+        log.add(304, "u3", "guide_dismissed", "a")
+        log.add(404, "u4", "guide_snoozed", "a")
+        // One user's view and completion of b, 1.5 s apart, inside the window or not, then a dismissal.
         let fractional = [
             #"{"ts":"2026-11-01T10:00:00.250Z","user":"f","guide":"tour","version":1,"step":"b","type":"step_viewed"}"#,
             #"{"ts":"2026-11-01T10:00:01.750Z","user":"f","guide":"tour","version":1,"step":"b","type":"step_completed"}"#,
+            #"{"ts":"2026-11-01T10:00:02.500Z","user":"f","guide":"tour","version":1,"step":"b","type":"guide_dismissed"}"#,
         ]
         var lines = log.lines
         lines.insert(contentsOf: fractional, at: min(position, lines.count))
@@ -138,10 +142,15 @@ import Testing
         let a = try #require(guide.step("a"))
         #expect(a.time.median == 60)
         #expect(a.time.users == 5)
+        #expect(a.dismissed == 1)
+        #expect(a.snoozed == 1)
         let b = try #require(guide.step("b"))
         #expect(b.time.median == 1.5)
-        // as_of is u4's last event (minute 402): u0, u1 and f (minute 0) are older than the window.
-        #expect(report.asOf == LogBuilder.base + 402 * 60)
+        #expect(b.dismissed == 1)
+        #expect(b.snoozed == 0)
+        #expect(guide.dismissed == 2)
+        // as_of is u4's last event (minute 404): u0, u1 and f (minute 0) are older than the window.
+        #expect(report.asOf == LogBuilder.base + 404 * 60)
         #expect(a.dropped + a.inProgress == 2)
         #expect(a.inProgress == 2)
         #expect(b.dropped == 1)
