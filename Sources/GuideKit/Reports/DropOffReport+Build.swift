@@ -169,16 +169,9 @@ struct ReportAssembler {
                         guard isKnown[group] else { continue }
                         let stepCount = stepCounts[group]
                         var finishedAt = times.completed
-                        var furthest = -1
                         let first = Int(record.firstSlot)
-                        if record.firstSlot != RunTable.noSlots {
-                            for step in 0..<stepCount {
-                                let slot = slots.slot(first + step)
-                                furthest = slot.viewed < .infinity || slot.completed < .infinity ? step : furthest
-                            }
-                            if stepCount > 0 {
-                                finishedAt = min(finishedAt, slots.slot(first + stepCount - 1).completed)
-                            }
+                        if record.firstSlot != RunTable.noSlots, stepCount > 0 {
+                            finishedAt = min(finishedAt, slots.slot(first + stepCount - 1).completed)
                         }
                         let isFinished = finishedAt < .infinity
                         if isFinished {
@@ -204,8 +197,7 @@ struct ReportAssembler {
                         let base = offsets[group]
                         // Without branches on the data (0 or 1 per counter): which steps a user reached is
                         // unpredictable, and mispredicted branches cost more than the adds.
-                        let endsAt = isFinished ? -1 : furthest
-                        let isDropped = window <= 0 || times.last < cutoff ? 1 : 0
+                        var furthest = -1
                         for step in 0..<stepCount {
                             let at = base + step
                             let slot = slots.slot(first + step)
@@ -215,7 +207,7 @@ struct ReportAssembler {
                             let wasReached = wasViewed | wasCompleted
                             let hasBoth = wasViewed & wasCompleted
                             let isInOrder = slot.completed >= slot.viewed ? 1 : 0
-                            let endsHere = step == endsAt ? 1 : 0
+                            furthest = wasReached != 0 ? step : furthest
                             dismissedAt[at] &+= flags & EventTally.dismissedHere != 0 ? 1 : 0
                             snoozed[at] &+= flags & EventTally.snoozedHere != 0 ? 1 : 0
                             completed[at] &+= wasCompleted
@@ -236,8 +228,14 @@ struct ReportAssembler {
                                 otherTimes[at].append(slot.completed - slot.viewed, if: hasDuration != 0)
                             }
                             skewed[at] &+= hasBoth & (1 - isInOrder)
-                            dropped[at] &+= endsHere & isDropped
-                            inProgress[at] &+= endsHere & (1 - isDropped)
+                        }
+                        // An unfinished run ends at its furthest step: dropped there, or still in progress.
+                        if !isFinished, furthest >= 0 {
+                            if window <= 0 || times.last < cutoff {
+                                dropped[base + furthest] += 1
+                            } else {
+                                inProgress[base + furthest] += 1
+                            }
                         }
                     }
                 }
