@@ -176,7 +176,7 @@ GK_INLINE const gk_key_entry *find_key(const gk_reader_state *state, const unsig
     return NULL;
 }
 
-void gk_remember_key(gk_reader_state *state, int group, int stepKey, int stepIndex) {
+void gk_remember_key(gk_reader_state *state, int group, int stepKey, int stepIndex, int type) {
     gk_pending_key *pending = &state->pending;
     if (!pending->isSet) return;
     pending->isSet = 0;
@@ -190,42 +190,35 @@ void gk_remember_key(gk_reader_state *state, int group, int stepKey, int stepInd
     entry->group = group;
     entry->stepKey = stepKey;
     entry->stepIndex = stepIndex;
+    entry->type = type;
     entry->length = (int)pending->length;
     memcpy(entry->bytes, pending->span, (size_t)pending->length);
 }
 
 enum { TAKE_GENERAL = 0, TAKE_DONE = 1, TAKE_FULL = 2 };
 
-/// Takes one event whose fields a reader found: counts it and hands it to its owner's batch, or counts
-/// it as filtered out. Returns TAKE_GENERAL, having changed nothing, when Swift's reader must take the
-/// line (after noting the key as pending when only the key was missing).
-GK_INLINE int take_event(gk_reader_state *state, const unsigned char *base, const gk_event_fields *fields) {
-    if (fields->type.kind != GK_FIELD_STRING) return TAKE_GENERAL;
-    int type = type_code(base + fields->type.start, fields->type.count);
-    if (type < 0) return TAKE_GENERAL;
-    if (fields->guide.kind != GK_FIELD_STRING || fields->guide.count == 0) return TAKE_GENERAL;
-    if (fields->version.kind != GK_FIELD_STRING && fields->version.kind != GK_FIELD_NUMBER) return TAKE_GENERAL;
-    long span_start, span_length;
-    unsigned long long shape[2];
-    if (!key_span(fields, state->usesVariant, &span_start, &span_length, shape)) return TAKE_GENERAL;
-    const unsigned char *span = base + span_start;
-    unsigned long long hash = key_hash(span, span_length, shape);
-    const gk_key_entry *key = find_key(state, span, span_length, shape, hash);
-    if (key == NULL) {
-        state->pending.isSet = 1;
-        state->pending.span = span;
-        state->pending.length = span_length;
-        state->pending.shape[0] = shape[0];
-        state->pending.shape[1] = shape[1];
-        state->pending.hash = hash;
-        return TAKE_GENERAL;
-    }
+/// Notes a line whose key is not remembered, for Swift to remember once it has resolved it.
+GK_INLINE int take_pending(gk_reader_state *state, const unsigned char *span, long length,
+                           const unsigned long long shape[2], unsigned long long hash) {
+    state->pending.isSet = 1;
+    state->pending.span = span;
+    state->pending.length = length;
+    state->pending.shape[0] = shape[0];
+    state->pending.shape[1] = shape[1];
+    state->pending.hash = hash;
+    return TAKE_GENERAL;
+}
+
+/// Takes one event whose key and type are known: counts it and hands it to its owner's batch, or
+/// counts it as filtered out. Returns TAKE_GENERAL, having changed nothing, when Swift's reader must
+/// take the line.
+GK_INLINE int take_keyed(gk_reader_state *state, const unsigned char *base, const gk_key_entry *key, int type,
+                         const gk_field *time_field, const gk_field *user) {
     // A step event needs a step (Swift's reader reports it).
     if ((type == 1 || type == 2) && key->stepKey < 0) return TAKE_GENERAL;
-    if (fields->time.kind != GK_FIELD_STRING) return TAKE_GENERAL;
+    if (time_field->kind != GK_FIELD_STRING) return TAKE_GENERAL;
     double time;
-    if (!cached_time(state, base + fields->time.start, fields->time.count, &time)) return TAKE_GENERAL;
-    const gk_field *user = &fields->user;
+    if (!cached_time(state, base + time_field->start, time_field->count, &time)) return TAKE_GENERAL;
     if (user->kind == GK_FIELD_ABSENT || user->kind == GK_FIELD_NULL || user->count == 0) return TAKE_GENERAL;
     if (time < state->since || time >= state->until || key->group < 0) {
         state->filteredOut += 1;
@@ -260,6 +253,24 @@ GK_INLINE int take_event(gk_reader_state *state, const unsigned char *base, cons
     return TAKE_DONE;
 }
 
+/// Takes one event whose fields a reader found (see `take_keyed`), after finding its key; notes the key
+/// as pending when only the key was missing.
+GK_INLINE int take_event(gk_reader_state *state, const unsigned char *base, const gk_event_fields *fields) {
+    if (fields->type.kind != GK_FIELD_STRING) return TAKE_GENERAL;
+    int type = type_code(base + fields->type.start, fields->type.count);
+    if (type < 0) return TAKE_GENERAL;
+    if (fields->guide.kind != GK_FIELD_STRING || fields->guide.count == 0) return TAKE_GENERAL;
+    if (fields->version.kind != GK_FIELD_STRING && fields->version.kind != GK_FIELD_NUMBER) return TAKE_GENERAL;
+    long span_start, span_length;
+    unsigned long long shape[2];
+    if (!key_span(fields, state->usesVariant, &span_start, &span_length, shape)) return TAKE_GENERAL;
+    const unsigned char *span = base + span_start;
+    unsigned long long hash = key_hash(span, span_length, shape);
+    const gk_key_entry *key = find_key(state, span, span_length, shape, hash);
+    if (key == NULL) return take_pending(state, span, span_length, shape, hash);
+    return take_keyed(state, base, key, type, &fields->time, &fields->user);
+}
+
 static inline long stop(gk_reader_state *state, long reason, long position) {
     state->stopReason = reason;
     return position;
@@ -286,9 +297,31 @@ GK_INLINE gk_field csv_field(long column, long start, const unsigned short *ends
     return field;
 }
 
-/// Takes the plain record from `start` to `newline` whose field ends `ends` holds.
+/// Takes the plain record from `start` whose field ends `ends` holds.
+///
+/// When the guide, version, step and type columns are next to each other, the bytes of those fields
+/// with the commas between them are the key: a plain record's fields hold no commas, so the bytes
+/// split into the same fields on every line (the shape says in which column order), and the remembered
+/// key gives the type too.
 GK_INLINE int take_csv_record(gk_reader_state *state, const unsigned char *base, long start,
                               const unsigned short *ends) {
+    if (state->spanFirstColumn >= 0) {
+        long first = state->spanFirstColumn;
+        long span_start = first == 0 ? start : start + ends[first - 1] + 1;
+        long span_length = start + ends[state->spanLastColumn] - span_start;
+        if (span_length > GK_KEY_SPAN_BYTES) return TAKE_GENERAL;
+        unsigned long long shape[2] = {~0ULL, (unsigned long long)(state->guideColumn - first) |
+                                                  (unsigned long long)(state->versionColumn - first) << 8 |
+                                                  (unsigned long long)(state->stepColumn - first) << 16 |
+                                                  (unsigned long long)(state->typeColumn - first) << 24};
+        const unsigned char *span = base + span_start;
+        unsigned long long hash = key_hash(span, span_length, shape);
+        const gk_key_entry *key = find_key(state, span, span_length, shape, hash);
+        if (key == NULL) return take_pending(state, span, span_length, shape, hash);
+        gk_field time = csv_field(state->timeColumn, start, ends);
+        gk_field user = csv_field(state->userColumn, start, ends);
+        return take_keyed(state, base, key, key->type, &time, &user);
+    }
     gk_event_fields fields;
     fields.group = csv_field(-1, start, ends);
     fields.time = csv_field(state->timeColumn, start, ends);

@@ -37,10 +37,12 @@ typedef struct {
 } gk_outbox;
 
 /// The most bytes of a line's ids a remembered key holds.
-#define GK_KEY_SPAN_BYTES 152
+#define GK_KEY_SPAN_BYTES 148
 
 /// One remembered key: the bytes from the first to the last of an event's guide, version, step (and
-/// variant) values, where each value lies in them, and what the reading thread resolved them to.
+/// variant) values, where each value lies in them, and what the reading thread resolved them to. A CSV
+/// log whose guide, version, step and type columns are next to each other has keys of the bytes from
+/// the first of those fields to the last (see `gk_reader_state.spanFirstColumn`), type included.
 typedef struct {
     /// The hash of the rest (0 for an empty entry).
     unsigned long long hash;
@@ -53,12 +55,14 @@ typedef struct {
     int stepKey;
     /// The step's index in the group's order (or -1, -2 as in `gk_routed_event`).
     int stepIndex;
+    /// The event type's code, for the keys of CSV column spans (which include the type).
+    int type;
     int length;
     unsigned char bytes[GK_KEY_SPAN_BYTES];
 } gk_key_entry;
 
 /// The number of entries of a key table (a power of two; pairs of entries form the sets).
-#define GK_KEY_ENTRIES 1024
+#define GK_KEY_ENTRIES 2048
 
 /// Why `gk_csv_event_run` or `gk_json_event_run` stopped.
 enum {
@@ -117,6 +121,10 @@ typedef struct {
     long columnCount;
     long neededColumns;
     long timeColumn, userColumn, guideColumn, versionColumn, stepColumn, typeColumn, variantColumn;
+    /// When the guide, version, step and type columns are next to each other (and variants pick no
+    /// step orders): the first and last of them, whose fields' bytes with the commas between them are
+    /// the key; -1 otherwise.
+    long spanFirstColumn, spanLastColumn;
 
     // Out.
     long stopReason;
@@ -138,7 +146,7 @@ long gk_json_event_run(const unsigned char *base, long start, long end, gk_json_
                        gk_reader_state *state);
 
 /// Remembers the key Swift resolved for the pending line (`state->pending`, which it clears): `group`
-/// (-1 for a guide left out by a filter), `stepKey` and `stepIndex`.
-void gk_remember_key(gk_reader_state *state, int group, int stepKey, int stepIndex);
+/// (-1 for a guide left out by a filter), `stepKey`, `stepIndex` and the line's event `type`.
+void gk_remember_key(gk_reader_state *state, int group, int stepKey, int stepIndex, int type);
 
 #endif

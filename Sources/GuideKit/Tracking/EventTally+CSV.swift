@@ -132,6 +132,13 @@ extension EventTally {
             hot.pointee.stepColumn = columns.step
             hot.pointee.typeColumn = columns.type
             hot.pointee.variantColumn = columns.variant
+            // The key is the bytes of the guide, version, step and type fields when they are next to each
+            // other, unless variants pick step orders (see `take_csv_record`).
+            let keyColumns = [columns.guide, columns.version, columns.step, columns.type]
+            let (first, last) = (keyColumns.min() ?? -1, keyColumns.max() ?? -1)
+            let isSpan = hot.pointee.usesVariant == 0 && first >= 0 && last - first == 3 && Set(keyColumns).count == 4
+            hot.pointee.spanFirstColumn = isSpan ? first : -1
+            hot.pointee.spanLastColumn = isSpan ? last : -1
         }
         let state = hot
         return layout.roles.withUnsafeBufferPointer { roles in

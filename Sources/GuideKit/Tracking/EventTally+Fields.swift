@@ -131,7 +131,7 @@ extension EventTally {
                 let guideId = strings.intern(ids.guide, ids.guideCount)
                 if hasGuideFilter, !allowedGuides.contains(guideId) {
                     filteredOut += 1
-                    rememberFilteredGuide(hasStep: hasStep)
+                    rememberFilteredGuide(hasStep: hasStep, type: type)
                     return
                 }
                 let stepId = ids.stepCount >= 0 ? strings.intern(ids.step, ids.stepCount) : -1
@@ -139,7 +139,7 @@ extension EventTally {
                 key = makeKey(guide: guideId, version: version, step: stepId, value: -1, variant: variantId)
                 keyCache.store(key, for: ids, guide: guideId, step: stepId, variant: variantId)
             }
-            rememberKey(key)
+            rememberKey(key, type: type)
         } else {
             guard let guide = intern(fields.guide, base, escapes) else {
                 return note(.invalidJSON, line: line, detail: "a bad escape")

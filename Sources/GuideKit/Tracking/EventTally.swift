@@ -364,17 +364,17 @@ final class EventTally {
     /// Lets the C event runs take the next lines of `key` without this reader, when the line just read
     /// is one they sent here only because they did not know its key yet.
     @inline(__always)
-    func rememberKey(_ key: EventKey) {
+    func rememberKey(_ key: EventKey, type: UInt8) {
         guard hot.pointee.pending.isSet != 0 else { return }
         let stepIndex = key.stepKey >= 0 ? stepIndexOfKey[Int(key.stepKey)] : Self.noStep
-        gk_remember_key(hot, key.group, key.stepKey, stepIndex)
+        gk_remember_key(hot, key.group, key.stepKey, stepIndex, Int32(type))
     }
 
     /// Lets the C event runs count the next lines of a guide that the `--guide` filter leaves out.
     @inline(__always)
-    func rememberFilteredGuide(hasStep: Bool) {
+    func rememberFilteredGuide(hasStep: Bool, type: UInt8) {
         guard hot.pointee.pending.isSet != 0 else { return }
-        gk_remember_key(hot, -1, hasStep ? 0 : -1, Self.noStep)
+        gk_remember_key(hot, -1, hasStep ? 0 : -1, Self.noStep, Int32(type))
     }
 
     // MARK: Owner side

@@ -22,12 +22,12 @@ import Testing
         mutating func chance(_ percent: Double) -> Bool { Double(below(1_000)) < percent * 10 }
     }
 
-    /// Forty guides of four versions and eight steps (1,440 keys: more than the runs' key table holds),
+    /// Sixty guides of four versions and eight steps (2,160 keys: more than the runs' key table holds),
     /// names of many lengths, one name too long for a remembered key, and one guide whose variant `B`
     /// has steps of its own (so the `variant` value is part of every key).
     static let book: StepOrderBook = {
         var outlines: [GuideOutline] = []
-        for guide in 0..<40 {
+        for guide in 0..<guideCount {
             for version in 1...4 {
                 outlines.append(
                     GuideOutline(id: guideName(guide), version: version, steps: (0..<8).map { "step-\($0)" })
@@ -45,8 +45,17 @@ import Testing
         return StepOrderBook(current: outlines)
     }()
 
+    /// The same guides without the one whose variant has steps of its own, so that variants pick no
+    /// step orders and a CSV log's adjacent key columns make the key (see `take_csv_record`).
+    static let bookWithoutVariantOrders = StepOrderBook(
+        current: book.current.values.filter { $0.id != "split" }.sorted { $0.id < $1.id }
+    )
+
+    static let guideCount = 60
+
     static func guideName(_ index: Int) -> String {
-        index == 39 ? String(repeating: "long-", count: 32) : "g\(index)" + String(repeating: "x", count: index % 23)
+        index == guideCount - 1
+            ? String(repeating: "long-", count: 32) : "g\(index)" + String(repeating: "x", count: index % 23)
     }
 
     /// One event's values as text, some of them wrong in the ways logs are.
@@ -68,8 +77,9 @@ import Testing
         var events: [Values] = []
         for index in 0..<count {
             // Some guides far more often than others, as in real logs, but every key now and then.
-            let guideIndex = min(random.below(42), random.below(42), random.below(42))
-            let guide = guideIndex == 41 ? "split" : guideIndex == 40 ? "unknown-guide" : guideName(guideIndex)
+            let (unknown, split) = (guideCount, guideCount + 1)
+            let guideIndex = min(random.below(split + 1), random.below(split + 1), random.below(split + 1))
+            let guide = guideIndex == split ? "split" : guideIndex == unknown ? "unknown-guide" : guideName(guideIndex)
             // Times in order over five days (some late), so that the runs meet new dates; some with a
             // fraction, an offset, a leap second or an impossible date.
             var seconds = LogBuilder.base + Double(index * 5 * 86_400 / count)
@@ -117,15 +127,22 @@ import Testing
         return text
     }
 
-    static func csv(_ events: [Values], seed: UInt64) -> String {
+    /// The usual columns: guide, version, step and type next to each other.
+    static let csvColumns = ["ts", "user", "guide", "version", "step", "type", "session", "variant"]
+
+    static func csv(_ events: [Values], seed: UInt64, columns: [String] = csvColumns) -> String {
         var random = SeededNumbers(state: seed ^ 0xAAAA)
-        var text = "ts,user,guide,version,step,type,session,variant\n"
+        var text = columns.joined(separator: ",") + "\n"
         for event in events {
             var user = event.user
             // A quoted field (the runs take no quotes), a short record, a long record.
             if random.chance(1) { user = "\"\(user)\"" }
-            var line = "\(event.time),\(user),\(event.guide),\(event.version),\(event.step ?? ""),\(event.type),"
-            line += "s\(random.below(9)),\(event.variant ?? "")"
+            let session = "s\(random.below(9))"
+            let values = [
+                "ts": event.time, "user": user, "guide": event.guide, "version": event.version,
+                "step": event.step ?? "", "type": event.type, "session": session, "variant": event.variant ?? "",
+            ]
+            var line = columns.map { values[$0] ?? "" }.joined(separator: ",")
             if random.chance(0.5) { line = "\(event.time),\(user)" }
             if random.chance(0.3) { line += String(repeating: "z", count: 600) }
             text += line + (random.chance(5) ? "\r\n" : "\n")
@@ -139,8 +156,9 @@ import Testing
         options: ReportOptions,
         threads: Int,
         runs: Bool,
-        instructions: Int = 0
-    ) throws -> (report: DropOffReport, linesInRuns: Int) {
+        instructions: Int = 0,
+        book: StepOrderBook = book
+    ) throws -> (report: DropOffReport, linesInRuns: Int, spanKeys: Bool) {
         var reader = EventLogReader(filter: EventTally.Filter())
         reader.filter.guides = Set(options.guides)
         reader.filter.since = options.since
@@ -152,18 +170,69 @@ import Testing
         let sources = [EventSource.bytes(Array(text.utf8), name: "log", format: format)]
         let result = try reader.read(sources, book: book)
         let linesInRuns = result.tallies.reduce(0) { $0 + $1.hot.pointee.linesInRuns }
+        let spanKeys = result.tallies.contains { $0.hot.pointee.spanFirstColumn >= 0 }
         let report = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
-        return (report, linesInRuns)
+        return (report, linesInRuns, spanKeys)
     }
 
     static let filters: [String: ReportOptions] = {
         var guides = noWindow()
-        guides.guides = [guideName(3), guideName(39), "split"]
+        guides.guides = [guideName(0), guideName(3), guideName(guideCount - 1), "split"]
         var times = noWindow()
         times.since = LogBuilder.base + 86_400
         times.until = LogBuilder.base + 3 * 86_400
         return ["none": noWindow(), "guides": guides, "times": times]
     }()
+
+    /// Without variant step orders, a CSV log whose guide, version, step and type columns are next to
+    /// each other (in any order) is keyed by those fields' bytes; other layouts by each value.
+    @Test(
+        arguments: ["none", "guides"],
+        [
+            csvColumns, ["user", "type", "step", "version", "guide", "ts", "variant"],
+            ["ts", "user", "guide", "version", "session", "step", "type"],
+        ]
+    )
+    func theCSVRunKeysByAdjacentColumnsAsTheSwiftReaderReads(filter: String, columns: [String]) throws {
+        let events = Self.values(count: 20_000, seed: 5)
+        let options = try #require(Self.filters[filter])
+        let text = Self.csv(events, seed: 5, columns: columns)
+        let book = Self.bookWithoutVariantOrders
+        for threads in [1, 2] {
+            let swift = try Self.read(text, format: .csv, options: options, threads: threads, runs: false, book: book)
+            let runs = try Self.read(text, format: .csv, options: options, threads: threads, runs: true, book: book)
+            #expect(runs.spanKeys == (columns != ["ts", "user", "guide", "version", "session", "step", "type"]))
+            // (Keys with types, of many guides, keep the key table busy: fewer lines than in the test below.)
+            #expect(runs.linesInRuns > runs.report.input.lines / 4)
+            #expect(runs.report.guides == swift.report.guides)
+            #expect(runs.report.input == swift.report.input)
+            #expect(runs.report.input.events > 1_000)
+        }
+    }
+
+    /// The same bytes in key columns of another order name another guide and step: two logs whose
+    /// guide and step columns are swapped, read by one thread, keep them apart.
+    @Test func keyColumnsInAnotherOrderAreAnotherKey() throws {
+        let book = StepOrderBook(current: [
+            GuideOutline(id: "g", version: 1, steps: ["s"]), GuideOutline(id: "s", version: 1, steps: ["g"]),
+        ])
+        func log(_ header: String) -> EventSource {
+            let lines = (0..<50).map { "2026-11-01T10:00:\(String(format: "%02d", $0))Z,u\($0),g,1,s,step_viewed" }
+            return .bytes(
+                Array((header + "\n" + lines.joined(separator: "\n") + "\n").utf8),
+                name: header,
+                format: .csv
+            )
+        }
+        var reader = EventLogReader(filter: EventTally.Filter())
+        reader.threads = 1
+        let sources = [log("ts,user,guide,version,step,type"), log("ts,user,step,version,guide,type")]
+        let result = try reader.read(sources, book: book)
+        #expect(result.tallies[0].hot.pointee.linesInRuns > 90)
+        let report = ReportAssembler(read: result, sources: sources, book: book, options: noWindow()).assemble()
+        #expect(report.guide("g")?.step("s")?.reached == 50)
+        #expect(report.guide("s")?.step("g")?.reached == 50)
+    }
 
     @Test(arguments: ["none", "guides", "times"], [1, 2])
     func theRunsReadEveryLineAsTheSwiftReaderDoes(filter: String, threads: Int) throws {
