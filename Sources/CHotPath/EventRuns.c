@@ -71,13 +71,22 @@ GK_INLINE int type_code(const unsigned char *bytes, long count) {
     }
 }
 
-/// The time of a `YYYY-MM-DDTHH:MM:SSZ` timestamp on the date Swift's reader parsed last, as Swift's
-/// `seconds` computes it; 0 for any other form or date (Swift's reader then parses it).
+/// The time of a `YYYY-MM-DDTHH:MM:SSZ` timestamp on one of the two dates Swift's reader parsed last, as
+/// Swift's `seconds` computes it; 0 for any other form or date (Swift's reader then parses it).
 GK_INLINE int cached_time(const gk_reader_state *state, const unsigned char *bytes, long count, double *time) {
     if (count != 20 || bytes[10] != 'T' || bytes[19] != 'Z' || bytes[13] != ':' || bytes[16] != ':') return 0;
-    unsigned short tail;
-    memcpy(&tail, bytes + 8, 2);
-    if (load64(bytes) != state->cachedDate || tail != state->cachedDateTail) return 0;
+    unsigned short tail_bytes;
+    memcpy(&tail_bytes, bytes + 8, 2);
+    unsigned tail = tail_bytes;
+    unsigned long long date = load64(bytes);
+    double midnight;
+    if (date == state->cachedDate && tail == state->cachedDateTail) {
+        midnight = state->cachedMidnight;
+    } else if (date == state->previousDate && tail == state->previousDateTail) {
+        midnight = state->previousMidnight;
+    } else {
+        return 0;
+    }
     unsigned digits[6];
     static const int at[6] = {11, 12, 14, 15, 17, 18};
     for (int index = 0; index < 6; index++) {
@@ -88,7 +97,7 @@ GK_INLINE int cached_time(const gk_reader_state *state, const unsigned char *byt
     unsigned minute = digits[2] * 10 + digits[3];
     unsigned second = digits[4] * 10 + digits[5];
     if (hour > 23 || minute > 59 || second > 60) return 0;
-    *time = state->cachedMidnight + (double)(hour * 3600 + minute * 60 + second);
+    *time = midnight + (double)(hour * 3600 + minute * 60 + second);
     return 1;
 }
 

@@ -96,10 +96,17 @@ typedef struct {
     long filteredOut;
     double earliest;
     double latest;
-    /// The date (`YYYY-MM-DD`) of the last `…Z` timestamp read, and its midnight in seconds.
+    /// The date (`YYYY-MM-DD`) of the last `…Z` timestamp read (its first eight bytes, and the last two
+    /// in the low half of the tail), and its midnight in seconds. The tail starts as 0xFFFFFFFF, which
+    /// no two bytes match, so that no timestamp matches a date before one was parsed.
     unsigned long long cachedDate;
-    unsigned short cachedDateTail;
+    unsigned cachedDateTail;
     double cachedMidnight;
+    /// The date cached before it: a late event's date, or the current one after a late event (logs in
+    /// time order have a few of them, and each would otherwise cost two lines in Swift's reader).
+    unsigned long long previousDate;
+    unsigned previousDateTail;
+    double previousMidnight;
 
     // What the loops need.
     /// Whether events' `variant` values pick step orders (and so belong to the key).

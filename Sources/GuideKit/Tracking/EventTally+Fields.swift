@@ -220,21 +220,31 @@ extension EventTally {
     }
 
     /// Parses a timestamp; `2026-11-01T10:00:00Z`, the form logs mostly use, without recomputing the
-    /// date of the previous event.
+    /// date of the previous event (nor of the one before that date, where a late event's date usually
+    /// is, and the C event runs look there too).
     @inline(__always)
     private func seconds(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count == 20, bytes[10] == 0x54, bytes[19] == 0x5A, bytes[13] == 0x3A, bytes[16] == 0x3A else {
             return Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: count))
         }
         let date = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
-        let tail = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
+        let tail = UInt32(bytes[8]) | UInt32(bytes[9]) << 8
+        var midnight = cachedMidnight
         if date != cachedDate || tail != cachedDateTail {
-            guard let midnight = Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: 10)) else {
-                return nil
+            if date == hot.pointee.previousDate, tail == hot.pointee.previousDateTail {
+                midnight = hot.pointee.previousMidnight
+            } else {
+                guard let parsed = Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: 10)) else {
+                    return nil
+                }
+                hot.pointee.previousDate = cachedDate
+                hot.pointee.previousDateTail = cachedDateTail
+                hot.pointee.previousMidnight = cachedMidnight
+                cachedDate = date
+                cachedDateTail = tail
+                cachedMidnight = parsed
+                midnight = parsed
             }
-            cachedDate = date
-            cachedDateTail = tail
-            cachedMidnight = midnight
         }
         @inline(__always) func pair(_ at: Int) -> Int? {
             let high = Int(bytes[at]) &- 48
@@ -244,7 +254,7 @@ extension EventTally {
         }
         guard let hour = pair(11), let minute = pair(14), let second = pair(17), hour <= 23, minute <= 59, second <= 60
         else { return nil }
-        return cachedMidnight + Double(hour * 3_600 + minute * 60 + second)
+        return midnight + Double(hour * 3_600 + minute * 60 + second)
     }
 
     /// A version is a whole number ≥ 1, written as a number or as a string of digits.

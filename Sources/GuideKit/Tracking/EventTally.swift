@@ -128,8 +128,8 @@ final class EventTally {
         get { hot.pointee.cachedDate }
         set { hot.pointee.cachedDate = newValue }
     }
-    /// The last two bytes of the cached date.
-    var cachedDateTail: UInt16 {
+    /// The last two bytes of the cached date, in the low half (`UInt32.max` before any date).
+    var cachedDateTail: UInt32 {
         get { hot.pointee.cachedDateTail }
         set { hot.pointee.cachedDateTail = newValue }
     }
@@ -171,6 +171,8 @@ final class EventTally {
         runsAllowed = usesEventRuns && filter.groupProperty == nil
         hot = allocateLarge(gk_reader_state.self, capacity: 1)
         hot.initialize(to: gk_reader_state())
+        hot.pointee.cachedDateTail = .max  // no date yet (see `gk_reader_state`)
+        hot.pointee.previousDateTail = .max
         hot.pointee.earliest = .infinity
         hot.pointee.latest = -.infinity
         hot.pointee.since = filter.since ?? -.infinity

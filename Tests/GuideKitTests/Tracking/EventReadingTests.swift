@@ -54,6 +54,47 @@ import Testing
         #expect(report.guide()?.step("a")?.reached == 1)
     }
 
+    /// The readers remember the last two dates they parsed; a timestamp whose date bytes match the
+    /// empty memory (all zero bytes) is still a bad timestamp, on the first line or later, and late
+    /// events on earlier dates keep their times.
+    @Test(arguments: [EventLogFormat.csv, .jsonLines])
+    func datesAreRememberedOnlyOnceParsed(format: EventLogFormat) throws {
+        let zeros = String(repeating: "\u{0}", count: 10) + "T10:00:00Z"
+        let times = [
+            zeros, "2026-11-02T10:00:00Z", "2026-11-01T23:59:00Z", "2026-11-02T10:01:00Z", "2026-10-30T08:00:00Z",
+            "2026-11-02T10:02:00Z", zeros, "2026-11-01T23:59:30Z",
+        ]
+        var text = format == .csv ? "ts,user,guide,version,step,type\n" : ""
+        for (index, time) in times.enumerated() {
+            let step = ["a", "b", "c", "d"][index % 4]
+            if format == .csv {
+                text += "\(time),u\(index % 3),tour,1,\(step),step_viewed\n"
+            } else {
+                let escaped = time.replacingOccurrences(of: "\u{0}", with: "\\u0000")
+                text +=
+                    #"{"ts":"\#(escaped)","user":"u\#(index % 3)","guide":"tour","version":1,"step":"\#(step)","type":"step_viewed"}"#
+                    + "\n"
+            }
+        }
+        for runs in [true, false] {
+            let report = try DropOffReport(
+                reading: [.bytes(Array(text.utf8), name: "log", format: format)],
+                book: StepOrderBook(current: [tourOutline]),
+                options: noWindow(),
+                threads: 1,
+                minimumPartSize: 1 << 30,
+                usesEventRuns: runs
+            )
+            let bad = report.input.skipped.first { $0.issue == .badTimestamp }
+            #expect(bad?.count == 2)
+            #expect(report.input.events == 6)
+            // The earliest event is the late one of October 30th, the latest of November 2nd.
+            let earliest = try #require(Timestamp.seconds(parsing: "2026-10-30T08:00:00Z"))
+            let latest = try #require(Timestamp.seconds(parsing: "2026-11-02T10:02:00Z"))
+            #expect(report.input.timeRange == earliest...latest)
+        }
+    }
+
     @Test func onlyTheFirstFiveLinesOfAReasonAreKept() throws {
         let text = String(repeating: "{oops}\n", count: 12)
         let report = try makeReport(text)
