@@ -306,23 +306,32 @@ GK_INLINE gk_field csv_field(long column, long start, const unsigned short *ends
     return field;
 }
 
-/// Takes the plain record from `start` whose field ends `ends` holds.
+/// The shape of the keys of CSV column spans (see `take_csv_record`): unlike any shape `key_span`
+/// makes, with the key columns' order, so that the same bytes in another order are another key.
+GK_INLINE void csv_span_shape(const gk_reader_state *state, unsigned long long shape[2]) {
+    long first = state->spanFirstColumn;
+    shape[0] = ~0ULL;
+    shape[1] = (unsigned long long)(state->guideColumn - first) |
+               (unsigned long long)(state->versionColumn - first) << 8 |
+               (unsigned long long)(state->stepColumn - first) << 16 |
+               (unsigned long long)(state->typeColumn - first) << 24;
+}
+
+/// Takes the plain record from `start` whose field ends `ends` holds; `span_shape` is
+/// `csv_span_shape`'s, found once per run.
 ///
 /// When the guide, version, step and type columns are next to each other, the bytes of those fields
 /// with the commas between them are the key: a plain record's fields hold no commas, so the bytes
 /// split into the same fields on every line (the shape says in which column order), and the remembered
 /// key gives the type too.
 GK_INLINE int take_csv_record(gk_reader_state *state, const unsigned char *base, long start,
-                              const unsigned short *ends) {
+                              const unsigned short *ends, const unsigned long long span_shape[2]) {
     if (state->spanFirstColumn >= 0) {
         long first = state->spanFirstColumn;
         long span_start = first == 0 ? start : start + ends[first - 1] + 1;
         long span_length = start + ends[state->spanLastColumn] - span_start;
         if (span_length > GK_KEY_SPAN_BYTES) return TAKE_GENERAL;
-        unsigned long long shape[2] = {~0ULL, (unsigned long long)(state->guideColumn - first) |
-                                                  (unsigned long long)(state->versionColumn - first) << 8 |
-                                                  (unsigned long long)(state->stepColumn - first) << 16 |
-                                                  (unsigned long long)(state->typeColumn - first) << 24};
+        const unsigned long long *shape = span_shape;
         const unsigned char *span = base + span_start;
         unsigned long long hash = key_hash(span, span_length, shape);
         const gk_key_entry *key = find_key(state, span, span_length, shape, hash);
@@ -348,13 +357,15 @@ GK_INLINE int take_csv_record(gk_reader_state *state, const unsigned char *base,
 #define GK_CSV_EVENT_RUN(RECORD)                                                                               \
     long position = start;                                                                                     \
     unsigned short ends[32];                                                                                   \
+    unsigned long long span_shape[2];                                                                          \
+    csv_span_shape(state, span_shape);                                                                         \
     state->pending.isSet = 0;                                                                                  \
     if (state->columnCount > 32) return stop(state, GK_RUN_GENERAL, position);                                 \
     while (position < end) {                                                                                   \
         gk_prefetch(base + position + 1024);                                                                   \
         long newline = RECORD(base, position, end, state->columnCount, state->neededColumns, ends);            \
         if (newline < 0) return stop(state, GK_RUN_GENERAL, position);                                         \
-        int taken = take_csv_record(state, base, position, ends);                                              \
+        int taken = take_csv_record(state, base, position, ends, span_shape);                                  \
         if (taken == TAKE_GENERAL) return stop(state, GK_RUN_GENERAL, position);                               \
         count_line(state);                                                                                     \
         position = newline + 1;                                                                                \

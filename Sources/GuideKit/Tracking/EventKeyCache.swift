@@ -70,20 +70,17 @@ final class EventKeyCache {
         ) {
             (self.guide, self.guideCount, self.version) = (guide, guideCount, version)
             (self.step, self.stepCount, self.variant, self.variantCount) = (step, stepCount, variant, variantCount)
-            @inline(__always) func ends(_ pointer: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
-                count >= 8 ? inlineWords(pointer, count) : (tailWord(pointer, count), 0)
-            }
-            let (guideHead, guideTail) = ends(guide, guideCount)
+            let (guideHead, guideTail) = inlineWords(guide, guideCount)
             var hash =
                 (guideHead &* 0x9e37_79b9_7f4a_7c15) ^ (guideTail &* 0xc2b2_ae3d_27d4_eb4f)
                 ^ UInt64(UInt32(bitPattern: version)) << 40 ^ UInt64(guideCount) << 48
             if stepCount >= 0 {
-                let (stepHead, stepTail) = ends(step, stepCount)
+                let (stepHead, stepTail) = inlineWords(step, stepCount)
                 hash ^=
                     (stepHead &* 0xff51_afd7_ed55_8ccd) ^ (stepTail &* 0x1656_67b1_9e37_79f9) ^ UInt64(stepCount) << 32
             }
             if variantCount > 0 {
-                let (variantHead, variantTail) = ends(variant, variantCount)
+                let (variantHead, variantTail) = inlineWords(variant, variantCount)
                 hash ^=
                     (variantHead &* 0xc4ce_b9fe_1a85_ec53) ^ (variantTail &* 0x27d4_eb2f_1656_67c5)
                     ^ UInt64(variantCount)

@@ -227,22 +227,24 @@ extension EventTally {
         guard count == 20, bytes[10] == 0x54, bytes[19] == 0x5A, bytes[13] == 0x3A, bytes[16] == 0x3A else {
             return Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: count))
         }
+        // The two remembered dates (see `gk_reader_state`): the first eight bytes, then the last two.
         let date = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
         let tail = UInt32(bytes[8]) | UInt32(bytes[9]) << 8
-        var midnight = cachedMidnight
-        if date != cachedDate || tail != cachedDateTail {
-            if date == hot.pointee.previousDate, tail == hot.pointee.previousDateTail {
-                midnight = hot.pointee.previousMidnight
+        let state = hot
+        var midnight = state.pointee.cachedMidnight
+        if date != state.pointee.cachedDate || tail != state.pointee.cachedDateTail {
+            if date == state.pointee.previousDate, tail == state.pointee.previousDateTail {
+                midnight = state.pointee.previousMidnight
             } else {
                 guard let parsed = Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: 10)) else {
                     return nil
                 }
-                hot.pointee.previousDate = cachedDate
-                hot.pointee.previousDateTail = cachedDateTail
-                hot.pointee.previousMidnight = cachedMidnight
-                cachedDate = date
-                cachedDateTail = tail
-                cachedMidnight = parsed
+                state.pointee.previousDate = state.pointee.cachedDate
+                state.pointee.previousDateTail = state.pointee.cachedDateTail
+                state.pointee.previousMidnight = state.pointee.cachedMidnight
+                state.pointee.cachedDate = date
+                state.pointee.cachedDateTail = tail
+                state.pointee.cachedMidnight = parsed
                 midnight = parsed
             }
         }

@@ -123,21 +123,6 @@ final class EventTally {
 
     /// Reusable scratch space for decoded strings.
     var scratch: [UInt8] = []
-    /// The date part of the last `…Z` timestamp and its midnight, so most events skip the calendar.
-    var cachedDate: UInt64 {
-        get { hot.pointee.cachedDate }
-        set { hot.pointee.cachedDate = newValue }
-    }
-    /// The last two bytes of the cached date, in the low half (`UInt32.max` before any date).
-    var cachedDateTail: UInt32 {
-        get { hot.pointee.cachedDateTail }
-        set { hot.pointee.cachedDateTail = newValue }
-    }
-    /// Midnight of the cached date, in seconds since the epoch.
-    var cachedMidnight: Double {
-        get { hot.pointee.cachedMidnight }
-        set { hot.pointee.cachedMidnight = newValue }
-    }
 
     /// Where an issue occurred and how often.
     struct IssueTally {

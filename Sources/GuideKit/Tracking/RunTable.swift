@@ -157,9 +157,6 @@ final class RunTable {
     /// `firstSlot` of a run that has no step event yet (its slots are added on the first one).
     static let noSlots = UInt32.max
 
-    /// The number of step slots.
-    var slotCount: Int { compactSlots?.count ?? wideSlots?.count ?? 0 }
-
     /// The first of `count` fresh step slots.
     @inline(__always)
     func addSlots(_ count: Int) -> UInt32 {
