@@ -12,7 +12,11 @@ What it checks, from the repository root:
 (d) when present, examples/users/*.yaml|yml|json against Schemas/user-state.schema.json and
     examples/events/*.jsonl, line by line, against Schemas/event.schema.json;
 (e) when present, guides/tests/*.yaml (scenario tests) against Schemas/scenario.schema.json, each starting
-    with the yaml-language-server comment naming it.
+    with the yaml-language-server comment naming it;
+(f) the decisions the engine sends, against Schemas/decision.schema.json: `guidekit simulate --format json`
+    for every examples/users persona (as is, and launching each guide by hand), and every line's decision of
+    `guidekit simulate --timeline` for every scenario in guides/tests. The `guidekit` binary is
+    `--guidekit PATH`, else .build/debug/guidekit, else it is built with `swift build --product guidekit`.
 
 YAML is read with YAML 1.2 core-schema semantics, as GuideKit reads it: only true/false (any case
 spelling the spec allows) are booleans, yes/no/on/off and dates stay strings, integers are decimal.
@@ -22,7 +26,7 @@ documents are errors.
 
 Prints one line per checked file and a summary; exits 1 on any problem.
 
-Usage: python3 scripts/check_schemas.py [--root DIR]
+Usage: python3 scripts/check_schemas.py [--root DIR] [--guidekit PATH | --no-decisions]
 """
 
 from __future__ import annotations
@@ -503,6 +507,94 @@ class Checker:
             if not errors:
                 self.ok(path)
 
+    # (f) the decisions
+
+    def find_guidekit(self, given: Path | None) -> Path | None:
+        if given is not None:
+            return given
+        built = self.root / ".build" / "debug" / "guidekit"
+        if built.is_file():
+            return built
+        print("building guidekit (swift build --product guidekit) …", file=sys.stderr)
+        build = subprocess.run(["swift", "build", "--product", "guidekit"], cwd=self.root)
+        return built if build.returncode == 0 and built.is_file() else None
+
+    def run_guidekit(self, binary: Path, arguments: list[str]) -> tuple[int, str, str]:
+        run = subprocess.run(
+            [str(binary), *arguments], cwd=self.root, capture_output=True, text=True, timeout=300
+        )
+        return run.returncode, run.stdout, run.stderr
+
+    def check_decision(self, validator: Draft202012Validator, where: str, decision: Any) -> bool:
+        errors = [describe(error) for error in validate(validator, decision, {})]
+        for message in errors[:MAX_ERRORS_PER_FILE]:
+            self.problem(where, message)
+        return not errors
+
+    def check_decisions(self, given: Path | None) -> None:
+        users = self.root / "examples" / "users"
+        personas = sorted(p for p in users.glob("*") if p.suffix in (".yaml", ".yml", ".json")) if users.is_dir() else []
+        scenarios_folder = self.root / "guides" / "tests"
+        scenarios = sorted(p for p in scenarios_folder.glob("*") if p.suffix in (".yaml", ".yml")) if scenarios_folder.is_dir() else []
+        if not personas and not scenarios:
+            return
+        validator = self.validator("decision.schema.json", "decisions")
+        if validator is None:
+            return
+        binary = self.find_guidekit(given)
+        if binary is None:
+            self.problem("guidekit", "no binary to produce decisions with; build it or pass --guidekit PATH")
+            return
+        guides = sorted(p.stem for p in (self.root / "guides").glob("*.yaml") if p.stem != "guidekit")
+        for persona in personas:
+            contexts = [[]] + [["--launch", guide] for guide in guides]
+            checked = 0
+            shown: set[str] = set()
+            for context in contexts:
+                where = f"{self.rel(persona)} {' '.join(context)}".strip()
+                code, out, err = self.run_guidekit(
+                    binary, ["simulate", "--user", str(persona), "--format", "json", *context]
+                )
+                if code != 0:
+                    self.problem(where, f"simulate exited {code}: {err.strip()[:200]}")
+                    continue
+                try:
+                    decision = json.loads(out)["decision"]
+                except (json.JSONDecodeError, KeyError, TypeError) as error:
+                    self.problem(where, f"simulate printed no decision: {error}")
+                    continue
+                if self.check_decision(validator, where, decision):
+                    checked += 1
+                    if decision.get("step"):
+                        shown.add(f"{decision['guide']}/{decision['step']['id']}")
+            if checked == len(contexts):
+                self.ok(persona, f" (decisions: {checked} contexts, shown {', '.join(sorted(shown)) or 'nothing'})")
+        for scenario in scenarios:
+            code, out, err = self.run_guidekit(binary, ["simulate", "--timeline", str(scenario), "--format", "json"])
+            if code not in (0, 1) or not out.strip():
+                self.problem(self.rel(scenario), f"simulate --timeline exited {code}: {err.strip()[:200]}")
+                continue
+            lines = [line for line in out.splitlines() if line.strip()]
+            valid = 0
+            kinds: set[str] = set()
+            for line in lines:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError as error:
+                    self.problem(self.rel(scenario), f"a timeline line is not JSON: {error}")
+                    continue
+                where = f"{self.rel(scenario)} (timeline line {entry.get('line')})"
+                if "decision" not in entry:
+                    self.problem(where, "no decision")
+                    continue
+                if self.check_decision(validator, where, entry["decision"]):
+                    valid += 1
+                    step = entry["decision"].get("step")
+                    if step:
+                        kinds.add(step["kind"])
+            if valid == len(lines):
+                self.ok(scenario, f" (decisions: {valid} lines, kinds {', '.join(sorted(kinds)) or 'none'})")
+
     def summary(self) -> str:
         text = (
             f"schemas: {self.valid} files valid, {self.rejected} invalid fixtures rejected, "
@@ -521,6 +613,8 @@ def main() -> int:
         default=Path(__file__).resolve().parent.parent,
         help="the repository root (default: the script's parent folder)",
     )
+    parser.add_argument("--guidekit", type=Path, help="the guidekit binary (default: .build/debug/guidekit)")
+    parser.add_argument("--no-decisions", action="store_true", help="skip (f): do not run guidekit")
     arguments = parser.parse_args()
     checker = Checker(arguments.root.resolve())
     checker.load_schemas()
@@ -528,6 +622,8 @@ def main() -> int:
     checker.check_fixtures()
     checker.check_examples()
     checker.check_scenarios()
+    if not arguments.no_decisions:
+        checker.check_decisions(arguments.guidekit.resolve() if arguments.guidekit else None)
     print(checker.summary())
     return 1 if checker.problems else 0
 

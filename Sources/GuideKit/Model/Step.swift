@@ -1,7 +1,7 @@
 /// One step of a guide: a modal, tooltip, hotspot, banner, checklist or survey.
 public struct Step: Sendable, Hashable {
     /// What a step looks like.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         /// A dialog over the page.
         case modal
         /// A bubble pointing at an element.
@@ -20,7 +20,7 @@ public struct Step: Sendable, Hashable {
     }
 
     /// Where a tooltip or hotspot sits relative to its target.
-    public enum Placement: String, Sendable, Hashable, CaseIterable {
+    public enum Placement: String, Sendable, Hashable, CaseIterable, Codable {
         /// Above.
         case top
         /// Below.

@@ -1,7 +1,7 @@
 /// The question of a survey step.
 public struct Survey: Sendable, Hashable {
     /// How the answer is given.
-    public enum Scale: String, Sendable, Hashable, CaseIterable {
+    public enum Scale: String, Sendable, Hashable, CaseIterable, Codable {
         /// Net Promoter Score, 0–10.
         case nps
         /// A rating from 1 to 5.

@@ -22,6 +22,36 @@ public struct CompiledGuide: Sendable {
         public var when: Condition?
         /// The compiled branches, in order: the condition (or `nil` for the default) and the target step.
         public var branches: [(when: Condition?, goto: String)]
+        /// The checklist items' compiled `done_when`, in order (`nil` for an item the user ticks).
+        public var items: [(id: String, doneWhen: Condition?)] = []
+
+        /// The ids of the checklist items whose `done_when` holds.
+        ///
+        /// - Parameter document: the user's prepared state.
+        /// - Returns: the ids.
+        public func doneItems(in document: ConditionDocument) -> Set<String> {
+            var done: Set<String> = []
+            for item in items where item.doneWhen?.isSatisfied(by: document) ?? false { done.insert(item.id) }
+            return done
+        }
+
+        /// Whether the step is a checklist that is finished.
+        ///
+        /// A checklist is finished when it has at least one required item (one with a `done_when`) and every
+        /// required item's `done_when` holds. Items the user ticks do not hold it back.
+        ///
+        /// - Parameter document: the user's prepared state.
+        /// - Returns: whether the checklist is finished.
+        public func isFinishedChecklist(in document: ConditionDocument) -> Bool {
+            guard step.kind.value == .checklist else { return false }
+            var required = 0
+            for item in items {
+                guard let condition = item.doneWhen else { continue }
+                guard condition.isSatisfied(by: document) else { return false }
+                required += 1
+            }
+            return required > 0
+        }
     }
 
     /// The compiled parts, shared by every copy: a compiled guide is read many times and copied often
@@ -106,6 +136,9 @@ public struct CompiledGuide: Sendable {
                     when: step.when.map { Condition($0, catalog: catalog) },
                     branches: step.next.map { branch in
                         (branch.when.map { Condition($0, catalog: catalog) }, branch.goto.value)
+                    },
+                    items: step.items.map { item in
+                        (item.id.value, item.doneWhen.map { Condition($0, catalog: catalog) })
                     }
                 )
             }

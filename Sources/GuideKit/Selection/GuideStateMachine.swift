@@ -308,7 +308,7 @@ public struct GuideStateMachine: Sendable {
                     case .snooze: return try apply(.snooze(guide: id), to: &scratch, at: now)
                     case .complete: return try apply(.complete(guide: id), to: &scratch, at: now)
                     case .goto(let target):
-                        return try apply(.goto(guide: id, step: target.value), to: &scratch, at: now)
+                        return try apply(.goto(guide: id, step: target), to: &scratch, at: now)
                     case .url: return []
                     }
                 }

@@ -61,7 +61,7 @@ extension Selection {
             )
             .map(String.init)
         }
-        for item in step.items { lines.append("☐ \(item.label)") }
+        for item in step.items { lines.append((item.done ? "☑ " : "☐ ") + item.label) }
         if let question = step.question { lines.append(question) }
         if !step.choices.isEmpty { lines.append(step.choices.map { "( ) \($0)" }.joined(separator: "  ")) }
         if !step.buttons.isEmpty { lines.append(step.buttons.map { "[\($0.text)]" }.joined(separator: " ")) }
@@ -77,47 +77,8 @@ extension Selection {
     }
 
     func json(user: String) -> OrderedJSON {
-        var decisionMembers: [(String, OrderedJSON)] = [
-            ("guide", .text(decision.guideID)), ("version", .integer(decision.version)),
-            ("variant", .text(decision.variant)), ("resumes", .bool(decision.resumes)),
-        ]
-        if let step = decision.step {
-            decisionMembers.append(
-                (
-                    "step",
-                    .object([
-                        ("id", .string(step.id)), ("kind", .string(step.kind.rawValue)), ("locale", .text(step.locale)),
-                        ("title", .text(step.title)), ("body", .text(step.body)), ("question", .text(step.question)),
-                        ("choices", .array(step.choices.map(OrderedJSON.string))),
-                        (
-                            "buttons",
-                            .array(
-                                step.buttons.map {
-                                    .object([("label", .string($0.label)), ("text", .string($0.text))])
-                                }
-                            )
-                        ),
-                        (
-                            "items",
-                            .array(step.items.map { .object([("id", .string($0.id)), ("label", .string($0.label))]) })
-                        ),
-                        ("target", .text(step.target)),
-                    ])
-                )
-            )
-        } else {
-            decisionMembers.append(("step", .null))
-        }
-        decisionMembers.append(
-            (
-                "holdouts",
-                .array(
-                    decision.holdouts.map {
-                        .object([("guide", .string($0.guideID)), ("variant", .string($0.variant))])
-                    }
-                )
-            )
-        )
+        // The decision exactly as its `Codable` conformance writes it (`Schemas/decision.schema.json`).
+        let decisionJSON = (try? OrderedJSON.encoding(decision)) ?? .null
         let verdictList: [OrderedJSON] = verdicts.map { verdict in
             var members: [(String, OrderedJSON)] = [("guide", .string(verdict.guideID))]
             switch verdict.outcome {
@@ -157,7 +118,7 @@ extension Selection {
             return .object(members)
         }
         return .object([
-            ("user", .string(user)), ("decision", .object(decisionMembers)), ("verdicts", .array(verdictList)),
+            ("user", .string(user)), ("decision", decisionJSON), ("verdicts", .array(verdictList)),
         ])
     }
 }

@@ -164,6 +164,7 @@ public struct Selector: Sendable {
             }
             winner = compiled.id
             decision.guideID = compiled.id
+            decision.name = compiled.guide.name
             decision.version = compiled.guide.version.value
             decision.variant = candidate.variant
             decision.resumes = candidate.resumes
@@ -171,7 +172,9 @@ public struct Selector: Sendable {
                 steps[stepIndex].step,
                 of: compiled.guide,
                 locale: state.locale,
-                defaultLocale: guides.defaultLocale
+                defaultLocale: guides.defaultLocale,
+                position: ResolvedStep.Position(index: stepIndex, count: steps.count),
+                doneItems: steps[stepIndex].doneItems(in: document)
             )
         }
         return Selection(decision: decision, verdicts: verdicts)

@@ -28,7 +28,8 @@ extension TimelineRunner.Result {
         return output
     }
 
-    /// The replay as JSON Lines: one object per line with the time, the line, the decision and the events.
+    /// The replay as JSON Lines: one object per line with the time, the line, the decision (in full, as
+    /// `Schemas/decision.schema.json` describes it) and the events.
     ///
     /// - Returns: the text, one object per line.
     public func renderJSONLines() -> String {
@@ -40,6 +41,7 @@ extension TimelineRunner.Result {
                 ("do", .string(step.line.summary)), ("guide", .text(decision.guideID)),
                 ("step", .text(decision.step?.id)),
                 ("variant", .text(decision.variant)), ("resumes", .bool(decision.resumes)),
+                ("decision", (try? OrderedJSON.encoding(decision)) ?? .null),
                 (
                     "events",
                     .array(
