@@ -1,6 +1,9 @@
 extension CompiledGuide {
-    /// The index of the first step, starting at `index`, whose `when` holds; a step whose `when` fails is
-    /// left as if the user pressed *next* on it (its branches, else the next step in order).
+    /// The index of the first step, starting at `index`, that is shown.
+    ///
+    /// A step is shown when its `when` holds and it is not a finished checklist. A step whose `when` fails,
+    /// and a checklist whose required items are all done, is left as if the user pressed *next* on it (its
+    /// branches, else the next step in order).
     ///
     /// - Parameters:
     ///   - index: the step to start from.
@@ -11,7 +14,7 @@ extension CompiledGuide {
         var current: Int? = index
         var visited = 0
         while let candidate = current, candidate < steps.count, visited <= steps.count {
-            if steps[candidate].when?.isSatisfied(by: document) ?? true { return candidate }
+            if isShown(steps[candidate], document: document) { return candidate }
             current = following(candidate, in: steps, document: document)
             visited += 1
         }
@@ -56,16 +59,26 @@ extension CompiledGuide {
     public func previousStep(before index: Int, in steps: [CompiledStep], document: ConditionDocument) -> Int? {
         let earlierFirst = Array(stride(from: index - 1, through: 0, by: -1)) + Array((index + 1)..<steps.count)
         for candidate in earlierFirst {
-            if steps[candidate].when?.isSatisfied(by: document) ?? true,
+            if isShown(steps[candidate], document: document),
                 nextStep(after: candidate, in: steps, document: document) == index
             {
                 return candidate
             }
         }
         for candidate in stride(from: index - 1, through: 0, by: -1)
-        where steps[candidate].when?.isSatisfied(by: document) ?? true {
+        where isShown(steps[candidate], document: document) {
             return candidate
         }
         return nil
+    }
+
+    /// Whether a step is shown when the flow reaches it: its `when` holds and it is not a finished checklist.
+    ///
+    /// - Parameters:
+    ///   - step: the step.
+    ///   - document: the user's prepared state.
+    /// - Returns: whether it is shown.
+    public func isShown(_ step: CompiledStep, document: ConditionDocument) -> Bool {
+        (step.when?.isSatisfied(by: document) ?? true) && !step.isFinishedChecklist(in: document)
     }
 }

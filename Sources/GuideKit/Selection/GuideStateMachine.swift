@@ -41,11 +41,50 @@ public struct GuideStateMachine: Sendable {
     ) throws(SelectionError)
         -> [TrackedGuideEvent]
     {
+        var events = try events(of: action, state: &state, now: now)
+        for event in events { apply(event, to: &state) }
+        // A checklist whose required items the action finished moves on, as if the user pressed next on it.
+        for _ in 0...guides.guides.count {
+            let finished = try finishedChecklists(state, now: now)
+            if finished.isEmpty { break }
+            var moved: [TrackedGuideEvent] = []
+            for id in finished { moved += try advance(id, state: state, now: now) }
+            for event in moved { apply(event, to: &state) }
+            events += moved
+        }
+        return events
+    }
+
+    /// The guide events an action causes (app events are recorded in `state` here; the guide events are
+    /// applied by the caller).
+    private func events(
+        of action: GuideAction,
+        state: inout UserState,
+        now: Date
+    ) throws(SelectionError)
+        -> [TrackedGuideEvent]
+    {
         var events: [TrackedGuideEvent] = []
         switch action {
         case .show(let id, let step, let variant):
             let compiled = try guide(id)
             let progress = state.guides[id] ?? UserState.GuideProgress()
+            if progress.status == .inProgress, let current = progress.step, current != step,
+                let (_, steps, index, document) = try? position(id, state: state, now: now),
+                steps.indices.contains(index), steps[index].isFinishedChecklist(in: document)
+            {
+                // The checklist on screen was finished (its items ticked) before the next step is shown.
+                events.append(
+                    TrackedGuideEvent(
+                        .stepCompleted,
+                        at: now,
+                        guide: id,
+                        version: compiled.guide.version.value,
+                        step: current,
+                        variant: progress.variant
+                    )
+                )
+            }
             if progress.status != .inProgress {
                 events.append(
                     TrackedGuideEvent(
@@ -128,8 +167,23 @@ public struct GuideStateMachine: Sendable {
         case .click(let text, let id):
             events += try click(text, guide: id, state: state, now: now)
         }
-        for event in events { apply(event, to: &state) }
         return events
+    }
+
+    /// The guides in progress whose current step is a checklist with every required item done.
+    private func finishedChecklists(_ state: UserState, now: Date) throws(SelectionError) -> [String] {
+        var finished: [String] = []
+        for id in inProgress(state) {
+            let compiled = try guide(id)
+            let progress = state.guides[id] ?? UserState.GuideProgress()
+            let steps = compiled.steps(for: progress.variant)
+            guard let current = progress.step, let index = steps.firstIndex(where: { $0.step.id.value == current }),
+                steps[index].step.kind.value == .checklist
+            else { continue }
+            let document = selector.document(for: state, in: SelectionContext(now: now))
+            if steps[index].isFinishedChecklist(in: document) { finished.append(id) }
+        }
+        return finished
     }
 
     /// Applies a tracked guide event to the state: the same code the tracker uses to turn an event log into

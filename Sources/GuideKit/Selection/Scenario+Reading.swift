@@ -174,6 +174,7 @@ extension Scenario {
         var step: String?
         var variant: String?
         var locale: String?
+        var done: [String]?
         for pair in pairs {
             let key = text(pair.key) ?? ""
             switch key {
@@ -181,14 +182,29 @@ extension Scenario {
             case "step": step = try string(pair.value, key)
             case "variant": variant = try string(pair.value, key)
             case "locale": locale = try string(pair.value, key)
+            case "done":
+                guard case .sequence(let items) = pair.value.content else {
+                    throw SelectionError(
+                        "'done' is a list of checklist item ids, like [create-project, add-tasks]",
+                        at: pair.value.location
+                    )
+                }
+                var ids: [String] = []
+                for item in items {
+                    let id = try string(item, "done")
+                    if ids.contains(id) { throw SelectionError("'\(id)' is listed twice in 'done'", at: item.location) }
+                    ids.append(id)
+                }
+                done = ids
             default:
                 let hint =
-                    Suggestion.didYouMean(key, in: ["guide", "step", "variant", "locale"]).map { "; \($0)" } ?? ""
+                    Suggestion.didYouMean(key, in: ["guide", "step", "variant", "locale", "done"]).map { "; \($0)" }
+                    ?? ""
                 throw SelectionError("'\(key)' is not an expectation field\(hint)", at: pair.key.location)
             }
         }
         guard let guide else { throw SelectionError("'expect' needs 'guide' (or is 'nothing')", at: node.location) }
-        return .guide(guide, step: step, variant: variant, locale: locale)
+        return .guide(guide, step: step, variant: variant, locale: locale, done: done)
     }
 
     private static func user(_ node: SourceNode, file: String) throws(SelectionError) -> UserState {

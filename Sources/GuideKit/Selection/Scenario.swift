@@ -60,12 +60,19 @@ public struct Scenario: Sendable, Hashable {
         public enum Expectation: Sendable, Hashable {
             /// Nothing is shown.
             case nothing
-            /// The guide, and the step, variant and text locale when given.
-            case guide(String, step: String?, variant: String?, locale: String?)
+            /// The guide, and the step, variant, text locale and done checklist items when given (`done`: the
+            /// ids of the step's items that are done; every other item must not be).
+            case guide(String, step: String?, variant: String?, locale: String?, done: [String]? = nil)
 
             /// Whether the expectation names a locale.
             public var checksLocale: Bool {
-                if case .guide(_, _, _, let locale) = self { return locale != nil }
+                if case .guide(_, _, _, let locale, _) = self { return locale != nil }
+                return false
+            }
+
+            /// Whether the expectation names the done checklist items.
+            public var checksItems: Bool {
+                if case .guide(_, _, _, _, let done) = self { return done != nil }
                 return false
             }
 
@@ -73,9 +80,10 @@ public struct Scenario: Sendable, Hashable {
             public var summary: String {
                 switch self {
                 case .nothing: return "nothing"
-                case .guide(let id, let step, let variant, let locale):
+                case .guide(let id, let step, let variant, let locale, let done):
                     return id + (step.map { "/\($0)" } ?? "") + (variant.map { " [\($0)]" } ?? "")
                         + (locale.map { " (text: \($0))" } ?? "")
+                        + (done.map { " (done: \($0.isEmpty ? "none" : $0.joined(separator: ", ")))" } ?? "")
                 }
             }
         }

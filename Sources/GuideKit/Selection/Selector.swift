@@ -154,10 +154,14 @@ public struct Selector: Sendable {
                 start = found
             }
             guard let stepIndex = compiled.showableStep(from: start, in: steps, document: document) else {
+                let first = steps.indices.contains(start) ? steps[start].step.id.value : "?"
+                let finished = steps.indices.contains(start) && steps[start].isFinishedChecklist(in: document)
                 verdicts[candidate.verdict].outcome = .blocked(
                     Verdict.Block(
                         .step,
-                        "no step from '\(steps.indices.contains(start) ? steps[start].step.id.value : "?")' on has a 'when' that holds"
+                        finished
+                            ? "checklist '\(first)' is finished and no step after it is shown"
+                            : "no step from '\(first)' on has a 'when' that holds"
                     )
                 )
                 continue

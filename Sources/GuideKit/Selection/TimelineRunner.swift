@@ -154,7 +154,7 @@ public struct TimelineRunner: Sendable {
             var failure: Failure?
             if let expected = line.expectation, !Self.holds(expected, decision) {
                 var reason: String?
-                if case .guide(let id, _, _, _) = expected {
+                if case .guide(let id, _, _, _, _) = expected {
                     if let verdict = selection.verdict(for: id) {
                         reason = "\(id): \(verdict.reason)"
                     } else {
@@ -168,6 +168,7 @@ public struct TimelineRunner: Sendable {
                     ? "nothing"
                     : decision.summary + (decision.variant.map { " [\($0)]" } ?? "")
                         + (expected.checksLocale ? " (text: \(decision.step?.locale ?? "as written"))" : "")
+                        + (expected.checksItems ? " (done: \(Self.doneItems(decision)))" : "")
                 failure = Failure(
                     location: line.expectationLocation ?? line.location,
                     expected: expected,
@@ -183,10 +184,17 @@ public struct TimelineRunner: Sendable {
     private static func holds(_ expected: Scenario.Line.Expectation, _ decision: Decision) -> Bool {
         switch expected {
         case .nothing: return decision.guideID == nil
-        case .guide(let id, let step, let variant, let locale):
+        case .guide(let id, let step, let variant, let locale, let done):
             return decision.guideID == id && (step == nil || decision.step?.id == step)
                 && (variant == nil || decision.variant == variant)
                 && (locale == nil || (decision.step?.locale ?? "") == locale)
+                && (done == nil || Set(done ?? []) == Set(decision.step?.items.filter(\.done).map(\.id) ?? []))
         }
+    }
+
+    /// The done items of the decision's step: `create-project, add-tasks`, or `none`.
+    private static func doneItems(_ decision: Decision) -> String {
+        let done = decision.step?.items.filter(\.done).map(\.id) ?? []
+        return done.isEmpty ? "none" : done.joined(separator: ", ")
     }
 }
