@@ -2,17 +2,13 @@ import Foundation
 import GuideKit
 import Testing
 
-/// GrowthBook's SDK conformance suite, read from `../shared/conformance/growthbook-cases.json` (never
-/// copied into the repository).
+/// GrowthBook's SDK conformance suite (MIT), a copy kept in `Fixtures/GrowthBook/` with its licence and source.
 enum GrowthBookSuite {
-    /// The suite's path, found from this source file: `<repo>/../shared/conformance/…`.
+    /// The suite's path, found from this source file: `Tests/GuideKitTests/Fixtures/GrowthBook/…`.
     static let url: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // Targeting
         .deletingLastPathComponent()  // GuideKitTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // repo
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/conformance/growthbook-cases.json")
+        .appendingPathComponent("Fixtures/GrowthBook/growthbook-cases.json")
 
     /// The whole suite, or `nil` when it cannot be read (a test then fails saying so).
     static let root: SourceNode? = {
