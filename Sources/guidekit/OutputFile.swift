@@ -13,30 +13,39 @@ import Darwin
 /// write would rename a fresh regular file over it, which for `/dev/null` run as root breaks the
 /// whole machine's null device.
 enum OutputFile {
-    /// Writes `data` to `path`.
+    /// Writes `text` to `path`.
     ///
-    /// - Throws: the system's error when the path cannot be written.
-    static func write(_ data: Data, to path: String) throws {
+    /// - Throws: ``CommandFailure`` with status 74 when the path cannot be written.
+    static func write(_ text: String, to path: String) throws(CommandFailure) {
         if isSpecial(path) {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
+            let descriptor = try open(path, flags: O_WRONLY)
+            defer { close(descriptor) }
+            try Output.write(text, to: descriptor, name: path)
         } else {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw CommandFailure(.ioError, "error: cannot write \(path) (\(error.localizedDescription))")
+            }
         }
     }
 
-    /// A handle for writing `path` piece by piece: a regular file is created or emptied, anything
-    /// else is opened as it is.
+    /// A file descriptor for writing `path` piece by piece.
     ///
-    /// - Throws: ``OutputFileError`` when the path cannot be opened.
-    static func handle(forWriting path: String) throws -> FileHandle {
-        let flags = isSpecial(path) ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC
-        let descriptor = open(path, flags, 0o644)
+    /// Write with ``Output/write(_:to:name:)``. A regular file is created or emptied, anything else is
+    /// opened as it is. The caller closes it.
+    ///
+    /// - Throws: ``CommandFailure`` with status 74 when the path cannot be opened.
+    static func descriptor(forWriting path: String) throws(CommandFailure) -> Int32 {
+        try open(path, flags: isSpecial(path) ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC)
+    }
+
+    private static func open(_ path: String, flags: Int32) throws(CommandFailure) -> Int32 {
+        let descriptor = Foundation.open(path, flags, 0o644)
         guard descriptor >= 0 else {
-            throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
+            throw CommandFailure(.ioError, "error: cannot write \(path) (\(String(cString: strerror(errno))))")
         }
-        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        return descriptor
     }
 
     /// Whether something other than a regular file is at `path`.
@@ -45,14 +54,4 @@ enum OutputFile {
         guard stat(path, &status) == 0 else { return false }
         return (status.st_mode & S_IFMT) != S_IFREG
     }
-}
-
-/// An output path that cannot be opened for writing.
-struct OutputFileError: Error, CustomStringConvertible {
-    /// The path given with `--output`.
-    var path: String
-    /// The system's reason.
-    var reason: String
-
-    var description: String { "\(path): error: cannot write (\(reason))" }
 }

@@ -54,13 +54,13 @@ import Testing
         #expect(try CLI.run(["check", "--guides", "warn-only", "--strict"], in: workspace).status == 1)
     }
 
-    @Test func aMissingUsersPathIsABadUsage() throws {
+    @Test func aMissingUsersPathIsAMissingInput() throws {
         let run = try CLI.run(["check", "--users", "no/such/folder"], in: Self.repository)
-        #expect(run.status == 64)
+        #expect(run.status == 66)
         #expect(run.errors.contains("no such file or folder: no/such/folder"))
     }
 
-    @Test func aUsersFolderWithoutStatesIsABadUsage() throws {
+    @Test func aUsersFolderWithoutStatesIsAMissingInput() throws {
         let workspace = try CLI.workspace()
         defer { try? FileManager.default.removeItem(at: workspace) }
         try FileManager.default.createDirectory(
@@ -68,7 +68,7 @@ import Testing
             withIntermediateDirectories: true
         )
         let run = try CLI.run(["check", "--guides", "clean-only", "--users", "personas"], in: workspace)
-        #expect(run.status == 64)
+        #expect(run.status == 66)
         #expect(run.errors.contains("no files (*.json, *.yaml, *.yml) in personas"))
     }
 }

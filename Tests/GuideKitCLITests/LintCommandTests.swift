@@ -156,16 +156,16 @@ import Testing
         #expect(run.lines.last(where: { !$0.isEmpty }) == "2 guides, 1 error, 0 warnings")
     }
 
-    @Test func badUsageExitsWith64() throws {
+    @Test func badUsageExitsWith64AndAMissingPathWith66() throws {
         let root = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let missing = try Self.run(["lint", "nowhere"], in: root)
-        #expect(missing.status == 64)
+        #expect(missing.status == 66)
         #expect(missing.errors.contains("no such file or folder: nowhere"))
         let format = try Self.run(["lint", "--format", "xml"], in: root)
         #expect(format.status == 64)
         let noDefault = try Self.run(["lint"], in: root.appendingPathComponent("clean-only"))
-        #expect(noDefault.status == 64)
+        #expect(noDefault.status == 66)
         #expect(noDefault.errors.contains("no such file or folder: guides"))
     }
 }

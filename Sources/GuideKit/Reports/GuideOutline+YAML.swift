@@ -71,9 +71,18 @@ extension StepOrderBook {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw EventLogError(path: folder, message: "no guides folder here; pass --guides <folder>")
+            throw EventLogError(.unreadable, path: folder, message: "no guides folder here; pass the guides folder")
         }
-        let names = try manager.contentsOfDirectory(atPath: folder).sorted()
+        let names: [String]
+        do {
+            names = try manager.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            throw EventLogError(
+                .unreadable,
+                path: folder,
+                message: "cannot list the folder (\(error.localizedDescription))"
+            )
+        }
         let history = usesGitHistory ? GitGuideHistory(folder: folder) : nil
         let committed = history?.committedVersions(of: Set(names)) ?? [:]
         for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {

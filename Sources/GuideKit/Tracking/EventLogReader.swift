@@ -142,12 +142,20 @@ struct EventLogReader {
     ) throws -> Int {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw EventLogError(path: path, message: "cannot open the file (\(String(cString: strerror(errno))))")
+            throw EventLogError(
+                .unreadable,
+                path: path,
+                message: "cannot open the file (\(String(cString: strerror(errno))))"
+            )
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw EventLogError(path: path, message: "cannot read the file (\(String(cString: strerror(errno))))")
+            throw EventLogError(
+                .unreadable,
+                path: path,
+                message: "cannot read the file (\(String(cString: strerror(errno))))"
+            )
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             return try readStream(descriptor: descriptor, name: path, format: format, into: tallies)
@@ -155,7 +163,11 @@ struct EventLogReader {
         let size = Int(status.st_size)
         guard size > 0 else { return 0 }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
-            throw EventLogError(path: path, message: "cannot map the file (\(String(cString: strerror(errno))))")
+            throw EventLogError(
+                .unreadable,
+                path: path,
+                message: "cannot map the file (\(String(cString: strerror(errno))))"
+            )
         }
         defer { munmap(mapped, size) }
         _ = madvise(mapped, size, MADV_RANDOM)  // only the header and the cuts are read through it
@@ -314,7 +326,11 @@ struct EventLogReader {
             }
         }
         if let code = failure.code {
-            throw EventLogError(path: name, message: "cannot read the file (\(String(cString: strerror(code))))")
+            throw EventLogError(
+                .unreadable,
+                path: name,
+                message: "cannot read the file (\(String(cString: strerror(code))))"
+            )
         }
         if countsQuotes, !chunks.cutsAreOutsideQuotes { throw CutInsideQuotes() }
         // Issue lines were counted from the start of their chunk: add the lines before it (and the header).
@@ -421,7 +437,11 @@ struct EventLogReader {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw EventLogError(path: name, message: "cannot read (\(String(cString: strerror(errno))))")
+                throw EventLogError(
+                    .unreadable,
+                    path: name,
+                    message: "cannot read (\(String(cString: strerror(errno))))"
+                )
             }
             atEnd = count == 0
             filled += count

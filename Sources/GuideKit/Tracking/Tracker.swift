@@ -99,7 +99,7 @@ public struct Tracker: Sendable {
                 data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             } catch {
                 let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
-                throw EventLogError(path: path, message: reason)
+                throw EventLogError(.unreadable, path: path, message: reason)
             }
         case .standardInput:
             data = FileHandle.standardInput.readDataToEndOfFile()

@@ -36,7 +36,7 @@ struct BenchEval: ParsableCommand {
         let conditionValues = try conditions.map { try Self.readArray($0) } ?? [Self.typicalAudience]
         let stateValues = try states.map { try Self.readArray($0) } ?? Self.generatedStates(count: count)
         guard !conditionValues.isEmpty, !stateValues.isEmpty else {
-            throw ValidationError("--conditions and --states must each hold a non-empty JSON array")
+            throw CommandFailure.error(.dataError, "--conditions and --states must each hold a non-empty JSON array")
         }
         let now = Timestamp.seconds(parsing: "2026-11-23T10:00:00Z") ?? 0
 
@@ -85,7 +85,7 @@ struct BenchEval: ParsableCommand {
         let median = rounds[2]
         let share = Double(matches) / Double(evaluations)
         if json {
-            print(
+            try Output.line(
                 """
                 {"ns_per_eval": \(String(format: "%.1f", nanos)), "ns_per_eval_median": \(String(format: "%.1f", median)), "ns_per_document": \(String(format: "%.1f", prepareNanos)), \
                 "ns_per_state_document": \(String(format: "%.1f", directNanos)), "ns_per_state_document_reference": \(String(format: "%.1f", referenceNanos)), \
@@ -93,8 +93,8 @@ struct BenchEval: ParsableCommand {
                 """
             )
         } else {
-            print("conditions: \(compiled.count), states: \(documents.count), evaluations: \(evaluations)")
-            print(
+            try Output.line("conditions: \(compiled.count), states: \(documents.count), evaluations: \(evaluations)")
+            try Output.line(
                 String(
                     format:
                         "%.1f ns per evaluation (fastest of 5 rounds; median %.1f; %.1f%% matched; thread CPU time)",
@@ -103,8 +103,8 @@ struct BenchEval: ParsableCommand {
                     share * 100
                 )
             )
-            print(String(format: "%.1f ns to prepare one state's document (once per state)", prepareNanos))
-            print(
+            try Output.line(String(format: "%.1f ns to prepare one state's document (once per state)", prepareNanos))
+            try Output.line(
                 String(
                     format:
                         "%.1f ns to prepare a generated user state's completed document (%.1f ns via completed().document)",
@@ -154,7 +154,7 @@ struct BenchEval: ParsableCommand {
         _ = direct()
         _ = reference()
         let result = ((0..<3).map { _ in direct() }.min() ?? 0, (0..<3).map { _ in reference() }.min() ?? 0)
-        if kept == 1 { print("") }  // keeps the documents observable
+        if kept == 1 { Output.error("") }  // keeps the documents observable
         return result
     }
 
@@ -171,15 +171,15 @@ struct BenchEval: ParsableCommand {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            throw CommandFailure.error(.noInput, "cannot read \(path): \(error.localizedDescription)")
         }
         do {
             guard case .array(let items) = try JSONSourceParser.parse(text, file: path).jsonValue else {
-                throw ValidationError("\(path) must hold a JSON array")
+                throw CommandFailure.error(.dataError, "\(path) must hold a JSON array")
             }
             return items
         } catch let error as JSONSourceParser.SyntaxError {
-            throw ValidationError("\(error)")
+            throw CommandFailure.error(.dataError, "\(error)")
         }
     }
 

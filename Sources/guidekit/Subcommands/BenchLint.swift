@@ -18,6 +18,9 @@ struct BenchLint: ParsableCommand {
     @Option(help: "How many timed runs (after one warm-up run).")
     var runs = 7
 
+    @Option(help: "Write the generated guides into this folder and keep them (default: a temporary folder).")
+    var keep: String?
+
     func validate() throws {
         guard guides >= 1 else { throw ValidationError("--guides must be 1 or more") }
         guard steps >= 2 else { throw ValidationError("--steps must be 2 or more") }
@@ -25,11 +28,11 @@ struct BenchLint: ParsableCommand {
     }
 
     func run() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "guidekit-bench-\(UUID().uuidString)"
-        )
+        let folder =
+            keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("guidekit-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         try Data(GuideGenerator.project().utf8).write(to: folder.appendingPathComponent(GuideLoader.projectFileName))
         var bytes = 0
         for number in 1...guides {
@@ -37,7 +40,7 @@ struct BenchLint: ParsableCommand {
             bytes += yaml.utf8.count
             try Data(yaml.utf8).write(to: folder.appendingPathComponent(name))
         }
-        print("generated \(guides) guides of \(steps) steps (\(bytes / 1_024) KiB) in \(folder.path)")
+        try Output.line("generated \(guides) guides of \(steps) steps (\(bytes / 1_024) KiB) in \(folder.path)")
 
         let linter = Linter()
         var times: [Double] = []
@@ -57,20 +60,22 @@ struct BenchLint: ParsableCommand {
             }
             findings = diagnostics.count
             if run == 0, let first = diagnostics.first {
-                print("warning: the generated guides are not clean: \(first)")
+                try Output.line("warning: the generated guides are not clean: \(first)")
             }
         }
         times.sort()
         cpuTimes.sort()
         let median = times[times.count / 2]
         let best = times[0]
-        print("load + lint, \(runs) runs: median \(Self.format(median)), best \(Self.format(best))")
-        print(
+        try Output.line("load + lint, \(runs) runs: median \(Self.format(median)), best \(Self.format(best))")
+        try Output.line(
             "CPU time (this process, less sensitive to a busy machine): median "
                 + "\(Self.format(cpuTimes[cpuTimes.count / 2])), best \(Self.format(cpuTimes[0]))"
         )
-        print("throughput: \(Int(Double(guides) / median)) guides/s, \(Int(Double(bytes) / median / 1_048_576)) MiB/s")
-        print("findings per run: \(findings)")
+        try Output.line(
+            "throughput: \(Int(Double(guides) / median)) guides/s, \(Int(Double(bytes) / median / 1_048_576)) MiB/s"
+        )
+        try Output.line("findings per run: \(findings)")
     }
 
     /// The CPU time this process has used, in seconds.

@@ -63,8 +63,8 @@ struct BenchSelect: ParsableCommand {
         }
         samples.sort()
         let decision = selector.select(for: state, in: context).decision.summary
-        print("one decision over \(set.guides.count) guides (decision: \(decision)), \(decisions) runs:")
-        print(
+        try Output.line("one decision over \(set.guides.count) guides (decision: \(decision)), \(decisions) runs:")
+        try Output.line(
             String(
                 format: "  median %.1f µs, p90 %.1f µs, best %.1f µs",
                 samples[samples.count / 2] * 1e6,
@@ -79,7 +79,7 @@ struct BenchSelect: ParsableCommand {
         do {
             result = try GuideLoader.loadFolder(at: folder)
         } catch {
-            throw ValidationError(error.message)
+            throw CommandFailure(error)
         }
         let set = CompiledGuideSet(result)
         let now = Timestamp.date(parsing: "2026-12-03T10:00:00Z") ?? Date()
@@ -94,8 +94,8 @@ struct BenchSelect: ParsableCommand {
             }
         }
         let seconds = Self.seconds(selecting)
-        print("population: \(users) generated users over \(set.guides.count) guides in \(folder):")
-        print(
+        try Output.line("population: \(users) generated users over \(set.guides.count) guides in \(folder):")
+        try Output.line(
             String(
                 format: "  selection %.2f s (%.0f users/s, %.1f µs/user); with generation %.2f s",
                 seconds,
@@ -105,7 +105,7 @@ struct BenchSelect: ParsableCommand {
             )
         )
         let shown = simulation.report.guides.map { "\($0.id) \($0.shown)" }.joined(separator: ", ")
-        print("  shown: \(shown); nothing \(simulation.report.nothingShown)")
+        try Output.line("  shown: \(shown); nothing \(simulation.report.nothingShown)")
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -13,8 +13,8 @@ struct Check: ParsableCommand {
               test          every scenario in <guides>/tests
               simulate      every user state in --users (a folder of YAML/JSON files, or files)
               report        the drop-off report of every --events log
-            Exits with 1 when lint finds errors (or warnings, with --strict) or a scenario fails.
-            """
+
+            """ + ExitStatus.help(failedCheck: "lint found errors (with --strict, warnings too) or a scenario failed")
     )
 
     @Option(help: "The guides folder.")
@@ -36,37 +36,43 @@ struct Check: ParsableCommand {
         var failed = false
         let colored = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
-        print(Self.heading("lint \(guides)", colored: colored))
+        try Output.line(Self.heading("lint \(guides)", colored: colored))
         let loaded: LoadResult
         do {
             loaded = try GuideLoader.loadFolder(at: guides)
         } catch {
-            throw ValidationError(error.message)
+            throw CommandFailure(error)
+        }
+        if loaded.guideFiles.isEmpty {
+            throw CommandFailure.error(.noInput, "no guides in \(guides): \(GuidesFolder.lookedFor(guides))")
         }
         let lint = Linter().report(loaded)
-        print(lint.renderHuman(colored: colored), terminator: "")
+        try Output.write(lint.renderHuman(colored: colored))
         if lint.fails(strict: strict) { failed = true }
         guard lint.errorCount == 0 else {
-            print("\nThe guides have errors: the scenario tests, simulation and report need them fixed first.")
-            throw ExitCode(1)
+            try Output.line(
+                "\nThe guides have errors: the scenario tests, simulation and report need them fixed first."
+            )
+            throw ExitCode(ExitStatus.failedCheck.rawValue)
         }
         let set = CompiledGuideSet(loaded)
 
         let scenarioPaths = tests.isEmpty ? Self.defaultTests(in: guides) : tests
         if !scenarioPaths.isEmpty {
-            print("\n" + Self.heading("test \(scenarioPaths.joined(separator: " "))", colored: colored))
+            try Output.line("\n" + Self.heading("test \(scenarioPaths.joined(separator: " "))", colored: colored))
+            let suite: ScenarioSuite
             do {
-                let suite = try ScenarioSuite(paths: scenarioPaths, guides: set)
-                print(suite.renderText(), terminator: "")
-                if !suite.passed { failed = true }
+                suite = try ScenarioSuite(paths: scenarioPaths, guides: set)
             } catch {
-                throw ValidationError(error.description)
+                throw CommandFailure.error(.noInput, error.description)
             }
+            try Output.write(suite.renderText())
+            if !suite.passed { failed = true }
         }
 
         let personas = try Self.files(in: users, extensions: ["yaml", "yml", "json"])
         if !personas.isEmpty {
-            print("\n" + Self.heading("simulate \(personas.count) user(s)", colored: colored))
+            try Output.line("\n" + Self.heading("simulate \(personas.count) user(s)", colored: colored))
             let selector = Selector(set)
             let width = personas.map { ($0 as NSString).lastPathComponent.count }.max() ?? 0
             for path in personas {
@@ -75,12 +81,12 @@ struct Check: ParsableCommand {
                 let decision = selector.select(for: state, in: context, explains: false).decision
                 let name = (path as NSString).lastPathComponent
                 let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
-                print("\(padded)  \(Self.describe(decision, page: state.page?.path))")
+                try Output.line("\(padded)  \(Self.describe(decision, page: state.page?.path))")
             }
         }
 
         if !events.isEmpty {
-            print("\n" + Self.heading("report \(events.joined(separator: " "))", colored: colored))
+            try Output.line("\n" + Self.heading("report \(events.joined(separator: " "))", colored: colored))
             let report: DropOffReport
             do {
                 let book = try StepOrderBook(guidesFolder: guides)
@@ -90,11 +96,11 @@ struct Check: ParsableCommand {
                     options: ReportOptions()
                 )
             } catch let error as EventLogError {
-                throw ValidationError(error.description)
+                throw CommandFailure(error)
             }
-            print(TableRenderer(usesColor: colored).render(report), terminator: "")
+            try Output.write(TableRenderer(usesColor: colored).render(report))
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitCode(ExitStatus.failedCheck.rawValue) }
     }
 
     /// `welcome-tour v3 · step welcome (modal) "Welcome to Acme Projects" on /home`, or `nothing on /home`.
@@ -125,16 +131,18 @@ struct Check: ParsableCommand {
     }
 
     /// The files named, and the files with one of `extensions` in the folders named, sorted.
-    static func files(in paths: [String], extensions: Set<String>) throws -> [String] {
-        try paths.flatMap { path in
+    static func files(in paths: [String], extensions: Set<String>) throws(CommandFailure) -> [String] {
+        var files: [String] = []
+        for path in paths {
             guard let found = SourceFiles.files(at: path, extensions: extensions) else {
-                throw ValidationError("no such file or folder: \(path)")
+                throw CommandFailure.error(.noInput, "no such file or folder: \(path)")
             }
             if found.isEmpty {
                 let kinds = extensions.sorted().map { "*.\($0)" }.joined(separator: ", ")
-                throw ValidationError("no files (\(kinds)) in \(path)")
+                throw CommandFailure.error(.noInput, "no files (\(kinds)) in \(path)")
             }
-            return found
+            files += found
         }
+        return files
     }
 }

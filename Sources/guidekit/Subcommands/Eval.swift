@@ -13,7 +13,8 @@ struct Eval: ParsableCommand {
             and prints one line per request, in order: {"result": true}, {"result": false} or \
             {"error": "…"}; a bad line gives an error line and the run goes on (exit 0 unless standard \
             input cannot be read).
-            """
+
+            """ + ExitStatus.help(failedCheck: "the condition is false (not with --jsonl)")
     )
 
     @Option(help: "The condition: YAML or JSON text, @FILE, or the path of a file.")
@@ -85,18 +86,18 @@ struct Eval: ParsableCommand {
             )
         }
         for diagnostic in ConditionLinter(catalog: catalog).diagnostics(for: conditionNode) {
-            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+            Output.error("\(diagnostic)\n")
         }
         let compiled = Condition(conditionNode, groups: savedGroups)
         let passed: Bool
         if explain {
             let trace = compiled.explain(document)
-            print(trace.rendered(showingLocations: locations))
+            try Output.line(trace.rendered(showingLocations: locations))
             passed = trace.passed
         } else {
             passed = compiled.isSatisfied(by: document)
         }
-        print(passed ? "true" : "false")
+        try Output.line(passed ? "true" : "false")
         if !passed { throw ExitCode(1) }
     }
 
@@ -113,7 +114,10 @@ struct Eval: ParsableCommand {
             let completed = parsed.completed(with: Catalog(), now: Date(timeIntervalSince1970: now))
             return ConditionDocument(completed.document, now: now)
         } catch {
-            throw ValidationError("\(error)\n(use --raw to evaluate GrowthBook-style attributes as written)")
+            throw CommandFailure(
+                error.code == .unreadable ? .noInput : .dataError,
+                "error: \(error)\n(use --raw to evaluate GrowthBook-style attributes as written)"
+            )
         }
     }
 
@@ -121,8 +125,8 @@ struct Eval: ParsableCommand {
         let input = FileHandle.standardInput
         var buffer: [UInt8] = []
         var output = ""
-        func flush() {
-            FileHandle.standardOutput.write(Data(output.utf8))
+        func flush() throws(CommandFailure) {
+            try Output.write(output)
             output = ""
         }
         func answer(_ line: ArraySlice<UInt8>) {
@@ -139,11 +143,8 @@ struct Eval: ParsableCommand {
             do {
                 chunk = try input.read(upToCount: 65_536)
             } catch {
-                flush()
-                FileHandle.standardError.write(
-                    Data("error: cannot read standard input: \(error.localizedDescription)\n".utf8)
-                )
-                throw ExitCode(1)
+                try flush()
+                throw CommandFailure.error(.noInput, "cannot read standard input: \(error.localizedDescription)")
             }
             guard let chunk, !chunk.isEmpty else { break }
             buffer.append(contentsOf: chunk)
@@ -153,14 +154,14 @@ struct Eval: ParsableCommand {
                 start = newline + 1
             }
             buffer.removeFirst(start)
-            flush()
+            try flush()
         }
         if !buffer.isEmpty { answer(buffer[...]) }
-        flush()
+        try flush()
     }
 
     /// The text of `argument`: `@FILE`, an existing file's path, or (when allowed) the text itself.
-    static func text(of argument: String, allowInline: Bool = true) throws -> (String, String) {
+    static func text(of argument: String, allowInline: Bool = true) throws(CommandFailure) -> (String, String) {
         var path: String?
         if argument.hasPrefix("@") {
             path = String(argument.dropFirst())
@@ -171,12 +172,12 @@ struct Eval: ParsableCommand {
         do {
             return (try String(contentsOfFile: path, encoding: .utf8), path)
         } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            throw CommandFailure.error(.noInput, "cannot read \(path): \(error.localizedDescription)")
         }
     }
 
     /// Parses JSON (when it starts with `{` or `[` and is valid JSON) or YAML.
-    static func parse(_ text: String, file: String) throws -> SourceNode {
+    static func parse(_ text: String, file: String) throws(CommandFailure) -> SourceNode {
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         if trimmed.first == "{" || trimmed.first == "[", let node = try? JSONSourceParser.parse(text, file: file) {
             return node
@@ -184,19 +185,19 @@ struct Eval: ParsableCommand {
         do {
             return try YAMLSource.parse(text, file: file)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure.error(.dataError, "\(error)")
         }
     }
 
-    static func readGroups(_ path: String) throws -> [String: [Value]] {
+    static func readGroups(_ path: String) throws(CommandFailure) -> [String: [Value]] {
         let (text, file) = try text(of: path, allowInline: false)
         guard case .object(let members) = try parse(text, file: file).jsonValue else {
-            throw ValidationError("\(path) must map each group name to a list of ids")
+            throw CommandFailure.error(.dataError, "\(path) must map each group name to a list of ids")
         }
         var groups: [String: [Value]] = [:]
         for (name, value) in members {
             guard case .array(let ids) = value else {
-                throw ValidationError("\(path): group '\(name)' must be a list of ids")
+                throw CommandFailure.error(.dataError, "\(path): group '\(name)' must be a list of ids")
             }
             groups[name] = ids
         }

@@ -11,7 +11,10 @@ struct GenerateEvents: ParsableCommand {
             Users of a generated population visit pages, perform events and react to the guides the selector \
             shows (through the simulator's state machine). The same seed and options give the same log. \
             Example: guidekit generate-events --users 600 --seed 7 --days 14 -o examples/events/acme-onboarding.jsonl
-            """
+
+            A run that produces no event (no guide any user could see) is a data error (65), not an empty log.
+
+            """ + ExitStatus.help(failedCheck: nil)
     )
 
     @Option(help: "The guides folder.")
@@ -33,7 +36,7 @@ struct GenerateEvents: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if users < 0 { throw ValidationError("--users must be 0 or more") }
+        if users < 1 { throw ValidationError("--users must be 1 or more") }
         if days < 1 { throw ValidationError("--days must be 1 or more") }
         if Timestamp.date(parsing: start) == nil {
             throw ValidationError("--start '\(start)' is not \(Timestamp.expectedForm)")
@@ -42,9 +45,16 @@ struct GenerateEvents: ParsableCommand {
 
     func run() throws {
         guard let date = Timestamp.date(parsing: start) else { return }
-        let set = try Simulate.loadGuides(guides)
+        let set = try GuidesFolder.load(guides)
         var generator = EventLogGenerator(set, seed: seed, start: date, days: days)
         let events = generator.generate(users: users)
+        if events.isEmpty {
+            throw CommandFailure.error(
+                .dataError,
+                "no events: none of the \(users) users saw a guide of \(guides) in \(days) day(s) "
+                    + "(are its guides drafts, archived or scheduled outside the log's days?); nothing written"
+            )
+        }
         var text = ""
         text.reserveCapacity(events.count * 200)
         for event in events {
@@ -52,13 +62,9 @@ struct GenerateEvents: ParsableCommand {
             text += "\n"
         }
         if let output {
-            do {
-                try OutputFile.write(Data(text.utf8), to: output)
-            } catch {
-                throw ValidationError("cannot write \(output) (\(error.localizedDescription))")
-            }
+            try OutputFile.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try Output.write(text)
         }
         let userCount = Set(events.map(\.user)).count
         var note = "wrote \(events.count) events of \(userCount) users"
@@ -66,6 +72,6 @@ struct GenerateEvents: ParsableCommand {
             let groups = variants.sorted { $0.key < $1.key }.map { "\($0.value.count) in '\($0.key)'" }
             note += "; \(guide) held out \(groups.joined(separator: ", ")) (no events: they saw nothing)"
         }
-        FileHandle.standardError.write(Data((note + "\n").utf8))
+        Output.error(note + "\n")
     }
 }

@@ -5,7 +5,11 @@ import GuideKit
 /// `guidekit generate-users`: seeded, realistic user states for population simulations.
 struct GenerateUsers: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write generated Acme Projects users as JSON Lines (the same seed gives the same users)."
+        abstract: "Write generated Acme Projects users as JSON Lines (the same seed gives the same users).",
+        discussion: """
+            Example: guidekit generate-users --count 1000 -o users.jsonl, then guidekit simulate --users users.jsonl
+
+            """ + ExitStatus.help(failedCheck: nil)
     )
 
     @Option(help: "How many users.")
@@ -30,26 +34,19 @@ struct GenerateUsers: ParsableCommand {
     func run() throws {
         guard let date = Timestamp.date(parsing: now) else { return }
         var generator = PopulationGenerator(seed: seed, now: date)
-        let handle: FileHandle
-        if let output {
-            do {
-                handle = try OutputFile.handle(forWriting: output)
-            } catch {
-                throw ValidationError("\(error)")
-            }
-        } else {
-            handle = FileHandle.standardOutput
-        }
+        let descriptor = try output.map(OutputFile.descriptor(forWriting:)) ?? STDOUT_FILENO
+        defer { if output != nil { close(descriptor) } }
+        let name = output ?? "standard output"
         var buffer = ""
         buffer.reserveCapacity(1 << 20)
         for _ in 0..<count {
             buffer += PopulationGenerator.jsonLine(generator.next())
             buffer += "\n"
             if buffer.utf8.count > 1 << 20 {
-                handle.write(Data(buffer.utf8))
+                try Output.write(buffer, to: descriptor, name: name)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        handle.write(Data(buffer.utf8))
+        try Output.write(buffer, to: descriptor, name: name)
     }
 }

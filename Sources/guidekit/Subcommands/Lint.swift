@@ -8,8 +8,9 @@ struct Lint: ParsableCommand {
         abstract: "Check guides and the project file; print every problem with its line, column and fix.",
         discussion: """
             A PATH is a guides folder (its guidekit.yaml and top-level *.yaml files) or a single file. \
-            Exits with 1 when there are errors (or, with --strict, warnings), 64 on bad usage.
-            """
+            A folder without guide files is an error (66): lint names where it looked.
+
+            """ + ExitStatus.help(failedCheck: "lint found errors (with --strict, warnings too)")
     )
 
     /// How findings are printed.
@@ -28,21 +29,24 @@ struct Lint: ParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
-    func validate() throws {
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("no such file or folder: \(path)")
-        }
-    }
-
     func run() throws {
         var diagnostics: [Diagnostic] = []
         var guideCount = 0
         let linter = Linter()
-        let groups: [LoadResult]
+        var groups: [LoadResult] = []
         do {
-            groups = try GuideLoader.load(paths: paths)
-        } catch {
-            throw ValidationError(error.message)
+            // A folder without guides is a wrong path, not a clean project: say where guides were looked for.
+            for path in paths where Self.isFolder(path) {
+                let group = try GuideLoader.loadFolder(at: path)
+                if group.guideFiles.isEmpty {
+                    throw CommandFailure.error(.noInput, "no guides in \(path): \(GuidesFolder.lookedFor(path))")
+                }
+                groups.append(group)
+            }
+            let files = paths.filter { !Self.isFolder($0) }
+            if !files.isEmpty { groups += try GuideLoader.load(paths: files) }
+        } catch let error as LoadError {
+            throw CommandFailure(error)
         }
         for group in groups {
             let report = linter.report(group)
@@ -58,7 +62,12 @@ struct Lint: ParsableCommand {
         case .json: output = report.renderJSON()
         case .github: output = report.renderGitHub()
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try Output.write(output)
         if report.fails(strict: strict) { throw ExitCode(1) }
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }

@@ -15,7 +15,9 @@ struct Report: ParsableCommand {
               guidekit report events.jsonl
               guidekit report events.csv --guide welcome-tour --compare welcome-tour@3..4
               guidekit report events.jsonl --by variant --format html -o report.html
-            """
+
+            """ + ExitStatus.help(failedCheck: "with --strict, an input line is bad")
+                + "\n--compare with nothing to compare (a version or group without events) is a data error (65)."
     )
 
     /// The output formats.
@@ -106,22 +108,20 @@ struct Report: ParsableCommand {
         do {
             book = try StepOrderBook(guidesFolder: guides)
         } catch let error as EventLogError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error)
         }
         let sources = events.map { EventSource(argument: $0, format: forced) }
         let report: DropOffReport
         do {
             report = try DropOffReport(reading: sources, book: book, options: options)
         } catch let error as EventLogError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
+            throw CommandFailure(error)
         }
+        var nothingToCompare: String?
         if let spec = options.compare, report.comparisons.isEmpty {
             let have = report.guides.filter { $0.guide == spec.guide }.map { $0.group ?? "v\($0.version)" }
             let list = have.isEmpty ? "no events of \(spec.guide)" : "the report has " + have.joined(separator: ", ")
-            FileHandle.standardError.write(
-                Data("warning: --compare \(compare ?? ""): nothing to compare (\(list))\n".utf8)
-            )
+            nothingToCompare = "error: --compare \(compare ?? ""): nothing to compare (\(list))"
         }
         let text: String
         switch format {
@@ -131,22 +131,17 @@ struct Report: ParsableCommand {
         case .html: text = HTMLRenderer().render(report)
         }
         if let output {
-            do {
-                try OutputFile.write(Data(text.utf8), to: output)
-            } catch {
-                FileHandle.standardError.write(
-                    Data("\(output): error: cannot write the report (\(error.localizedDescription))\n".utf8)
-                )
-                throw ExitCode(1)
-            }
+            try OutputFile.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try Output.write(text)
         }
+        // The report is printed first (what there is to see), then the command fails.
+        if let nothingToCompare { throw CommandFailure(.dataError, nothingToCompare) }
         if strict, report.input.badLines > 0 {
-            FileHandle.standardError.write(
-                Data("error: \(report.input.badLines) bad input line(s); see the input summary\n".utf8)
+            throw CommandFailure.error(
+                .failedCheck,
+                "\(report.input.badLines) bad input line(s); see the input summary"
             )
-            throw ExitCode(1)
         }
     }
 

@@ -11,7 +11,10 @@ struct Simulate: ParsableCommand {
             [--event NAME] [--launch GUIDE] [--at TIME] [--explain]
             A timeline:  guidekit simulate --timeline FILE [--user FILE]
             A population: guidekit simulate --users users.jsonl [--page /home] [--format text|json|csv]
-            """
+            (guidekit generate-users --count 1000 -o users.jsonl writes a population to try.)
+
+            """ + ExitStatus.help(failedCheck: "a timeline's expectation failed, or a line of it cannot apply")
+                + "\nA population with users that cannot be read exits 65 after the report (the first 10 are named)."
     )
 
     /// How results are printed.
@@ -66,7 +69,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let set = try Self.loadGuides(guides)
+        let set = try GuidesFolder.load(guides)
         let time = at.flatMap { Timestamp.date(parsing: $0) }
         if let timeline {
             try runTimeline(timeline, set: set, time: time)
@@ -92,7 +95,7 @@ struct Simulate: ParsableCommand {
         )
         let selection = Selector(set).select(for: state, in: context, explains: explain)
         switch format {
-        case .json: print(selection.renderJSON(user: state.id), terminator: "")
+        case .json: try Output.write(selection.renderJSON(user: state.id))
         default:
             var header = "user \(state.id)"
             if let path = page ?? state.page?.path { header += " on \(path)" }
@@ -100,7 +103,7 @@ struct Simulate: ParsableCommand {
             if let launch { header += " launching \(launch)" }
             header += " at \(Timestamp.string(from: now))"
             if let locale = state.locale { header += " (locale \(locale))" }
-            print(selection.renderText(guides: set, header: header, explains: explain), terminator: "")
+            try Output.write(selection.renderText(guides: set, header: header, explains: explain))
         }
     }
 
@@ -109,7 +112,10 @@ struct Simulate: ParsableCommand {
         do {
             scenario = try Scenario(contentsOf: path)
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure.error(
+                FileManager.default.isReadableFile(atPath: path) ? .dataError : .noInput,
+                error.description
+            )
         }
         if let time { scenario.start = time }
         let override = try user.map(Self.readUser)
@@ -117,10 +123,9 @@ struct Simulate: ParsableCommand {
         do {
             result = try TimelineRunner(set, includesDrafts: includeDrafts).run(scenario, user: override)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.error(.failedCheck, error.description)
         }
-        print(format == .json ? result.renderJSONLines() : result.renderText(), terminator: "")
+        try Output.write(format == .json ? result.renderJSONLines() : result.renderText())
         if !result.passed { throw ExitCode(1) }
     }
 
@@ -129,7 +134,7 @@ struct Simulate: ParsableCommand {
         do {
             reader = try UserStateReader(contentsOf: URL(fileURLWithPath: path), catalog: set.catalog)
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error)
         }
         var simulation = PopulationSimulation(
             set,
@@ -146,43 +151,28 @@ struct Simulate: ParsableCommand {
             case .failure(let error):
                 errors += 1
                 if errors <= 10 {
-                    FileHandle.standardError.write(Data("warning: skipped a user: \(error.description)\n".utf8))
+                    Output.error("warning: skipped a user: \(error.description)\n")
                 }
             }
         }
-        if errors > 10 { FileHandle.standardError.write(Data("warning: skipped \(errors) users in all\n".utf8)) }
+        if errors > 10 { Output.error("warning: skipped \(errors) users in all\n") }
         let report = simulation.report
         switch format {
-        case .text: print(report.renderText(), terminator: "")
-        case .json: print(report.renderJSON(), terminator: "")
-        case .csv: print(report.renderCSV(), terminator: "")
+        case .text: try Output.write(report.renderText())
+        case .json: try Output.write(report.renderJSON())
+        case .csv: try Output.write(report.renderCSV())
         }
-        if errors > 0 { throw ExitCode(1) }
-    }
-
-    /// Loads and compiles a guides folder; exits 1 with the errors when it has any.
-    static func loadGuides(_ folder: String) throws -> CompiledGuideSet {
-        let result: LoadResult
-        do {
-            result = try GuideLoader.loadFolder(at: folder)
-        } catch {
-            throw ValidationError(error.message)
+        if errors > 0 {
+            throw CommandFailure.error(.dataError, "\(errors) user(s) of \(path) could not be read and were left out")
         }
-        let errors = result.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty {
-            for diagnostic in errors { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-            FileHandle.standardError.write(Data("error: fix the guides first (guidekit lint \(folder))\n".utf8))
-            throw ExitCode(1)
-        }
-        return CompiledGuideSet(result)
     }
 
     /// Reads one user state file.
-    static func readUser(_ path: String) throws -> UserState {
+    static func readUser(_ path: String) throws(CommandFailure) -> UserState {
         do {
             return try UserState(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error)
         }
     }
 }

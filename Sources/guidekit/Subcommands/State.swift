@@ -13,7 +13,8 @@ struct State: ParsableCommand {
               guidekit state --events log.jsonl --user u_100488 > u.yaml
               guidekit simulate --user u.yaml --page /projects
               guidekit state --events log.jsonl --base users.jsonl --format jsonl > now.jsonl
-            """
+
+            """ + ExitStatus.help(failedCheck: "with --strict, an input line is bad")
     )
 
     /// How states are printed.
@@ -61,11 +62,9 @@ struct State: ParsableCommand {
         var isDirectory: ObjCBool = false
         let set: CompiledGuideSet
         if FileManager.default.fileExists(atPath: guides, isDirectory: &isDirectory), isDirectory.boolValue {
-            set = try Simulate.loadGuides(guides)
+            set = try GuidesFolder.load(guides)
         } else {
-            FileHandle.standardError.write(
-                Data("warning: no guides folder '\(guides)'; snoozes last 1d and guide ids are not checked\n".utf8)
-            )
+            Output.error("warning: no guides folder '\(guides)'; snoozes last 1d and guide ids are not checked\n")
             set = CompiledGuideSet(guides: [], project: nil)
         }
         var tracker = Tracker(
@@ -79,40 +78,40 @@ struct State: ParsableCommand {
             do {
                 try tracker.read(EventSource(argument: path, format: forced))
             } catch {
-                throw ValidationError(error.description)
+                throw CommandFailure(error)
             }
         }
         let states = tracker.states()
         switch format {
         case .yaml:
-            print(states.map(Tracker.renderYAML).joined(separator: "---\n"), terminator: "")
+            try Output.write(states.map(Tracker.renderYAML).joined(separator: "---\n"))
         case .json:
             let rendered = states.map { Tracker.renderJSON($0) }
-            print(rendered.count == 1 ? rendered[0] : "[" + rendered.joined(separator: ",\n") + "]")
+            try Output.line(rendered.count == 1 ? rendered[0] : "[" + rendered.joined(separator: ",\n") + "]")
         case .jsonl:
-            for state in states { print(Tracker.renderJSON(state, pretty: false)) }
+            try Output.write(states.map { Tracker.renderJSON($0, pretty: false) + "\n" }.joined())
         }
-        FileHandle.standardError.write(Data(tracker.summary.renderText(users: states.count).utf8))
-        if strict && tracker.summary.errorCount > 0 { throw ExitCode(1) }
+        Output.error(tracker.summary.renderText(users: states.count))
+        if strict && tracker.summary.errorCount > 0 { throw ExitCode(ExitStatus.failedCheck.rawValue) }
     }
 
     /// Reads starting states: one state file, or a population.
-    private static func readBase(_ path: String, catalog: Catalog) throws -> [String: UserState] {
+    private static func readBase(_ path: String, catalog: Catalog) throws(CommandFailure) -> [String: UserState] {
         let lower = path.lowercased()
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") {
             let state = try Simulate.readUser(path)
             return [state.id: state]
         }
         var states: [String: UserState] = [:]
-        do {
+        do throws(UserStateError) {
             for item in try UserStateReader(contentsOf: URL(fileURLWithPath: path), catalog: catalog) {
                 switch item {
                 case .success(let state): states[state.id] = state
-                case .failure(let error): throw ValidationError(error.description)
+                case .failure(let error): throw error
                 }
             }
-        } catch let error as UserStateError {
-            throw ValidationError(error.description)
+        } catch {
+            throw CommandFailure(error)
         }
         return states
     }
