@@ -54,7 +54,7 @@ package enum GuideGenerator {
             description: Shows new users how to create a project and invite their team.
             version: \(number % 7 + 1)
             status: \(number % 10 == 0 ? "draft" : "published")
-            priority: \(number % 5)
+            priority: \(number)
             tags: [onboarding, projects]
             audience:
               $and:
@@ -98,8 +98,8 @@ package enum GuideGenerator {
                     kind: checklist
                     title: Your first week
                     items:
-                      - {id: create, label: Create a project, done_when: {events.project_created: {$gte: 1}}}
-                      - {id: invite, label: Invite a teammate, done_when: {events.invite_sent: {$gte: 1}}}
+                      - {id: create, label: Create a project, done_when: {events.project_created.count: {$gte: 1}}}
+                      - {id: invite, label: Invite a teammate, done_when: {events.invite_sent.count: {$gte: 1}}}
                     buttons:
                       - {label: Continue, action: next}
 
