@@ -24,11 +24,18 @@ enum GuidesFolder {
         if result.guideFiles.isEmpty {
             throw CommandFailure.error(.noInput, "no guides in \(folder): \(lookedFor(folder)); pass --guides <folder>")
         }
-        let errors = result.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty {
-            let lines = errors.map(\.description) + ["error: fix the guides first (guidekit lint \(folder))"]
+        return try compile(result, folder: folder)
+    }
+
+    /// Compiles loaded guides.
+    ///
+    /// - Throws: ``CommandFailure`` with status 65 and every error when a guide has errors.
+    static func compile(_ result: LoadResult, folder: String) throws(CommandFailure) -> CompiledGuideSet {
+        do {
+            return try CompiledGuideSet(result)
+        } catch {
+            let lines = error.diagnostics.map(\.description) + ["error: fix the guides first (guidekit lint \(folder))"]
             throw CommandFailure(.dataError, lines.joined(separator: "\n"))
         }
-        return CompiledGuideSet(result)
     }
 }

@@ -1,7 +1,7 @@
 /// The guides of a folder with their conditions compiled once, and the project settings selection needs.
 ///
 /// ```swift
-/// let set = CompiledGuideSet(try GuideLoader.loadFolder(at: "guides"))
+/// let set = try CompiledGuideSet(try GuideLoader.loadFolder(at: "guides"))
 /// let selection = Selector(set).select(for: state, in: SelectionContext(page: "/home", now: now))
 /// ```
 public struct CompiledGuideSet: Sendable {
@@ -17,10 +17,26 @@ public struct CompiledGuideSet: Sendable {
     /// state is completed with `not_started` entries for these only, which is all conditions can see.
     public var referencedIDs: [String]
 
-    /// Compiles every guide of a loaded folder.
+    /// Compiles every guide of a loaded folder, refusing a load with errors.
+    ///
+    /// A guide with an error may be partial (a step without its kind, a condition that did not parse), so
+    /// it is never compiled: fix the errors first (the loader's diagnostics say where). Warnings do not
+    /// stop it. Checks that need several files (unknown steps, conflicts) are the ``Linter``'s.
     ///
     /// - Parameter result: what ``GuideLoader`` read.
-    public init(_ result: LoadResult) {
+    /// - Throws: ``LoadError`` with the code ``LoadError/Code-swift.struct/hasErrors`` and the error
+    ///   findings in ``LoadError/diagnostics`` when the load has any error.
+    public init(_ result: LoadResult) throws(LoadError) {
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        if let first = errors.first {
+            let count = errors.count == 1 ? "an error" : "\(errors.count) errors"
+            throw LoadError(
+                .hasErrors,
+                "the guides have \(count); the first: \(first)",
+                path: first.location.file,
+                diagnostics: errors
+            )
+        }
         self.init(guides: result.guides, project: result.project)
     }
 

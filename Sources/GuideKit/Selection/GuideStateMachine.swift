@@ -114,13 +114,13 @@ public struct GuideStateMachine: Sendable {
         case .back(let id):
             let (compiled, steps, index, document) = try position(id, state: state, now: now)
             guard let previous = compiled.previousStep(before: index, in: steps, document: document) else {
-                throw SelectionError("'\(id)' is on its first step; there is no step to go back to")
+                throw SelectionError(.noPreviousStep, "'\(id)' is on its first step; there is no step to go back to")
             }
             events.append(viewed(compiled, steps[previous].step.id.value, state: state, now: now))
         case .goto(let id, let target):
             let (compiled, steps, _, document) = try position(id, state: state, now: now)
             guard let index = steps.firstIndex(where: { $0.step.id.value == target }) else {
-                throw SelectionError("'\(id)' has no step '\(target)'")
+                throw SelectionError(.unknownStep, "'\(id)' has no step '\(target)'")
             }
             if let shown = compiled.showableStep(from: index, in: steps, document: document) {
                 events.append(viewed(compiled, steps[shown].step.id.value, state: state, now: now))
@@ -254,7 +254,7 @@ public struct GuideStateMachine: Sendable {
     private func guide(_ id: String) throws(SelectionError) -> CompiledGuide {
         guard let compiled = guides[id] else {
             let hint = Suggestion.didYouMean(id, in: guides.ids).map { "; \($0)" } ?? ""
-            throw SelectionError("no guide '\(id)'\(hint)")
+            throw SelectionError(.unknownGuide, "no guide '\(id)'\(hint)")
         }
         return compiled
     }
@@ -273,7 +273,7 @@ public struct GuideStateMachine: Sendable {
         let compiled = try guide(id)
         let progress = state.guides[id] ?? UserState.GuideProgress()
         guard progress.status == .inProgress else {
-            throw SelectionError("'\(id)' is not in progress (it is \(progress.status.rawValue))")
+            throw SelectionError(.notInProgress, "'\(id)' is not in progress (it is \(progress.status.rawValue))")
         }
         let steps = compiled.steps(for: progress.variant)
         let index = progress.step.flatMap { step in steps.firstIndex { $0.step.id.value == step } } ?? 0
@@ -385,7 +385,7 @@ public struct GuideStateMachine: Sendable {
             let hint = Suggestion.didYouMean(text, in: labels).map { "; \($0)" } ?? ""
             let shown = id.map { "the step of '\($0)' on screen" } ?? "nothing on screen"
             let options = labels.isEmpty ? "" : " (it has: \(labels.map { "'\($0)'" }.joined(separator: ", ")))"
-            throw SelectionError("no button or advance_on click '\(text)' on \(shown)\(options)\(hint)")
+            throw SelectionError(.unknownButton, "no button or advance_on click '\(text)' on \(shown)\(options)\(hint)")
         }
         return events
     }

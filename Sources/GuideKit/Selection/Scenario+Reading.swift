@@ -15,7 +15,7 @@ extension Scenario {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SelectionError("cannot read \(path): \(error.localizedDescription)")
+            throw SelectionError(.unreadable, "cannot read \(path): \(error.localizedDescription)")
         }
         try self.init(yaml: text, file: path)
     }

@@ -28,9 +28,9 @@ public struct ScenarioSuite: Sendable {
         var files: [String] = []
         for path in paths {
             guard let found = SourceFiles.files(at: path, extensions: ["yaml", "yml"]) else {
-                throw SelectionError("no such file or folder: \(path)")
+                throw SelectionError(.unreadable, "no such file or folder: \(path)")
             }
-            if found.isEmpty { throw SelectionError("no scenario files (*.yaml) in \(path)") }
+            if found.isEmpty { throw SelectionError(.unreadable, "no scenario files (*.yaml) in \(path)") }
             files += found
         }
         let runner = TimelineRunner(guides)

@@ -18,7 +18,7 @@ import Foundation
 /// 10. the step: the current (or first) one whose `when` holds, branches followed, text localized.
 ///
 /// ```swift
-/// let selector = Selector(CompiledGuideSet(try GuideLoader.loadFolder(at: "guides")))
+/// let selector = Selector(try CompiledGuideSet(try GuideLoader.loadFolder(at: "guides")))
 /// let selection = selector.select(for: state, in: SelectionContext(page: "/home", now: Date()))
 /// print(selection.decision.summary)  // welcome-tour/welcome
 /// ```
@@ -220,7 +220,7 @@ public struct Selector: Sendable {
         case .published: break
         case .draft where context.includesDrafts: break
         case .draft:
-            return blocked(Verdict.Block(.status, "draft (use --include-drafts to preview)", at: guide.location))
+            return blocked(Verdict.Block(.status, "draft (shown only in previews)", at: guide.location))
         case .archived:
             return blocked(Verdict.Block(.status, "archived", at: guide.location))
         }

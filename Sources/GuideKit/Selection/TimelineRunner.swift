@@ -6,7 +6,7 @@ import Foundation
 /// a guide that is selected is shown (a new show, or a resume), so the next line acts on it.
 ///
 /// ```swift
-/// let runner = TimelineRunner(CompiledGuideSet(try GuideLoader.loadFolder(at: "guides")))
+/// let runner = TimelineRunner(try CompiledGuideSet(try GuideLoader.loadFolder(at: "guides")))
 /// let result = try runner.run(try Scenario(contentsOf: "guides/tests/welcome.yaml"))
 /// for failure in result.failures { print(failure) }
 /// ```
@@ -91,7 +91,8 @@ public struct TimelineRunner: Sendable {
     public func run(_ scenario: Scenario, user: UserState? = nil) throws(SelectionError) -> Result {
         guard var state = user ?? scenario.user else {
             throw SelectionError(
-                "no user: give 'user:' in the scenario or --user",
+                .noUser,
+                "no user: give 'user:' in the scenario",
                 at: SourceLocation(file: scenario.file, line: 1, column: 1)
             )
         }
@@ -112,7 +113,10 @@ public struct TimelineRunner: Sendable {
                     events += try machine.apply(.event(name), to: &state, at: now)
                 case .action(let action):
                     guard let id = shown else {
-                        throw SelectionError("nothing is shown, so there is nothing to '\(action.rawValue)'")
+                        throw SelectionError(
+                            .nothingShown,
+                            "nothing is shown, so there is nothing to '\(action.rawValue)'"
+                        )
                     }
                     let guideAction: GuideAction =
                         switch action {
@@ -128,7 +132,7 @@ public struct TimelineRunner: Sendable {
                 case .launch(let id):
                     guard guides[id] != nil else {
                         let hint = Suggestion.didYouMean(id, in: guides.ids).map { "; \($0)" } ?? ""
-                        throw SelectionError("no guide '\(id)' to launch\(hint)")
+                        throw SelectionError(.unknownGuide, "no guide '\(id)' to launch\(hint)")
                     }
                     launch = id
                 case .wait(let duration):
@@ -137,7 +141,7 @@ public struct TimelineRunner: Sendable {
                     break
                 }
             } catch {
-                let stopped = SelectionError(error.message, at: error.location ?? line.location)
+                let stopped = SelectionError(error.code, error.message, at: error.location ?? line.location)
                 return Result(scenario: scenario, steps: steps, finalState: state, error: stopped)
             }
             let context = SelectionContext(event: event, launch: launch, now: now, includesDrafts: includesDrafts)

@@ -114,7 +114,7 @@ extension Tracker.Summary {
         var parts = ["\(number(applied)) applied"]
         if duplicates > 0 { parts.append("\(number(duplicates)) duplicates") }
         if otherUsers > 0 { parts.append("\(number(otherUsers)) of other users") }
-        if afterAsOf > 0 { parts.append("\(number(afterAsOf)) after --as-of") }
+        if afterAsOf > 0 { parts.append("\(number(afterAsOf)) after the as-of time") }
         var text =
             "read \(files.count) \(fileWord): \(number(events)) events (\(parts.joined(separator: ", "))), "
             + "\(number(errorCount)) bad \(errorCount == 1 ? "line" : "lines"), \(number(users)) "

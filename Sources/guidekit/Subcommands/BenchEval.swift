@@ -123,7 +123,7 @@ struct BenchEval: ParsableCommand {
         var generator = PopulationGenerator(seed: 1, now: now)
         let states = (0..<max(count, 1)).map { _ in generator.next() }
         let set =
-            (try? GuideLoader.loadFolder(at: folder)).map { CompiledGuideSet($0) }
+            (try? GuideLoader.loadFolder(at: folder)).flatMap { try? CompiledGuideSet($0) }
             ?? CompiledGuideSet(guides: [], project: GuideLoader.loadProject(yaml: GuideGenerator.project()).project)
         let catalog = set.catalog
         let ids = set.referencedIDs

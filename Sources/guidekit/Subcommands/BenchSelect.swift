@@ -81,7 +81,7 @@ struct BenchSelect: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        let set = CompiledGuideSet(result)
+        let set = try GuidesFolder.compile(result, folder: folder)
         let now = Timestamp.date(parsing: "2026-12-03T10:00:00Z") ?? Date()
         var generator = PopulationGenerator(seed: 1, now: now)
         var simulation = PopulationSimulation(set, now: now)

@@ -55,7 +55,7 @@ struct Check: ParsableCommand {
             )
             throw ExitCode(ExitStatus.failedCheck.rawValue)
         }
-        let set = CompiledGuideSet(loaded)
+        let set = try GuidesFolder.compile(loaded, folder: guides)
 
         let scenarioPaths = tests.isEmpty ? Self.defaultTests(in: guides) : tests
         if !scenarioPaths.isEmpty {
@@ -64,7 +64,7 @@ struct Check: ParsableCommand {
             do {
                 suite = try ScenarioSuite(paths: scenarioPaths, guides: set)
             } catch {
-                throw CommandFailure.error(.noInput, error.description)
+                throw CommandFailure.error(error.code == .unreadable ? .noInput : .dataError, error.description)
             }
             try Output.write(suite.renderText())
             if !suite.passed { failed = true }

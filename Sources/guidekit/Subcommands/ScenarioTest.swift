@@ -55,7 +55,7 @@ struct ScenarioTest: ParsableCommand {
         do {
             suite = try ScenarioSuite(paths: scenarios, guides: set)
         } catch {
-            throw CommandFailure.error(.noInput, error.description)
+            throw CommandFailure.error(error.code == .unreadable ? .noInput : .dataError, error.description)
         }
         try Output.write(suite.renderText())
         if !suite.passed { throw ExitCode(ExitStatus.failedCheck.rawValue) }

@@ -112,16 +112,15 @@ struct Simulate: ParsableCommand {
         do {
             scenario = try Scenario(contentsOf: path)
         } catch {
-            throw CommandFailure.error(
-                FileManager.default.isReadableFile(atPath: path) ? .dataError : .noInput,
-                error.description
-            )
+            throw CommandFailure.error(error.code == .unreadable ? .noInput : .dataError, error.description)
         }
         if let time { scenario.start = time }
         let override = try user.map(Self.readUser)
         let result: TimelineRunner.Result
         do {
             result = try TimelineRunner(set, includesDrafts: includeDrafts).run(scenario, user: override)
+        } catch  where error.code == .noUser {
+            throw CommandFailure.error(.dataError, error.description + " or pass --user FILE")
         } catch {
             throw CommandFailure.error(.failedCheck, error.description)
         }

@@ -17,7 +17,7 @@ enum SelectionFixtures {
     /// The example guides, compiled once.
     static let examples: CompiledGuideSet = {
         let result = (try? GuideLoader.loadFolder(at: path("guides"))) ?? LoadResult()
-        return CompiledGuideSet(result)
+        return (try? CompiledGuideSet(result)) ?? CompiledGuideSet(guides: [], project: nil)
     }()
 
     /// A persona from `examples/users/`.

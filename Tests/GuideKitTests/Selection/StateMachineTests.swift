@@ -115,14 +115,14 @@ import Testing
     @Test func errorsNameTheFix() throws {
         let machine = try machine()
         var state = UserState(id: "u1")
-        #expect(throws: SelectionError("no guide 'b'; did you mean 'a'?")) {
+        #expect(throws: SelectionError(.unknownGuide, "no guide 'b'; did you mean 'a'?")) {
             try machine.apply(.next(guide: "b"), to: &state, at: Self.now)
         }
-        #expect(throws: SelectionError("'a' is not in progress (it is not_started)")) {
+        #expect(throws: SelectionError(.notInProgress, "'a' is not in progress (it is not_started)")) {
             try machine.apply(.next(guide: "a"), to: &state, at: Self.now)
         }
         try machine.apply(.show(guide: "a", step: "one", variant: nil), to: &state, at: Self.now)
-        #expect(throws: SelectionError("'a' is on its first step; there is no step to go back to")) {
+        #expect(throws: SelectionError(.noPreviousStep, "'a' is on its first step; there is no step to go back to")) {
             try machine.apply(.back(guide: "a"), to: &state, at: Self.now)
         }
         do {
