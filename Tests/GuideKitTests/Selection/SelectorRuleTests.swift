@@ -30,7 +30,7 @@ import Testing
         let selection = select(set)
         #expect(selection.decision.guideID == nil)
         #expect(selection.verdict(for: "a")?.block?.rule == .status)
-        #expect(selection.verdict(for: "a")?.reason == "blocked: status: draft (shown only when drafts are included, as in a preview)")
+        #expect(selection.verdict(for: "a")?.reason == "blocked: status: draft (shown only in previews)")
         #expect(selection.verdict(for: "b")?.reason == "blocked: status: archived")
         #expect(select(set, drafts: true).decision.guideID == "a")
     }
