@@ -231,6 +231,7 @@ GK_INLINE int take_keyed(gk_reader_state *state, const unsigned char *base, cons
     if (user->kind == GK_FIELD_ABSENT || user->kind == GK_FIELD_NULL || user->count == 0) return TAKE_GENERAL;
     if (time < state->since || time >= state->until || key->group < 0) {
         state->filteredOut += 1;
+        if (time > state->filteredLatest) state->filteredLatest = time;
         return TAKE_DONE;
     }
     const unsigned char *user_bytes = base + user->start;

@@ -96,6 +96,9 @@ typedef struct {
     long filteredOut;
     double earliest;
     double latest;
+    /// The latest time of a valid event that a filter (--guide, --since, --until) left out: the report's
+    /// "as of" is the log's latest time, whatever the filter.
+    double filteredLatest;
     /// The date (`YYYY-MM-DD`) of the last `…Z` timestamp read (its first eight bytes, and the last two
     /// in the low half of the tail), and its midnight in seconds. The tail starts as 0xFFFFFFFF, which
     /// no two bytes match, so that no timestamp matches a date before one was parsed.

@@ -21,10 +21,11 @@ public struct CSVRenderer: Sendable {
                 let cells: [String] = [
                     guide.guide, String(guide.version), guide.group ?? "", String(step.index), step.id,
                     String(step.reached), String(step.completed), String(step.dismissed), String(step.snoozed),
-                    String(step.dropped), String(step.inProgress), number(step.dropRate.value),
-                    number(step.time.median),
-                    number(step.time.p90), String(step.time.users), String(step.time.skewed), String(guide.started),
-                    String(guide.noStepShown), String(guide.finished), number(guide.completion.value),
+                    String(step.dropped), String(step.inProgress), Self.rate(step.dropRate.value),
+                    Self.seconds(step.time.median),
+                    Self.seconds(step.time.p90), String(step.time.users), String(step.time.skewed),
+                    String(guide.started),
+                    String(guide.noStepShown), String(guide.finished), Self.rate(guide.completion.value),
                     guide.orderSource.rawValue, guide.stepVariant ?? "",
                 ]
                 out += cells.map(Self.field).joined(separator: ",") + "\n"
@@ -33,7 +34,24 @@ public struct CSVRenderer: Sendable {
         return out
     }
 
-    private func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+    /// A rate as the table shows it (a tenth of a percent): `0.123`; empty for none.
+    static func rate(_ value: Double?) -> String { rounded(value, places: 3) }
+
+    /// Seconds to a tenth, as the table shows short times: `505.9`, `12`; empty for none.
+    static func seconds(_ value: Double?) -> String { rounded(value, places: 1) }
+
+    /// `value` rounded to `places` decimals, without float noise or a trailing `.0`.
+    static func rounded(_ value: Double?, places: Int) -> String {
+        guard let value, value.isFinite else { return "" }
+        let scale = pow(10, Double(places))
+        let rounded = (value * scale).rounded() / scale
+        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
+        return String(format: "%.\(places)f", rounded).replacingOccurrences(
+            of: "0+$",
+            with: "",
+            options: .regularExpression
+        )
+    }
 
     /// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
     static func field(_ text: String) -> String {

@@ -276,7 +276,9 @@ struct ReportAssembler {
     func assemble() -> DropOffReport {
         let statistics = read.tallies[0]
         for other in read.tallies.dropFirst() { statistics.mergeStatistics(other) }
-        let asOf: Double? = options.asOf ?? (statistics.events > 0 ? statistics.latest : nil)
+        // The log's latest time, whatever the filters left out: --guide must not move "now".
+        let logLatest = max(statistics.latest, statistics.filteredLatest)
+        let asOf: Double? = options.asOf ?? (logLatest > -.infinity ? logLatest : nil)
         let window = Double(options.windowSeconds)
         let cutoff = (asOf ?? 0) - window
         let groups = read.registry.all

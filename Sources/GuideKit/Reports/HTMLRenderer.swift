@@ -207,7 +207,8 @@ public struct HTMLRenderer: Sendable {
         }
         out +=
             "</tbody></table>" + (comparison.note.map { "<p class=\"warn\">\(escape($0))</p>" } ?? "")
-            + "<p class=\"muted\">Two-proportion z-test; p-values Holm-corrected over the rows; significant at 0.05.</p></section>\n"
+            + "<ul class=\"findings\">" + comparison.findings.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+            + "<p class=\"muted\">Two-proportion z-test; p-values Holm-adjusted over the rows; a difference is reported when p &lt; 0.05.</p></section>\n"
         return out
     }
 

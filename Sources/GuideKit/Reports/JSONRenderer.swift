@@ -102,6 +102,7 @@ public struct JSONRenderer: Sendable {
             ("baseline", .string(comparison.baseline)),
             ("candidate", .string(comparison.candidate)),
             ("note", .string(comparison.note)),
+            ("findings", .array(comparison.findings.map { .string($0) })),
             (
                 "rows",
                 .array(

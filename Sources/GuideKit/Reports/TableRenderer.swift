@@ -128,7 +128,10 @@ public struct TableRenderer: Sendable {
             out += (position == 0 ? dim(text) : text) + "\n"
         }
         if let note = comparison.note { out += "  \(note)\n" }
-        out += dim("  two-proportion z-test, Holm-corrected over the rows above; significant at 0.05") + "\n"
+        for finding in comparison.findings { out += "  → \(finding)\n" }
+        out +=
+            dim("  two-proportion z-test; p (Holm) adjusted over the rows above; a difference is reported below 0.05")
+            + "\n"
         return out
     }
 

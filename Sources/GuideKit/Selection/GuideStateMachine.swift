@@ -214,7 +214,16 @@ public struct GuideStateMachine: Sendable {
             progress.snoozedUntil = nil
             if let step = event.step { progress.step = step }
         case .stepCompleted:
-            if let step = event.step { progress.step = step }
+            if let step = event.step {
+                progress.step = step
+                // Completing the last step of the order the event counts against finishes the guide, as the
+                // report counts it (see "Finished" in the Selection article), even when no guide_completed
+                // follows.
+                if guides[event.guideID]?.steps(for: event.variant).last?.step.id.value == step {
+                    progress.status = .completed
+                    progress.completedAt = event.time
+                }
+            }
         case .guideCompleted:
             progress.status = .completed
             progress.completedAt = event.time

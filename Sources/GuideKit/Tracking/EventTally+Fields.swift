@@ -130,7 +130,7 @@ extension EventTally {
             } else {
                 let guideId = strings.intern(ids.guide, ids.guideCount)
                 if hasGuideFilter, !allowedGuides.contains(guideId) {
-                    filteredOut += 1
+                    countFilteredOut(time: time)
                     rememberFilteredGuide(hasStep: hasStep, type: type)
                     return
                 }
@@ -160,7 +160,7 @@ extension EventTally {
             if variantSlice.isPresent, variantSlice.count > 0 { variant = intern(variantSlice, base, escapes) ?? -1 }
             if isFilteredOut(time: time) { return }
             if hasGuideFilter, !allowedGuides.contains(guide) {
-                filteredOut += 1
+                countFilteredOut(time: time)
                 return
             }
             key = makeKey(guide: guide, version: version, step: step, value: value, variant: variant)

@@ -108,6 +108,12 @@ final class EventTally {
         get { hot.pointee.latest }
         set { hot.pointee.latest = newValue }
     }
+
+    /// The latest time of a valid event that a filter left out (`-infinity` without one).
+    var filteredLatest: Double {
+        get { hot.pointee.filteredLatest }
+        set { hot.pointee.filteredLatest = newValue }
+    }
     /// Valid events per global group.
     var groupEvents: [Int] { (0..<groupEventCounts.count).map { groupEventCounts[$0] } }
     var issues: [InputIssue: IssueTally] = [:]
@@ -160,6 +166,7 @@ final class EventTally {
         hot.pointee.previousDateTail = .max
         hot.pointee.earliest = .infinity
         hot.pointee.latest = -.infinity
+        hot.pointee.filteredLatest = -.infinity
         hot.pointee.since = filter.since ?? -.infinity
         hot.pointee.until = filter.until ?? .infinity
         hot.pointee.owners = mailbox.count
@@ -200,14 +207,20 @@ final class EventTally {
     @inline(__always)
     func isFilteredOut(time: Double) -> Bool {
         if let since = filter.since, time < since {
-            filteredOut += 1
+            countFilteredOut(time: time)
             return true
         }
         if let until = filter.until, time >= until {
-            filteredOut += 1
+            countFilteredOut(time: time)
             return true
         }
         return false
+    }
+
+    /// Counts a valid event that a filter leaves out.
+    func countFilteredOut(time: Double) {
+        filteredOut += 1
+        if time > filteredLatest { filteredLatest = time }
     }
 
     /// The group and step key of an event that passed the filters; `step`, `value` and `variant` are
@@ -572,6 +585,7 @@ final class EventTally {
         filteredOut += other.filteredOut
         earliest = min(earliest, other.earliest)
         latest = max(latest, other.latest)
+        filteredLatest = max(filteredLatest, other.filteredLatest)
         for (issue, tally) in other.issues {
             var mine = issues[issue, default: IssueTally()]
             mine.count += tally.count

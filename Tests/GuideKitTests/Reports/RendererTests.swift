@@ -51,7 +51,7 @@ import Testing
         let rows = csv.split(separator: "\n")
         #expect(rows.first == Substring(CSVRenderer.columns.joined(separator: ",")))
         #expect(rows.count == 1 + 4 + 3)
-        #expect(rows[1].hasPrefix("tour,1,,0,a,4,3,0,0,1,0,0.25,60.0,108.0,3,0,5,1,2,0.4,"))
+        #expect(rows[1].hasPrefix("tour,1,,0,a,4,3,0,0,1,0,0.25,60,108,3,0,5,1,2,0.4,"))
         #expect(CSVRenderer.field("a,\"b\"") == "\"a,\"\"b\"\"\"")
     }
 
