@@ -13,6 +13,7 @@ extension Selection {
         if let id = decision.guideID, let step = decision.step {
             var line = "shown: \(id) v\(decision.version ?? 0), step \(step.id) (\(step.kind.rawValue))"
             if let variant = decision.variant { line += ", variant \(variant)" }
+            if decision.launched { line += ", launched by hand" }
             if decision.resumes { line += ", resumed" }
             if let locale = step.locale { line += ", text: \(locale)" }
             output += line + "\n\n" + Self.card(step) + "\n"
@@ -94,6 +95,7 @@ extension Selection {
             }
             members += [
                 ("variant", .text(verdict.variant)), ("resumes", .bool(verdict.resumes)),
+                ("launched", .bool(verdict.launched)),
                 ("reason", .string(verdict.reason)),
             ]
             if !verdict.trace.isEmpty {

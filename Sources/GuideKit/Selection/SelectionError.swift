@@ -23,6 +23,8 @@ public struct SelectionError: Error, Sendable, Hashable, CustomStringConvertible
         public static let unreadable = Code("unreadable")
         /// No guide has the id.
         public static let unknownGuide = Code("unknown-guide")
+        /// An event no guide reads and the project's event catalog does not declare.
+        public static let unknownEvent = Code("unknown-event")
         /// The guide has no step with the id.
         public static let unknownStep = Code("unknown-step")
         /// The action needs the guide in progress, and it is not (not started, completed, dismissed, snoozed).

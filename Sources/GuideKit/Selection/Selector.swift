@@ -13,7 +13,8 @@ import Foundation
 ///    snoozed, `max_shows`, `cooldown`;
 /// 6. rollout and variants, bucketed as GrowthBook does (the `control` holdout is blocked);
 /// 7. the project's throttle, for a new start only;
-/// 8. a guide in progress resumes ahead of new guides;
+/// 8. a guide launched by hand (``SelectionContext/launch``) wins, then a guide in progress resumes ahead
+///    of new guides; a launched guide needs rules 1–3 and 6 only (any trigger, no frequency, no throttle);
 /// 9. the highest priority wins, ties broken by id;
 /// 10. the step: the current (or first) one whose `when` holds, branches followed, text localized.
 ///
@@ -106,7 +107,7 @@ public struct Selector: Sendable {
         let page = context.page ?? state.page?.path
         let lastOtherShow = Self.lastShows(state)
         var verdicts: [Verdict] = []
-        var candidates: [(index: Int, verdict: Int, resumes: Bool, variant: String?)] = []
+        var candidates: [(index: Int, verdict: Int, resumes: Bool, launched: Bool, variant: String?)] = []
         var holdouts: [Decision.Holdout] = []
         for (index, compiled) in guides.guides.enumerated() {
             var verdict = evaluate(
@@ -123,11 +124,12 @@ public struct Selector: Sendable {
             }
             if verdict.isEligible {
                 verdict.outcome = .shown
-                candidates.append((index, verdicts.count, verdict.resumes, verdict.variant))
+                candidates.append((index, verdicts.count, verdict.resumes, verdict.launched, verdict.variant))
             }
             verdicts.append(verdict)
         }
         candidates.sort { lhs, rhs in
+            if lhs.launched != rhs.launched { return lhs.launched }
             if lhs.resumes != rhs.resumes { return lhs.resumes }
             let left = guides.guides[lhs.index].guide
             let right = guides.guides[rhs.index].guide
@@ -172,6 +174,7 @@ public struct Selector: Sendable {
             decision.version = compiled.guide.version.value
             decision.variant = candidate.variant
             decision.resumes = candidate.resumes
+            decision.launched = candidate.launched
             decision.step = ResolvedStep(
                 steps[stepIndex].step,
                 of: compiled.guide,
@@ -258,9 +261,11 @@ public struct Selector: Sendable {
             )
         }
         // 4. Trigger. An event or a launch only starts a guide: once in progress, it continues without them.
+        // A guide the app launched by hand matches whatever its trigger is.
         let progress = state.guides[id] ?? UserState.GuideProgress()
         let resumes = progress.status == .inProgress
-        if let trigger = guide.trigger {
+        let launched = context.launch == id
+        if let trigger = guide.trigger, !launched {
             switch trigger.kind {
             case .page(let globs):
                 guard let page else {
@@ -290,8 +295,8 @@ public struct Selector: Sendable {
                 }
             }
         }
-        // 5. Frequency (new starts only).
-        if !resumes, let block = frequencyBlock(compiled, progress: progress, now: context.now) {
+        // 5. Frequency (new starts only; not for a launch by hand: the user asked for the guide).
+        if !resumes, !launched, let block = frequencyBlock(compiled, progress: progress, now: context.now) {
             return blocked(block, trace: trace)
         }
         // 6. Rollout and variants.
@@ -329,8 +334,8 @@ public struct Selector: Sendable {
                 }
             }
         }
-        // 7. Throttle (new starts only).
-        if !resumes, let throttle = guides.throttle {
+        // 7. Throttle (new starts only; not for a launch by hand).
+        if !resumes, !launched, let throttle = guides.throttle {
             let other = lastShows.latest?.0 == id ? lastShows.second : lastShows.latest
             if let (otherID, shown) = other, context.now.timeIntervalSince(shown) < Double(throttle.seconds) {
                 let until = shown.addingTimeInterval(Double(throttle.seconds))
@@ -345,7 +350,14 @@ public struct Selector: Sendable {
                 )
             }
         }
-        return Verdict(guideID: id, outcome: .shown, variant: variant, resumes: resumes, trace: trace)
+        return Verdict(
+            guideID: id,
+            outcome: .shown,
+            variant: variant,
+            resumes: resumes,
+            launched: launched,
+            trace: trace
+        )
     }
 
     /// Rule 5 for a guide that would start anew.

@@ -109,6 +109,7 @@ public struct TimelineRunner: Sendable {
                 case .visit(let path):
                     events += try machine.apply(.visit(path), to: &state, at: now)
                 case .event(let name):
+                    try guides.check(SelectionContext(event: name, now: now))
                     event = name
                     events += try machine.apply(.event(name), to: &state, at: now)
                 case .action(let action):
@@ -130,10 +131,7 @@ public struct TimelineRunner: Sendable {
                 case .click(let label):
                     events += try machine.apply(.click(label, guide: shown), to: &state, at: now)
                 case .launch(let id):
-                    guard guides[id] != nil else {
-                        let hint = Suggestion.didYouMean(id, in: guides.ids).map { "; \($0)" } ?? ""
-                        throw SelectionError(.unknownGuide, "no guide '\(id)' to launch\(hint)")
-                    }
+                    try guides.check(SelectionContext(launch: id, now: now))
                     launch = id
                 case .wait(let duration):
                     now = now.addingTimeInterval(Double(duration.seconds))

@@ -66,6 +66,9 @@ public struct Verdict: Sendable, Hashable {
     public var variant: String?
     /// Whether the guide is in progress and resumes rather than starts.
     public var resumes: Bool
+    /// Whether the app launched the guide by hand (it ranks above every automatic guide, past frequency and
+    /// throttle).
+    public var launched: Bool
     /// The audience clauses that were checked, with whether each held (for `--explain`).
     public var trace: [ClauseResult]
 
@@ -86,12 +89,14 @@ public struct Verdict: Sendable, Hashable {
         outcome: Outcome,
         variant: String? = nil,
         resumes: Bool = false,
+        launched: Bool = false,
         trace: [ClauseResult] = []
     ) {
         self.guideID = guideID
         self.outcome = outcome
         self.variant = variant
         self.resumes = resumes
+        self.launched = launched
         self.trace = trace
     }
 
@@ -110,7 +115,9 @@ public struct Verdict: Sendable, Hashable {
     /// The outcome in words: `shown`, `eligible, outranked by welcome-tour`, `blocked: audience: …`.
     public var reason: String {
         switch outcome {
-        case .shown: return resumes ? "shown (resumed)" : "shown"
+        case .shown:
+            if launched { return resumes ? "shown (launched by hand, resumed)" : "shown (launched by hand)" }
+            return resumes ? "shown (resumed)" : "shown"
         case .outranked(let winner): return "eligible, outranked by \(winner)"
         case .blocked(let block):
             return "blocked: \(block.rule.rawValue): \(block.message)"

@@ -71,6 +71,17 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let set = try GuidesFolder.load(guides)
         let time = at.flatMap { Timestamp.date(parsing: $0) }
+        // A typo in --launch or --event is an error, not a selection in which nothing happens.
+        for (option, context) in [
+            ("--launch", SelectionContext(launch: launch, now: Date())),
+            ("--event", SelectionContext(event: event, now: Date())),
+        ] {
+            do {
+                try set.check(context)
+            } catch {
+                throw ValidationError("\(option): \(error.message)")
+            }
+        }
         if let timeline {
             try runTimeline(timeline, set: set, time: time)
         } else if let users {
