@@ -79,7 +79,7 @@ struct Simulate: ParsableCommand {
             do {
                 try set.check(context)
             } catch {
-                throw ValidationError("\(option): \(error.message)")
+                throw CommandFailure.error(.usage, "\(option): \(error.message)")
             }
         }
         if let timeline {
