@@ -124,5 +124,24 @@ import Testing
         let rebuilt = try #require(tracker.states().first)
         #expect(rebuilt.guides["setup-checklist"] == result.finalState.guides["setup-checklist"])
         #expect(rebuilt.guides["setup-checklist"]?.status == .completed)
+
+        // The drop-off report over the same events: the checklist step is reached and completed, and the
+        // user finished the guide.
+        let lines = events.filter { $0.guideID == "setup-checklist" }.map { event in
+            "{\"ts\":\"\(Timestamp.string(from: event.time))\",\"user\":\"\(start.id)\",\"guide\":\"\(event.guideID)\","
+                + "\"version\":\(event.version ?? 0),\"type\":\"\(event.name.rawValue)\""
+                + (event.step.map { ",\"step\":\"\($0)\"" } ?? "") + "}"
+        }
+        var options = ReportOptions()
+        options.windowSeconds = 0
+        let report = try DropOffReport(
+            reading: [.bytes(Array((lines.joined(separator: "\n") + "\n").utf8), name: "log", format: .jsonLines)],
+            book: try StepOrderBook(guidesFolder: F.path("guides"), usesGitHistory: false),
+            options: options
+        )
+        let guide = try #require(report.guides.first { $0.guide == "setup-checklist" })
+        #expect(guide.finished == 1)
+        let checklist = try #require(guide.steps.first { $0.id == "checklist" })
+        #expect(checklist.reached == 1 && checklist.completed == 1)
     }
 }
