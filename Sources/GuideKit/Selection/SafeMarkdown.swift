@@ -12,7 +12,8 @@ import Foundation
 /// - `http:` and `https:` links get `rel="noopener noreferrer"`.
 ///
 /// Blocks: paragraphs (separated by blank lines), ATX headings (`#` to `######`), bulleted lists (`-`,
-/// `*`, `+`) and numbered lists (`1.` or `1)`). Inline: `**strong**` (or `__`), `*emphasis*` (or `_`),
+/// `*`, `+`), numbered lists (`1.` or `1)`) and GitHub's pipe tables (a header row, a delimiter row such
+/// as `|---|:-:|`, then rows). Inline: `**strong**` (or `__`), `*emphasis*` (or `_`),
 /// `` `code` ``, `[text](destination)`, backslash escapes of ASCII punctuation, and hard line breaks
 /// (two trailing spaces or a trailing backslash). A soft line break stays a newline. Everything else is
 /// text. Rendering takes time linear in the input's length.
@@ -29,7 +30,7 @@ public enum SafeMarkdown {
     public static func html(_ markdown: String) -> String {
         var output: [String] = []
         var paragraph: [Substring] = []
-        var list: (ordered: Bool, items: [Substring])?
+        var list: (ordered: Bool, items: [[Substring]])?
 
         func flushParagraph() {
             guard !paragraph.isEmpty else { return }
@@ -39,16 +40,37 @@ public enum SafeMarkdown {
         func flushList() {
             guard let current = list else { return }
             let tag = current.ordered ? "ol" : "ul"
-            let items = current.items.map { "<li>" + inline(trimmed($0)) + "</li>" }
+            let items = current.items.map { parts in
+                "<li>" + inline(trimmed(parts.map(trimmed).joined(separator: " ")[...])) + "</li>"
+            }
             output.append("<\(tag)>\n" + items.joined(separator: "\n") + "\n</\(tag)>")
             list = nil
         }
 
-        for rawLine in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        var number = 0
+        while number < lines.count {
+            let rawLine = lines[number]
+            number += 1
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 flushParagraph()
                 flushList()
+                continue
+            }
+            if line.contains("|"), number < lines.count, let alignments = delimiterRow(lines[number]),
+                alignments.count == cells(line).count
+            {
+                // A table: this header row, the delimiter row, then every following row with a pipe.
+                flushParagraph()
+                flushList()
+                var rows: [Substring] = []
+                number += 1
+                while number < lines.count, lines[number].contains("|") {
+                    rows.append(lines[number])
+                    number += 1
+                }
+                output.append(table(header: line, alignments: alignments, rows: rows))
                 continue
             }
             if let (level, text) = heading(line) {
@@ -61,13 +83,12 @@ public enum SafeMarkdown {
                 flushParagraph()
                 if let current = list, current.ordered != ordered { flushList() }
                 if list == nil { list = (ordered, []) }
-                list?.items.append(text)
+                list?.items.append([text])
                 continue
             }
-            if list != nil, rawLine.first == " " || rawLine.first == "\t", let last = list?.items.popLast() {
+            if list != nil, rawLine.first == " " || rawLine.first == "\t", let count = list?.items.count, count > 0 {
                 // A continuation line of a list item, indented under it.
-                let joined = last + " " + line
-                list?.items.append(joined[...])
+                list?.items[count - 1].append(line)
                 continue
             }
             flushList()
@@ -108,6 +129,79 @@ public enum SafeMarkdown {
     }
 
     // MARK: - Blocks
+
+    /// A table's column alignment.
+    private enum Alignment {
+        case none, left, center, right
+
+        var attribute: String {
+            switch self {
+            case .none: ""
+            case .left: " style=\"text-align: left\""
+            case .center: " style=\"text-align: center\""
+            case .right: " style=\"text-align: right\""
+            }
+        }
+    }
+
+    /// The cells of a table row: split at pipes that are not escaped, without the outer pipes.
+    private static func cells(_ row: Substring) -> [Substring] {
+        var text = trimmed(row)
+        if text.first == "|" { text = text.dropFirst() }
+        if text.last == "|", !text.dropLast().hasSuffix("\\") { text = text.dropLast() }
+        var cells: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "\\" {
+                index = text.index(after: index)
+                if index < text.endIndex { index = text.index(after: index) }
+                continue
+            }
+            if text[index] == "|" {
+                cells.append(trimmed(text[start..<index]))
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        cells.append(trimmed(text[start...]))
+        return cells
+    }
+
+    /// The alignments of a delimiter row (`|---|:---:|--:|`), or `nil` when the line is not one.
+    private static func delimiterRow(_ line: Substring) -> [Alignment]? {
+        guard line.contains("-") else { return nil }
+        var alignments: [Alignment] = []
+        for cell in cells(line) {
+            let left = cell.first == ":"
+            let right = cell.last == ":" && cell.count > 1
+            let dashes = cell.dropFirst(left ? 1 : 0).dropLast(right ? 1 : 0)
+            guard !dashes.isEmpty, dashes.allSatisfy({ $0 == "-" }) else { return nil }
+            alignments.append(left && right ? .center : left ? .left : right ? .right : .none)
+        }
+        return alignments
+    }
+
+    /// A table: the header, then the body rows, each with as many cells as the header (missing cells are
+    /// empty, extra ones dropped, as GitHub does).
+    private static func table(header: Substring, alignments: [Alignment], rows: [Substring]) -> String {
+        func row(_ line: Substring, tag: String) -> String {
+            let values = cells(line)
+            var html = "<tr>"
+            for (index, alignment) in alignments.enumerated() {
+                // `\|` is a pipe in the cell, code spans included (as GitHub reads it).
+                let value =
+                    index < values.count ? inline(values[index].replacingOccurrences(of: "\\|", with: "|")[...]) : ""
+                html += "<\(tag)\(alignment.attribute)>\(value)</\(tag)>"
+            }
+            return html + "</tr>"
+        }
+        var html = "<table>\n<thead>\n" + row(header, tag: "th") + "\n</thead>"
+        if !rows.isEmpty {
+            html += "\n<tbody>\n" + rows.map { row($0, tag: "td") }.joined(separator: "\n") + "\n</tbody>"
+        }
+        return html + "\n</table>"
+    }
 
     private static func heading(_ line: Substring) -> (Int, Substring)? {
         let hashes = line.prefix { $0 == "#" }.count

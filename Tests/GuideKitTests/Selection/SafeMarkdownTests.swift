@@ -35,6 +35,35 @@ import Testing
         )
     }
 
+    @Test func pipeTables() {
+        let html = SafeMarkdown.html(
+            """
+            Shortcuts:
+
+            | Press | To | Count |
+            |:---|:-:|--:|
+            | `N` | add a **task** | 1 |
+            | `a\\|b` | <b>x</b> |
+            """
+        )
+        #expect(
+            html == """
+                <p>Shortcuts:</p>
+                <table>
+                <thead>
+                <tr><th style="text-align: left">Press</th><th style="text-align: center">To</th><th style="text-align: right">Count</th></tr>
+                </thead>
+                <tbody>
+                <tr><td style="text-align: left"><code>N</code></td><td style="text-align: center">add a <strong>task</strong></td><td style="text-align: right">1</td></tr>
+                <tr><td style="text-align: left"><code>a|b</code></td><td style="text-align: center">&lt;b&gt;x&lt;/b&gt;</td><td style="text-align: right"></td></tr>
+                </tbody>
+                </table>
+                """
+        )
+        // A pipe without a delimiter row under it is text.
+        #expect(SafeMarkdown.html("a | b\nc") == "<p>a | b\nc</p>")
+    }
+
     @Test func rawHTMLIsEscaped() {
         #expect(
             SafeMarkdown.html("<script>alert('x')</script> & <img src=x onerror=alert(1)>")
