@@ -215,6 +215,7 @@ public struct GuideStateMachine: Sendable {
             if let step = event.step { progress.step = step }
         case .stepCompleted:
             if let step = event.step {
+                let completesCurrent = progress.status == .inProgress && progress.step == step
                 progress.step = step
                 // Completing the last step of the order the event counts against finishes the guide, as the
                 // report counts it (see "Finished" in the Selection article), even when no guide_completed
@@ -222,6 +223,19 @@ public struct GuideStateMachine: Sendable {
                 if guides[event.guideID]?.steps(for: event.variant).last?.step.id.value == step {
                     progress.status = .completed
                     progress.completedAt = event.time
+                } else if completesCurrent {
+                    // The step on screen was completed: the guide moves on as *next* would (its branches, else
+                    // the next step whose `when` holds), so a client that reports only what the user did (the
+                    // web SDK) is shown the following step. A log's own step_viewed of that step changes nothing.
+                    var scratch = state
+                    scratch.guides[event.guideID] = progress
+                    switch stepAfter(event.guideID, in: scratch, at: event.time) {
+                    case .step(let next)?: progress.step = next
+                    case .end?:
+                        progress.status = .completed
+                        progress.completedAt = event.time
+                    case nil: break
+                    }
                 }
             }
         case .guideCompleted:
@@ -343,6 +357,22 @@ public struct GuideStateMachine: Sendable {
             events.append(ended(compiled, .guideCompleted, state: state, now: now))
         }
         return events
+    }
+
+    /// Where a guide in progress goes when its current step is completed.
+    private enum StepAfter {
+        /// The step shown next.
+        case step(String)
+        /// No step follows: the guide is finished.
+        case end
+    }
+
+    private func stepAfter(_ id: String, in state: UserState, at now: Date) -> StepAfter? {
+        guard let (compiled, steps, index, document) = try? position(id, state: state, now: now),
+            steps.indices.contains(index)
+        else { return nil }
+        guard let next = compiled.nextStep(after: index, in: steps, document: document) else { return .end }
+        return .step(steps[next].step.id.value)
     }
 
     private func click(

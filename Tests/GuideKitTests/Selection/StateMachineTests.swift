@@ -47,6 +47,34 @@ import Testing
         #expect(state.guides["a"]?.lastShown == Self.now)
     }
 
+    /// A client that reports only what the user did (the web SDK: a view when drawn, a completion when the user
+    /// moves on) is shown the following step: completing the step on screen moves the guide as *next* would.
+    @Test func completingTheCurrentStepMovesTheGuideOn() throws {
+        let machine = try machine()
+        var state = UserState(id: "u1")
+        func event(_ name: TrackedGuideEvent.Name, _ step: String?, _ seconds: Double) {
+            let tracked = TrackedGuideEvent(name, at: Self.now + seconds, guide: "a", version: 1, step: step)
+            machine.apply(tracked, to: &state)
+        }
+        event(.guideStarted, "one", 0)
+        event(.stepViewed, "one", 0)
+        event(.stepCompleted, "one", 5)
+        #expect(state.guides["a"]?.step == "two")
+        #expect(state.guides["a"]?.status == .inProgress)
+        // The log's own view of the next step changes nothing; a completion of a step not on screen moves nothing.
+        event(.stepViewed, "two", 6)
+        #expect(state.guides["a"]?.step == "two")
+        event(.stepCompleted, "two", 7)
+        #expect(state.guides["a"]?.step == "three")
+        event(.stepCompleted, "one", 8)
+        #expect(state.guides["a"]?.step == "one")
+        event(.stepViewed, "four", 9)
+        event(.stepCompleted, "four", 10)
+        #expect(state.guides["a"]?.step == "five")
+        event(.stepCompleted, "five", 11)
+        #expect(state.guides["a"]?.status == .completed)
+    }
+
     @Test func nextBackGotoCompleteAndAdvanceOn() throws {
         let machine = try machine()
         var state = UserState(id: "u1")
