@@ -10,9 +10,10 @@ import Darwin
 /// Streams event logs into per-thread tallies.
 ///
 /// Files are read in quarter-megabyte windows into each thread's own buffer (`pread`), so resident
-/// memory stays at the size of the tallies whatever the file size; a file is also memory-mapped, to
-/// find where to cut it and to read its header. (Reading windows through the mapping cost more: the
-/// kernel maps and unmaps every page, about 0.1 s per gigabyte.) A file of at least
+/// memory stays at the size of the tallies whatever the file size; the header and the places to cut
+/// a file are read the same way. Nothing is read through a memory mapping: a file truncated while it
+/// is read (log rotation with `copytruncate`) gives a short read, reported as an error naming the
+/// file, where a mapping would fault (`SIGBUS`). A file of at least
 /// `minimumPartSize` bytes is cut at line ends into chunks as the threads take them, in order, each a
 /// share of what is left (so the last are small and the threads finish together); each thread parses
 /// its chunks and hands events of users it does not own to their owner (see ``EventTally``).
@@ -39,9 +40,11 @@ struct EventLogReader {
     /// The most of the CPU's instructions the C event runs may use (`gk_reader_state.instructions`):
     /// 0 all it has; tests force the copies for older CPUs.
     var eventRunInstructions = 0
-    /// While a file is scanned for quotes before it is cut, its mapped pages are released in steps of
-    /// this many bytes (they count as resident memory until then).
-    var releaseStep = 1 << 20
+    /// While a file is scanned for quotes before it is cut, it is read this many bytes at a time.
+    var scanStep = 1 << 20
+    /// Called by a reading thread before it reads each window of a file, with the window's offset
+    /// (tests truncate the file there, as log rotation may).
+    var beforeWindow: (@Sendable (Int) -> Void)?
 
     /// Per-file counts for the input summary.
     struct FileCounts {
@@ -95,12 +98,13 @@ struct EventLogReader {
                     countsQuotesFirst: countsQuotesFirst
                 )
             case .standardInput:
-                size = try readStream(descriptor: 0, name: "-", format: source.format, into: tallies)
+                size = try readStream(InputFile.standardInput(), format: source.format, into: tallies)
             case .bytes(let bytes, let name, let format):
                 size = bytes.count
                 try bytes.withUnsafeBytes { buffer in
                     try readBuffer(
-                        buffer,
+                        .memory(buffer),
+                        count: buffer.count,
                         name: name,
                         format: format,
                         into: tallies,
@@ -140,46 +144,23 @@ struct EventLogReader {
         into tallies: [EventTally],
         countsQuotesFirst: Bool
     ) throws -> Int {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw EventLogError(
-                .unreadable,
-                path: path,
-                message: "cannot open the file (\(String(cString: strerror(errno))))"
-            )
+        let file: InputFile
+        do {
+            file = try InputFile(path: path)
+        } catch {
+            throw EventLogError(error)
         }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw EventLogError(
-                .unreadable,
-                path: path,
-                message: "cannot read the file (\(String(cString: strerror(errno))))"
-            )
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            return try readStream(descriptor: descriptor, name: path, format: format, into: tallies)
-        }
-        let size = Int(status.st_size)
-        guard size > 0 else { return 0 }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
-            throw EventLogError(
-                .unreadable,
-                path: path,
-                message: "cannot map the file (\(String(cString: strerror(errno))))"
-            )
-        }
-        defer { munmap(mapped, size) }
-        _ = madvise(mapped, size, MADV_RANDOM)  // only the header and the cuts are read through it
+        guard file.isRegular else { return try readStream(file, format: format, into: tallies) }
+        guard file.size > 0 else { return 0 }
         try readBuffer(
-            UnsafeRawBufferPointer(start: mapped, count: size),
+            .file(file),
+            count: file.size,
             name: path,
             format: format,
             into: tallies,
-            countsQuotesFirst: countsQuotesFirst,
-            descriptor: descriptor
+            countsQuotesFirst: countsQuotesFirst
         )
-        return size
+        return file.size
     }
 
     /// Runs one reading thread per tally: thread `i` runs `parse(i)`, then all threads take the events
@@ -218,91 +199,82 @@ struct EventLogReader {
         group.wait()
     }
 
-    /// Reads a whole buffer, in parallel parts when it is large.
+    /// Reads a whole buffer or file, in parallel parts when it is large.
     ///
-    /// When `buffer` maps a file, `descriptor` is that file: windows are then read from the file into
-    /// each thread's buffer, and the mapping is used only for the header and the cuts.
+    /// A file is read in windows into each thread's buffer (`pread`); its header and the places to cut
+    /// it are read the same way, so a file that shrinks while it is read gives a short read, reported
+    /// as an error, never a fault on a mapped page.
     ///
     /// - Throws: ``CutInsideQuotes`` when a chunk of a CSV buffer turns out to have begun inside a
     ///   quoted field (only when `countsQuotesFirst` is false); ``EventLogError`` when the file cannot
-    ///   be read.
+    ///   be read or got shorter while it was read.
     private func readBuffer(
-        _ buffer: UnsafeRawBufferPointer,
+        _ store: ByteStore,
+        count: Int,
         name: String,
         format: EventLogFormat,
         into tallies: [EventTally],
-        countsQuotesFirst: Bool,
-        descriptor: Int32? = nil
+        countsQuotesFirst: Bool
     ) throws {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        guard count > 0 else { return }
         var start = 0
         var layout: CSVLayout?
         if format == .csv {
-            let csv = try CSVLayout(header: buffer, groupProperty: filter.groupProperty, path: name)
+            let csv = try store.withHeader(count: count) { header in
+                try CSVLayout(header: header, groupProperty: filter.groupProperty, path: name)
+            }
             layout = csv
             start = csv.headerLength
             tallies[0].lines += 1
         }
         // Chunks cut at line ends, taken by the threads in order as each finishes one, so a thread
         // that is slower (another part of the file, more new users) does not hold the others up.
-        let body = buffer.count - start
+        let body = count - start
         let chunks: ChunkQueue
         if tallies.count > 1, body >= minimumPartSize {
             if format == .csv, countsQuotesFirst {
-                let cuts = cutsOutsideQuotes(
-                    base,
-                    start: start,
-                    end: buffer.count,
-                    chunks: tallies.count * 16,
-                    releasesPages: descriptor != nil
-                )
+                let cuts = try cutsOutsideQuotes(store, start: start, end: count, chunks: tallies.count * 16)
                 chunks = ChunkQueue(bounds: cuts)
             } else {
                 chunks = ChunkQueue(
-                    base: base,
+                    store: store,
                     start: start,
-                    end: buffer.count,
+                    end: count,
                     threads: tallies.count,
                     smallest: max(1, minimumPartSize / 16)
                 )
             }
         } else {
-            chunks = ChunkQueue(bounds: [start, buffer.count])
+            chunks = ChunkQueue(bounds: [start, count])
         }
         // Quotes are counted while reading when the cuts were not checked before.
         let countsQuotes = format == .csv && !countsQuotesFirst && chunks.isCut
         let csvLayout = layout
         let window = windowSize
-        let shared = SharedTallies(tallies, base: base)
+        let shared = SharedTallies(tallies)
         let failure = ReadFailure()
+        let beforeWindow = beforeWindow
         runThreads(tallies) { thread in
-            guard let base = shared.base else { return }
             let tally = shared.tallies[thread]
-            let file = descriptor.map { FileWindow(descriptor: $0) }
+            let reader = BlockReader(store)
             while let (chunk, range) = chunks.next() {
                 tally.chunk = chunk
                 tally.lineInPart = 0
                 var position = range.lowerBound
-                var end = range.upperBound
+                let end = range.upperBound
                 var quotesCounted = position
                 var quotes = 0
                 var size = window
                 while position < end {
-                    var stop = min(end, position + size)
+                    let stop = min(end, position + size)
                     let slice: UnsafeRawBufferPointer
-                    if let file {
-                        guard let read = file.read(from: position, count: stop - position) else {
-                            failure.record(errno)
-                            return
-                        }
-                        slice = read
-                        if read.count < stop - position {
-                            // The file got shorter while being read: what is left ends here.
-                            stop = position + read.count
-                            end = stop
-                        }
-                    } else {
-                        slice = UnsafeRawBufferPointer(start: base + position, count: stop - position)
+                    if case .file = store { beforeWindow?(position) }
+                    do throws(InputFileError) {
+                        slice = try reader.read(from: position, count: stop - position)
+                    } catch {
+                        failure.record(error)
+                        chunks.cancel()
+                        return
                     }
                     if countsQuotes, stop > quotesCounted, let bytes = slice.baseAddress {
                         let from = bytes.assumingMemoryBound(to: UInt8.self) + (quotesCounted - position)
@@ -325,12 +297,9 @@ struct EventLogReader {
                 chunks.finish(chunk, lines: tally.lineInPart, quotes: quotes)
             }
         }
-        if let code = failure.code {
-            throw EventLogError(
-                .unreadable,
-                path: name,
-                message: "cannot read the file (\(String(cString: strerror(code))))"
-            )
+        if let error = failure.error { throw EventLogError(error) }
+        if case .file(let file) = store, file.currentSize < count {
+            throw EventLogError(InputFileError.shrank(path: name, from: count, to: file.currentSize))
         }
         if countsQuotes, !chunks.cutsAreOutsideQuotes { throw CutInsideQuotes() }
         // Issue lines were counted from the start of their chunk: add the lines before it (and the header).
@@ -348,58 +317,61 @@ struct EventLogReader {
 
     /// About `chunks` chunks of equal size, each cut at the first line end after its planned end that
     /// has an even number of quotes before it (so outside any quoted field): one pass through the
-    /// file, whose pages are released as it goes.
+    /// bytes, read `scanStep` bytes at a time.
     ///
     /// A cut is left out when no such line end comes before the next planned one (an unclosed quote).
-    private func cutsOutsideQuotes(
-        _ base: UnsafeRawPointer,
-        start: Int,
-        end: Int,
-        chunks: Int,
-        releasesPages: Bool
-    ) -> [Int] {
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
+    ///
+    /// - Throws: ``EventLogError`` when the file cannot be read or got shorter.
+    private func cutsOutsideQuotes(_ store: ByteStore, start: Int, end: Int, chunks: Int) throws -> [Int] {
+        let reader = BlockReader(store)
         var cuts = [start]
         var quotes = 0
         var position = start
-        var released = start & ~4095
-        for chunk in 1..<chunks {
-            let planned = start + (end - start) * chunk / chunks
-            while position < planned {
-                let stop = min(planned, position + releaseStep)
-                quotes += gk_count_byte(bytes + position, stop - position, 0x22)
-                position = stop
-                let upTo = position & ~4095
-                if releasesPages, upTo > released {
-                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), upTo - released, MADV_DONTNEED)
-                    released = upTo
+        var chunk = 1
+        func planned(_ chunk: Int) -> Int { start + (end - start) * chunk / chunks }
+        do {
+            while chunk < chunks, position < end {
+                let target = planned(chunk)
+                if position < target {
+                    let stop = min(target, position + scanStep)
+                    let block = try reader.read(from: position, count: stop - position)
+                    if let bytes = block.baseAddress {
+                        quotes += gk_count_byte(bytes.assumingMemoryBound(to: UInt8.self), block.count, 0x22)
+                    }
+                    position = stop
+                    continue
                 }
-            }
-            let limit = start + (end - start) * (chunk + 1) / chunks
-            while position < limit {
-                let byte = bytes[position]
-                position += 1
-                if byte == 0x22 {
-                    quotes += 1
-                } else if byte == 0x0A, quotes % 2 == 0 {
-                    if position < end { cuts.append(position) }
-                    break
+                // From the planned end: the first line end with an even number of quotes before it.
+                let limit = planned(chunk + 1)
+                var found = false
+                while position < limit, !found {
+                    let block = try reader.read(from: position, count: min(limit, position + (64 << 10)) - position)
+                    var index = 0
+                    while index < block.count {
+                        let byte = block[index]
+                        index += 1
+                        if byte == 0x22 {
+                            quotes += 1
+                        } else if byte == 0x0A, quotes % 2 == 0 {
+                            found = true
+                            break
+                        }
+                    }
+                    position += index
                 }
+                if found, position < end { cuts.append(position) }
+                chunk += 1
             }
+        } catch {
+            throw EventLogError(error)
         }
         cuts.append(end)
         return cuts
     }
 
-    /// Reads a pipe or standard input in chunks on the first thread; the others take their users' events.
-    private func readStream(
-        descriptor: Int32,
-        name: String,
-        format: EventLogFormat,
-        into tallies: [EventTally]
-    ) throws
-        -> Int
-    {
+    /// Reads a pipe, a device or standard input in chunks on the first thread; the others take their
+    /// users' events.
+    private func readStream(_ file: InputFile, format: EventLogFormat, into tallies: [EventTally]) throws -> Int {
         let state = StreamState()
         let groupProperty = filter.groupProperty
         let shared = SharedTallies(tallies)
@@ -407,7 +379,7 @@ struct EventLogReader {
             guard part == 0 else { return }
             let tally = shared.tallies[0]
             do {
-                state.total = try Self.stream(descriptor, name, format, groupProperty, tally)
+                state.total = try Self.stream(file, format, groupProperty, tally)
             } catch {
                 state.error = error
             }
@@ -417,8 +389,7 @@ struct EventLogReader {
     }
 
     private static func stream(
-        _ descriptor: Int32,
-        _ name: String,
+        _ file: InputFile,
         _ format: EventLogFormat,
         _ groupProperty: String?,
         _ tally: EventTally
@@ -432,16 +403,18 @@ struct EventLogReader {
         tally.chunk = 0
         while !atEnd {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-            let count = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(descriptor, raw.baseAddress.map { $0 + filled }, raw.count - filled)
+            let result = buffer.withUnsafeMutableBytes { raw -> Swift.Result<Int, InputFileError> in
+                guard let base = raw.baseAddress else { return .success(0) }
+                do throws(InputFileError) {
+                    return .success(try file.readSome(into: base + filled, count: raw.count - filled))
+                } catch {
+                    return .failure(error)
+                }
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw EventLogError(
-                    .unreadable,
-                    path: name,
-                    message: "cannot read (\(String(cString: strerror(errno))))"
-                )
+            let count: Int
+            switch result {
+            case .success(let got): count = got
+            case .failure(let error): throw EventLogError(error)
             }
             atEnd = count == 0
             filled += count
@@ -454,7 +427,7 @@ struct EventLogReader {
                     try CSVLayout(
                         header: UnsafeRawBufferPointer(rebasing: $0[..<filled]),
                         groupProperty: groupProperty,
-                        path: name
+                        path: file.path
                     )
                 }
                 layout = csv
@@ -496,15 +469,18 @@ private final class ChunkQueue: @unchecked Sendable {
     private var quotes: [Int] = []
     /// For chunks cut as they are taken: the bytes, their end, the share of the rest a chunk takes and
     /// the smallest chunk.
-    private let base: UnsafeRawPointer?
+    private let store: ByteStore?
+    /// Set when a reading thread failed: the others take no more chunks.
+    private var isCancelled = false
     private let end: Int
     private let shares: Int
     private let smallest: Int
+    private let finder = LineEndFinder()
 
     /// Chunks cut beforehand at `bounds`.
     init(bounds: [Int]) {
         self.bounds = bounds
-        base = nil
+        store = nil
         end = bounds[bounds.count - 1]
         shares = 1
         smallest = 1
@@ -512,31 +488,38 @@ private final class ChunkQueue: @unchecked Sendable {
 
     /// Chunks of the bytes from `start` to `end`, cut at line ends as they are taken: each a quarter of
     /// a thread's share of what is left, and at least `smallest` bytes.
-    init(base: UnsafeRawPointer, start: Int, end: Int, threads: Int, smallest: Int) {
+    init(store: ByteStore, start: Int, end: Int, threads: Int, smallest: Int) {
         bounds = [start]
-        self.base = base
+        self.store = store
         self.end = end
         shares = threads * 4
         self.smallest = smallest
     }
 
     /// Whether the buffer is read in more than one chunk.
-    var isCut: Bool { base != nil || bounds.count > 2 }
+    var isCut: Bool { store != nil || bounds.count > 2 }
+
+    /// Hands out no more chunks (a reading thread failed).
+    func cancel() {
+        lock.lock()
+        isCancelled = true
+        lock.unlock()
+    }
 
     /// The next chunk to read and its byte range, or `nil` when all are taken.
     func next() -> (Int, Range<Int>)? {
         lock.lock()
         defer { lock.unlock() }
-        if let base {
+        if isCancelled { return nil }
+        if let store {
             let start = bounds[bounds.count - 1]
             guard start < end else { return nil }
             var stop = start + max(smallest, (end - start) / shares)
             if stop >= end {
                 stop = end
-            } else if let newline = memchr(base + stop, 0x0A, end - stop) {
-                stop = base.distance(to: UnsafeRawPointer(newline)) + 1
             } else {
-                stop = end
+                // A read error here ends the chunk at the end; the reading thread meets the error.
+                stop = (try? finder.lineEnd(in: store, from: stop, end: end)) ?? end
             }
             bounds.append(stop)
         } else if lines.count + 1 >= bounds.count {
@@ -583,66 +566,117 @@ private final class ChunkQueue: @unchecked Sendable {
     }
 }
 
-/// One reading thread's buffer for windows of a file.
-private final class FileWindow {
-    let descriptor: Int32
-    private var bytes: UnsafeMutableRawPointer?
-    private var capacity = 0
+/// Where the bytes being read are: in memory, or in a regular file read with `pread`.
+enum ByteStore: @unchecked Sendable {
+    case memory(UnsafeRawBufferPointer)
+    case file(InputFile)
 
-    init(descriptor: Int32) { self.descriptor = descriptor }
-
-    deinit { free(bytes) }
-
-    /// Reads `count` bytes from `offset`: fewer when the file ends first, `nil` on an error (in `errno`).
-    func read(from offset: Int, count: Int) -> UnsafeRawBufferPointer? {
-        if count > capacity {
-            free(bytes)
-            capacity = max(count, 1 << 16)
-            bytes = malloc(capacity)
-        }
-        guard let bytes else { return nil }
-        var filled = 0
-        while filled < count {
-            let got = pread(descriptor, bytes + filled, count - filled, off_t(offset + filled))
-            if got < 0 {
-                if errno == EINTR { continue }
-                return nil
+    /// Calls `body` with the bytes from the start up to and including the first line end (or all).
+    func withHeader<Result>(count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        switch self {
+        case .memory(let buffer):
+            return try body(buffer)
+        case .file:
+            let reader = BlockReader(self)
+            var size = min(count, 64 << 10)
+            while true {
+                let bytes: UnsafeRawBufferPointer
+                do {
+                    bytes = try reader.read(from: 0, count: size)
+                } catch {
+                    throw EventLogError(error)
+                }
+                if size == count || bytes.firstIndex(of: 0x0A) != nil { return try body(bytes) }
+                size = min(count, size * 4)
             }
-            if got == 0 { break }
-            filled += got
         }
-        return UnsafeRawBufferPointer(start: bytes, count: filled)
     }
 }
 
-/// The first error of a reading thread (an `errno` value), if any.
+/// One reader's buffer for blocks of a ``ByteStore``: memory is read in place, a file into the buffer.
+final class BlockReader {
+    private let store: ByteStore
+    private var bytes: UnsafeMutableRawPointer?
+    private var capacity = 0
+
+    init(_ store: ByteStore) { self.store = store }
+
+    deinit { free(bytes) }
+
+    /// The `count` bytes at `offset`.
+    ///
+    /// - Throws: ``InputFileError`` when the file cannot be read, or ends before `offset + count` (it got
+    ///   shorter while it was read).
+    func read(from offset: Int, count: Int) throws(InputFileError) -> UnsafeRawBufferPointer {
+        switch store {
+        case .memory(let buffer):
+            return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
+        case .file(let file):
+            if count > capacity {
+                free(bytes)
+                capacity = max(count, 1 << 16)
+                bytes = malloc(capacity)
+            }
+            guard let bytes else { throw InputFileError(path: file.path, code: ENOMEM) }
+            let filled = try file.read(into: bytes, at: offset, count: count)
+            guard filled == count else {
+                throw InputFileError.shrank(path: file.path, from: file.size, to: offset + filled)
+            }
+            return UnsafeRawBufferPointer(start: bytes, count: filled)
+        }
+    }
+}
+
+/// Finds line ends in a ``ByteStore`` (for cutting chunks), reading a file in small blocks.
+final class LineEndFinder {
+    private var reader: BlockReader?
+
+    /// The offset just after the first line end at or after `offset`, or `end` when none comes first.
+    func lineEnd(in store: ByteStore, from offset: Int, end: Int) throws(InputFileError) -> Int {
+        if case .memory(let buffer) = store, let base = buffer.baseAddress {
+            guard let newline = memchr(base + offset, 0x0A, end - offset) else { return end }
+            return base.distance(to: UnsafeRawPointer(newline)) + 1
+        }
+        let reader = self.reader ?? BlockReader(store)
+        self.reader = reader
+        var position = offset
+        while position < end {
+            let block = try reader.read(from: position, count: min(end - position, 16 << 10))
+            if let base = block.baseAddress, let newline = memchr(base, 0x0A, block.count) {
+                return position + base.distance(to: UnsafeRawPointer(newline)) + 1
+            }
+            position += block.count
+        }
+        return end
+    }
+}
+
+/// The first error of a reading thread, if any.
 private final class ReadFailure: @unchecked Sendable {
     private let lock = NSLock()
-    private var first: Int32?
+    private var first: InputFileError?
 
-    func record(_ code: Int32) {
+    func record(_ error: InputFileError) {
         lock.lock()
-        if first == nil { first = code }
+        if first == nil { first = error }
         lock.unlock()
     }
 
-    var code: Int32? {
+    var error: InputFileError? {
         lock.lock()
         defer { lock.unlock() }
         return first
     }
 }
 
-/// The tallies (and the mapped bytes), handed to the reading threads.
+/// The tallies, handed to the reading threads.
 ///
 /// Each thread touches only its own tally; the others reach it only through the ``Mailbox``.
 private final class SharedTallies: @unchecked Sendable {
     let tallies: [EventTally]
-    let base: UnsafeRawPointer?
 
-    init(_ tallies: [EventTally], base: UnsafeRawPointer? = nil) {
+    init(_ tallies: [EventTally]) {
         self.tallies = tallies
-        self.base = base
     }
 }
 
@@ -653,6 +687,13 @@ private struct CutInsideQuotes: Error {}
 private final class StreamState: @unchecked Sendable {
     var total = 0
     var error: Error?
+}
+
+extension EventLogError {
+    /// The error of an event log that cannot be read, with the cause.
+    init(_ error: InputFileError) {
+        self.init(.unreadable, path: error.path, message: "cannot read the file: \(error.reason)")
+    }
 }
 
 extension EventSource {

@@ -34,3 +34,21 @@ public enum EventSource: Sendable, Hashable {
         self = argument == "-" ? .standardInput(format: format) : .file(path: argument, format: format)
     }
 }
+
+extension EventSource {
+    /// All of the source's bytes, read through ``InputFile`` as the report reads its files: a FIFO or
+    /// `/dev/null` is read as a stream, and a file that cannot be read is an error naming the cause.
+    ///
+    /// - Throws: ``EventLogError`` when the source cannot be read, or got shorter while it was read.
+    func bytes() throws(EventLogError) -> [UInt8] {
+        do throws(InputFileError) {
+            switch self {
+            case .file(let path, _): return try InputFile(path: path).readAll()
+            case .standardInput: return try InputFile.standardInput().readAll()
+            case .bytes(let bytes, _, _): return bytes
+            }
+        } catch {
+            throw EventLogError(error)
+        }
+    }
+}

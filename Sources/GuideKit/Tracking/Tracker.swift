@@ -92,20 +92,7 @@ public struct Tracker: Sendable {
     /// - Parameter source: a file, standard input or bytes.
     /// - Throws: ``EventLogError`` when the source cannot be read or a CSV header lacks a required column.
     public mutating func read(_ source: EventSource) throws(EventLogError) {
-        let data: Data
-        switch source {
-        case .file(let path, _):
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-            } catch {
-                let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
-                throw EventLogError(.unreadable, path: path, message: reason)
-            }
-        case .standardInput:
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        case .bytes(let bytes, _, _):
-            data = Data(bytes)
-        }
+        let data = try source.bytes()
         let reader = TrackerLogReader(file: source.name, format: source.format)
         var file = Summary.File(name: source.name, format: source.format, events: 0, issues: 0)
         let before = (events: summary.events, issues: summary.issues.values.reduce(0, +))
