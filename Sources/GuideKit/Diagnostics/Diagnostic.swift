@@ -52,9 +52,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     ) {
         self.severity = severity
         self.rule = rule
-        self.message = message
+        // Values quoted from the input are capped (a 50 MB id would otherwise be printed whole).
+        self.message = Self.cappingQuotedValues(message)
         self.location = location
-        self.fix = fix
+        self.fix = fix.map { Self.cappingQuotedValues($0) }
         self.related = related
     }
 

@@ -37,6 +37,7 @@ struct CSVLayout: Sendable {
         if line.last == 0x0D { line.removeLast() }
         let names = String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+        if let message = Self.repeatedColumn(in: names) { throw EventLogError(path: path, message: message) }
         let groupKey = groupProperty.map { Array($0.utf8) }
         roles = names.map { name in
             var utf8 = Array(name.utf8)
@@ -66,6 +67,21 @@ struct CSVLayout: Sendable {
 }
 
 extension CSVLayout {
+    /// The error for the first name that a CSV header gives to two columns, or `nil`.
+    ///
+    /// Both readers call this. Empty names (unnamed columns) may repeat.
+    static func repeatedColumn(in names: [String]) -> String? {
+        var first: [String: Int] = [:]
+        for (index, name) in names.enumerated() where !name.isEmpty {
+            if let earlier = first[name] {
+                return "the CSV header names the column '\(quotedValue(name))' twice (columns \(earlier + 1) "
+                    + "and \(index + 1)); give each column its own name"
+            }
+            first[name] = index
+        }
+        return nil
+    }
+
     /// The column of each field, or `nil` when a field has several columns or a fallback one.
     private static func columns(of roles: [JSONLineScanner.Role]) -> Columns? {
         var columns = Columns()

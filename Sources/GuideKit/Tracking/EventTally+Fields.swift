@@ -225,7 +225,7 @@ extension EventTally {
     @inline(__always)
     private func seconds(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count == 20, bytes[10] == 0x54, bytes[19] == 0x5A, bytes[13] == 0x3A, bytes[16] == 0x3A else {
-            return Timestamp.seconds(parsing: UnsafeRawBufferPointer(start: bytes, count: count))
+            return Timestamp.eventSeconds(parsing: UnsafeRawBufferPointer(start: bytes, count: count))
         }
         // The two remembered dates (see `gk_reader_state`): the first eight bytes, then the last two.
         let date = UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
@@ -272,12 +272,12 @@ extension EventTally {
         return value >= 1 ? value : nil
     }
 
-    /// The slice as text for a diagnostic (shortened).
+    /// The slice as text for a diagnostic, capped as ``quotedValue(_:limit:)`` caps (only the start of a
+    /// long value is decoded; its length is given in bytes).
     func text(_ slice: FieldSlice, _ base: UnsafePointer<UInt8>) -> String {
-        let shown = String(
-            decoding: UnsafeBufferPointer(start: base + slice.start, count: min(slice.count, 60)),
-            as: UTF8.self
-        )
-        return slice.count > 60 ? shown + "…" : shown
+        let decoded = min(slice.count, 4 * 80)
+        let shown = String(decoding: UnsafeBufferPointer(start: base + slice.start, count: decoded), as: UTF8.self)
+        guard slice.count > decoded else { return quotedValue(shown) }
+        return "\(shown.prefix(80))… (\(slice.count) bytes)"
     }
 }

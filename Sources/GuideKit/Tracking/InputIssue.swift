@@ -9,7 +9,7 @@ public enum InputIssue: String, Sendable, Hashable, CaseIterable, Comparable {
     case missingField = "missing-field"
     /// `type` is not one of the six guide event types.
     case unknownType = "unknown-type"
-    /// `ts` is not an ISO 8601 date-time with a zone.
+    /// `ts` is not an RFC 3339 date-time such as `2026-11-01T10:00:00Z`.
     case badTimestamp = "bad-timestamp"
     /// `version` is not a whole number ≥ 1.
     case badVersion = "bad-version"
@@ -30,7 +30,8 @@ public enum InputIssue: String, Sendable, Hashable, CaseIterable, Comparable {
         case .missingField: "a required field is missing: ts, user, guide, version, type (and step on step events)"
         case .unknownType:
             "type is not guide_started, step_viewed, step_completed, guide_completed, guide_dismissed or guide_snoozed"
-        case .badTimestamp: "ts is not an ISO 8601 date-time with a zone, e.g. 2026-11-01T10:00:00Z"
+        case .badTimestamp:
+            "ts is not an RFC 3339 date-time, e.g. 2026-11-01T10:00:00Z or 2026-11-01T11:00:00.250+01:00"
         case .badVersion: "version is not a whole number ≥ 1"
         case .truncatedLine: "the input ends in the middle of an event; the writer was probably interrupted"
         case .otherEvent: "a Segment call that is not a guide event; ignored"

@@ -95,6 +95,9 @@ struct TrackerLogReader {
             case .fields(let values):
                 guard let columns = header else {
                     let names = values.map { $0.trimmingCharacters(in: .whitespaces) }
+                    if let message = CSVLayout.repeatedColumn(in: names) {
+                        throw EventLogError(path: file, message: message)
+                    }
                     let missing = Self.requiredColumns.filter { !names.contains($0) }
                     if !missing.isEmpty {
                         throw EventLogError(
@@ -239,7 +242,7 @@ struct TrackerLogReader {
                 return issue(.otherEvent, line, "a Segment '\(call)' call")
             }
             guard let mapped = GuideEventType(segmentEventName: segmentName) else {
-                return issue(.otherEvent, line, "Segment event '\(segmentName)'")
+                return issue(.otherEvent, line, "Segment event '\(quotedValue(segmentName))'")
             }
             name = mapped
         }
@@ -259,7 +262,7 @@ struct TrackerLogReader {
                     case .null: "null"
                     case .other: "a non-string value"
                     }
-                return issue(.unknownType, line, "type '\(shown)'")
+                return issue(.unknownType, line, "type '\(quotedValue(shown))'")
             }
             name = known
         }
@@ -268,13 +271,14 @@ struct TrackerLogReader {
         if step == nil, name == .stepViewed || name == .stepCompleted {
             return issue(.missingField, line, "no 'step' on a step event")
         }
-        guard case .string? = fields["ts"] ?? fields["timestamp"], let seconds = Timestamp.seconds(parsing: ts) else {
-            return issue(.badTimestamp, line, "ts '\(ts)'")
+        guard case .string? = fields["ts"] ?? fields["timestamp"], let seconds = Timestamp.eventSeconds(parsing: ts)
+        else {
+            return issue(.badTimestamp, line, "ts '\(quotedValue(ts))'")
         }
         guard versionText.count <= 9, versionText.allSatisfy({ $0.isASCII && $0.isNumber }),
             let version = Int(versionText), version >= 1
         else {
-            return issue(.badVersion, line, "version '\(versionText)'")
+            return issue(.badVersion, line, "version '\(quotedValue(versionText))'")
         }
         let variant = text("variant").flatMap { $0.isEmpty ? nil : $0 }
         let tracked = TrackedGuideEvent(

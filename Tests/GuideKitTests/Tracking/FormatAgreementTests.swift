@@ -33,7 +33,8 @@ import Testing
         for index in 0..<count {
             let guide = next(5) == 0 ? "other" : "ab"
             let variant = variants[next(variants.count)]
-            let steps = guide == "other" ? ["x", "y"] : (variant == "modal" ? ["m1", "m2", "a"] : ["a", "b", "c", "m1"])
+            let steps =
+                guide == "other" ? ["x", "y"] : variant == "modal" ? ["m1", "m2", "a"] : ["a", "b", "c", "m1"]
             let type = types[next(types.count)]
             let step = type == "guide_started" || type == "guide_completed" ? "" : steps[next(steps.count)]
             var user = "u\(next(max(1, count / 6)))"
