@@ -41,9 +41,9 @@ extension UserState {
     public init(contentsOf url: URL) throws(UserStateError) {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            text = try InputFile.text(atPath: url.path)
         } catch {
-            throw UserStateError(.unreadable, "cannot read \(url.path): \(error.localizedDescription)")
+            throw UserStateError(.unreadable, error.description)
         }
         if url.pathExtension.lowercased() == "json" {
             try self.init(json: text, file: url.relativePath)

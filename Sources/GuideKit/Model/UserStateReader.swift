@@ -55,9 +55,11 @@ public struct UserStateReader: Sequence {
     public init(contentsOf url: URL, format: Format? = nil, catalog: Catalog? = nil) throws(UserStateError) {
         let handle: FileHandle
         do {
-            handle = try FileHandle(forReadingFrom: url)
+            // Opened as every input file is (a folder or a missing file is named as such).
+            let file = try InputFile(path: url.path)
+            handle = FileHandle(fileDescriptor: dup(file.descriptor), closeOnDealloc: true)
         } catch {
-            throw UserStateError(.unreadable, "cannot open \(url.path): \(error.localizedDescription)")
+            throw UserStateError(.unreadable, error.description)
         }
         self.init(
             handle: handle,

@@ -13,9 +13,9 @@ extension Scenario {
     public init(contentsOf path: String) throws(SelectionError) {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try InputFile.text(atPath: path)
         } catch {
-            throw SelectionError(.unreadable, "cannot read \(path): \(error.localizedDescription)")
+            throw SelectionError(.unreadable, error.description)
         }
         try self.init(yaml: text, file: path)
     }

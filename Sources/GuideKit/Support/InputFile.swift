@@ -119,11 +119,17 @@ package final class InputFile: Sendable {
         return try InputFile(path: path).readAll()
     }
 
-    /// Reads the whole file at `path` as UTF-8 text (invalid bytes become U+FFFD).
+    /// Reads the whole file at `path` as UTF-8 text.
     ///
-    /// - Throws: ``InputFileError`` naming the cause.
+    /// - Throws: ``InputFileError`` naming the cause, also when the bytes are not UTF-8.
     package static func text(atPath path: String) throws(InputFileError) -> String {
-        String(decoding: try bytes(atPath: path), as: UTF8.self)
+        let bytes = try bytes(atPath: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            var error = InputFileError(path: path, code: 0)
+            error.reason = "the file is not UTF-8 text; save it as UTF-8"
+            throw error
+        }
+        return text
     }
 
     /// Standard input, read as a stream.

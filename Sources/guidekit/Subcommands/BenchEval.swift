@@ -169,9 +169,9 @@ struct BenchEval: ParsableCommand {
     static func readArray(_ path: String) throws -> [Value] {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try InputFile.text(atPath: path)
         } catch {
-            throw CommandFailure.error(.noInput, "cannot read \(path): \(error.localizedDescription)")
+            throw CommandFailure.error(.noInput, error.description)
         }
         do {
             guard case .array(let items) = try JSONSourceParser.parse(text, file: path).jsonValue else {

@@ -170,9 +170,9 @@ struct Eval: ParsableCommand {
         }
         guard let path else { return (argument, "<condition>") }
         do {
-            return (try String(contentsOfFile: path, encoding: .utf8), path)
+            return (try InputFile.text(atPath: path), path)
         } catch {
-            throw CommandFailure.error(.noInput, "cannot read \(path): \(error.localizedDescription)")
+            throw CommandFailure.error(.noInput, error.description)
         }
     }
 

@@ -125,6 +125,26 @@ import Testing
         #expect(error.reason.contains("permission") == (code == EACCES))
     }
 
+    @Test func userStatesAndScenariosNameTheSameCauses() throws {
+        try Self.inFolder { folder in
+            let missing = folder.appendingPathComponent("nope.yaml")
+            #expect {
+                _ = try UserState(contentsOf: folder)
+            } throws: { "\($0)".contains("cannot read \(folder.path): it is a folder, not a file (EISDIR)") }
+            #expect {
+                _ = try UserStateReader(contentsOf: folder)
+            } throws: { "\($0)".contains("cannot read \(folder.path): it is a folder, not a file (EISDIR)") }
+            #expect {
+                _ = try Scenario(contentsOf: missing.path)
+            } throws: { "\($0)".contains("cannot read \(missing.path): no such file (ENOENT)") }
+            let latin1 = folder.appendingPathComponent("state.yaml")
+            try Data([0x69, 0x64, 0x3A, 0x20, 0xE9, 0x0A]).write(to: latin1)
+            #expect {
+                _ = try UserState(contentsOf: latin1)
+            } throws: { "\($0)".contains("not UTF-8 text") }
+        }
+    }
+
     @Test func readAllReadsRegularFilesStreamsAndNamesShrinks() throws {
         try Self.inFolder { folder in
             let file = folder.appendingPathComponent("a.txt")
