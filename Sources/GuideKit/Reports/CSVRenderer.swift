@@ -1,7 +1,10 @@
 import Foundation
 
-/// Renders a report as CSV: one row per guide version (and group) and step, with the guide's totals
-/// repeated on each row so the file stands alone in a spreadsheet.
+/// Renders a report as CSV: one row per guide version (and group) and step.
+///
+/// The guide's totals (and its goal conversion) are repeated on each row so the file stands alone in a
+/// spreadsheet. Numbers are rounded as the table shows them: rates to a tenth of a percent, seconds to a
+/// tenth.
 public struct CSVRenderer: Sendable {
     /// Creates a renderer.
     public init() {}
@@ -10,7 +13,8 @@ public struct CSVRenderer: Sendable {
     public static let columns = [
         "guide", "version", "group", "idx", "step", "reached", "completed", "dismissed", "snoozed", "dropped",
         "in_progress", "drop_rate", "median_s", "p90_s", "timed_users", "clock_skew", "started", "no_step_shown",
-        "finished", "completion_rate", "order_source", "step_variant",
+        "finished", "completion_rate", "order_source", "step_variant", "title", "optional", "goal_event",
+        "goal_reached", "goal_rate", "goal_ci95_low", "goal_ci95_high",
     ]
 
     /// The report as CSV with a header row.
@@ -26,7 +30,10 @@ public struct CSVRenderer: Sendable {
                     Self.seconds(step.time.p90), String(step.time.users), String(step.time.skewed),
                     String(guide.started),
                     String(guide.noStepShown), String(guide.finished), Self.rate(guide.completion.value),
-                    guide.orderSource.rawValue, guide.stepVariant ?? "",
+                    guide.orderSource.rawValue, guide.stepVariant ?? "", step.title ?? "", String(step.isOptional),
+                    guide.goal?.event ?? "", guide.goal?.converted.map { String($0.count) } ?? "",
+                    Self.rate(guide.goal?.converted?.value), Self.rate(guide.goal?.converted?.interval?.lowerBound),
+                    Self.rate(guide.goal?.converted?.interval?.upperBound),
                 ]
                 out += cells.map(Self.field).joined(separator: ",") + "\n"
             }

@@ -8,6 +8,9 @@ extension Comparison {
     /// A difference is reported when its Holm-adjusted p-value (``Row/adjustedP``) is below 0.05; the p
     /// shown is that adjusted value.
     public var findings: [String] {
+        if rows.contains(where: { $0.metric == "goal" }) {
+            return rows.map { Self.goalFinding($0, baseline: baseline, candidate: candidate) }
+        }
         var sentences: [String] = []
         let stepRows = rows.filter { $0.metric != "completion" }
         if let completion = rows.first(where: { $0.metric == "completion" }) {
@@ -29,6 +32,7 @@ extension Comparison {
     /// One row's finding.
     static func finding(_ row: Row, baseline: String, candidate: String) -> String {
         let isCompletion = row.metric == "completion"
+        if row.metric == "goal" { return goalFinding(row, baseline: baseline, candidate: candidate) }
         guard let p = row.adjustedP, let difference = row.difference else {
             return isCompletion
                 ? "completion: too few users to compare" : "drop-off at \(row.metric): too few users to compare"
@@ -48,6 +52,22 @@ extension Comparison {
         }
         return "more users drop off at \(row.metric) in \(sideName(higher)) than in \(sideName(lower)) "
             + "(\(ordered), \(pText(p)))"
+    }
+
+    /// A goal row's finding (an arm against the holdout).
+    static func goalFinding(_ row: Row, baseline: String, candidate: String) -> String {
+        guard let p = row.adjustedP, let difference = row.difference else {
+            return "goal: too few users to compare \(sideName(candidate)) with \(sideName(baseline))"
+        }
+        guard row.isSignificant else {
+            return "no significant difference in reaching the goal between \(sideName(candidate)) and "
+                + "\(sideName(baseline)) (\(pText(p)))"
+        }
+        let (higher, lower) = difference > 0 ? (candidate, baseline) : (baseline, candidate)
+        let (first, second) =
+            difference > 0 ? (row.candidate.value, row.baseline.value) : (row.baseline.value, row.candidate.value)
+        return "\(sideName(higher)) reaches the goal more often than \(sideName(lower)) "
+            + "(\(ReportFormatting.percent(first)) vs \(ReportFormatting.percent(second)), \(pText(p)))"
     }
 
     /// `v4` → `version 4`, `v1 variant=A` → `variant A`; other labels as they are.

@@ -285,6 +285,19 @@ struct ReportAssembler {
         // The user index is needed only to find users in several step orders; freed before counting,
         // whose time lists are the report's largest allocation.
         let severalOrders = Self.usersInSeveralStepOrders(read.tallies, groups: groups)
+        // Goals and exposures: a second, light pass over the logs, only when the main read noted lines that
+        // are not guide events (product events, exposures) and a guide has a goal or variants.
+        let outlines = Array(book.current.values) + book.earlier.values.flatMap { $0.values.map(\.outline) }
+        let needsGoals = outlines.contains { $0.goalEvent != nil || !$0.variants.isEmpty }
+        var goalEvents: GoalEventReader?
+        if needsGoals, statistics.issues[.otherEvent]?.count ?? 0 > 0 {
+            let names = Set(outlines.compactMap(\.goalEvent))
+            goalEvents = GoalEventReader(sources: sources, goalEvents: names, options: options)
+        }
+        let goalCounts = goalEvents.flatMap { goals in
+            goals.productEventCount > 0
+                ? Self.goalCounts(read.tallies, groups: groups, goals: goals, asOf: asOf ?? .infinity) : nil
+        }
         for tally in read.tallies { tally.runs.releaseUsers() }
         // Each thread's runs are counted on their own thread, then the counts are added up.
         let perTally = ResultSlots<[GroupCounts]>(count: read.tallies.count)
@@ -352,7 +365,9 @@ struct ReportAssembler {
                         dropped: count.dropped[index],
                         inProgress: count.inProgress[index],
                         dropRate: Rate(count.dropped[index], of: count.reached[index]),
-                        time: stepTimings[index]
+                        time: stepTimings[index],
+                        title: resolution.outline.stepTitles[stepId],
+                        isOptional: resolution.outline.optionalSteps.contains(stepId)
                     )
                 )
             }
@@ -376,7 +391,15 @@ struct ReportAssembler {
                     steps: steps,
                     unmappedEvents: unmapped[id],
                     worstStep: worst?.index,
-                    events: groupEvents[id]
+                    events: groupEvents[id],
+                    goal: resolution.outline.goalEvent.map { event in
+                        GoalConversion(
+                            event: event,
+                            withinSeconds: resolution.outline.goalWithinSeconds,
+                            converted: goalCounts.map { Rate($0.converted[id], of: count.started) },
+                            open: goalCounts?.open[id] ?? 0
+                        )
+                    }
                 )
             )
         }
@@ -399,6 +422,12 @@ struct ReportAssembler {
         )
         if let spec = options.compare {
             report.comparisons = Comparison.make(spec, from: guides, breakdown: options.breakdown)
+        }
+        if let goalEvents {
+            report.experiments = Self.experiments(goals: goalEvents, book: book, asOf: asOf ?? .infinity)
+            report.input.productEvents = goalEvents.productEventCount
+            report.input.exposures = goalEvents.exposureCount
+            report.input.goalsUnread = goalEvents.unreadSources
         }
         return report
     }

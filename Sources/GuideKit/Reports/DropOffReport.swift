@@ -7,6 +7,8 @@ public struct DropOffReport: Sendable, Hashable {
     public var guides: [GuideVersionReport]
     /// Comparisons asked for with `--compare`.
     public var comparisons: [Comparison]
+    /// Experiments measured from exposure events: each arm's goal conversion, compared with the holdout.
+    public var experiments: [ExperimentReport] = []
     /// What was read and what was not used.
     public var input: InputSummary
     /// The moment "now" for the in-progress window (the latest event unless given).
@@ -129,6 +131,8 @@ public struct GuideVersionReport: Sendable, Hashable {
     public var worstStep: Int?
     /// Number of events of this version that were used.
     public var events: Int
+    /// The guide's goal and how many reached it, `nil` when the version has no goal.
+    public var goal: GoalConversion? = nil
 
     /// A label such as `welcome-tour v3`, `welcome-tour v3 [variant=B]` or
     /// `board-automations-ab v1 · steps of variant recipe-modal`.
@@ -163,6 +167,11 @@ public struct StepReport: Sendable, Hashable {
     public var dropRate: Rate
     /// Time on the step: first step_completed − first step_viewed.
     public var time: Timing
+    /// The step's title in the guide file, when it has one.
+    public var title: String? = nil
+    /// Whether some users skip the step by design (its own `when`, or a branch jumps over it), so fewer
+    /// users reaching it is not a drop.
+    public var isOptional = false
 }
 
 /// What was read and what was not used.
@@ -224,6 +233,12 @@ public struct InputSummary: Sendable, Hashable {
     public var guideProblems: [String]
     /// The earliest and latest event time used.
     public var timeRange: ClosedRange<Double>?
+    /// Product events (`track` lines) read for goals, and exposure events read for experiments.
+    public var productEvents = 0
+    /// Exposure events read.
+    public var exposures = 0
+    /// Inputs that goals and exposures could not be read from (standard input is read once).
+    public var goalsUnread: [String] = []
 
     /// Lines skipped because they were bad input (not counting notes such as other Segment events).
     public var badLines: Int { skipped.filter(\.issue.isError).reduce(0) { $0 + $1.count } }

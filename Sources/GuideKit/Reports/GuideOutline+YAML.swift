@@ -55,6 +55,32 @@ extension GuideOutline {
             steps: stepIds,
             variantSteps: variantSteps
         )
+        for list in [guide.steps] + (guide.rollout?.variants ?? []).compactMap(\.steps) {
+            for step in list {
+                if let title = step.title, !title.isEmpty, stepTitles[step.id.value] == nil {
+                    stepTitles[step.id.value] = title
+                }
+            }
+            optionalSteps.formUnion(Self.optionalSteps(of: list))
+        }
+        goalEvent = guide.goal?.event.value
+        goalWithinSeconds = guide.goal?.within?.seconds
+        variants = (guide.rollout?.variants ?? []).map(\.id.value)
+        holdout = guide.rollout?.variants.first(where: \.isHoldout)?.id.value
+    }
+
+    /// Steps of one order that some users skip by design: a step with its own `when`, and every step
+    /// that a branch of an earlier step jumps over.
+    static func optionalSteps(of steps: [Step]) -> Set<String> {
+        let ids = steps.map(\.id.value)
+        var result = Set(steps.filter { $0.when != nil }.map(\.id.value))
+        for (index, step) in steps.enumerated() {
+            for branch in step.next {
+                guard let target = ids.firstIndex(of: branch.goto.value), target > index + 1 else { continue }
+                result.formUnion(ids[(index + 1)..<target])
+            }
+        }
+        return result
     }
 }
 

@@ -17,6 +17,22 @@ public struct GuideOutline: Sendable, Hashable {
     /// Variants without steps of their own (a `control` holdout, a variant that only changes the
     /// weight) are not listed: their users see ``steps``.
     public var variantSteps: [String: [String]]
+    /// Step titles (in the default locale), by step id, for the HTML report; steps without a title are
+    /// not listed.
+    public var stepTitles: [String: String] = [:]
+    /// Steps that some users skip by design.
+    ///
+    /// A step with its own `when`, or one that a branch (`next: … goto`) of an earlier step jumps over.
+    /// Fewer users reaching them is not a drop.
+    public var optionalSteps: Set<String> = []
+    /// The guide's goal: the app event that marks success (`goal.event`), `nil` without a goal.
+    public var goalEvent: String?
+    /// How long after the guide starts the goal event counts (`goal.within`) in seconds; `nil`: no limit.
+    public var goalWithinSeconds: Int?
+    /// The variant that is a holdout (`control` without steps: its users see no guide), if the rollout has one.
+    public var holdout: String?
+    /// Every variant id of the rollout, in file order.
+    public var variants: [String] = []
 
     /// Creates an outline.
     ///

@@ -2,8 +2,10 @@ import Foundation
 
 /// Renders a report as one self-contained HTML file.
 ///
-/// Inline CSS and SVG, no scripts, fonts or network requests. Per guide version a funnel chart, the step table; then the comparisons and the
-/// input summary.
+/// Inline CSS and SVG, no scripts, fonts or network requests. An overview of every guide first (started,
+/// finished, worst step, dismissed, goal), then the comparisons and experiments, then per guide version a
+/// funnel chart (dismissals drawn on the bars, optional steps marked) and the step table with titles, and
+/// the input summary.
 public struct HTMLRenderer: Sendable {
     /// The page title.
     public var title: String
@@ -33,22 +35,16 @@ public struct HTMLRenderer: Sendable {
 
             """
         if report.guides.isEmpty { out += "<p class=\"empty\">No guide events to report.</p>\n" }
-        if report.guides.count > 1 {
-            out += "<nav><h2>Guides</h2><ul>"
-            for (position, guide) in report.guides.enumerated() {
-                out += "<li><a href=\"#g\(position)\">\(escape(guide.label))</a> "
-                out += "<span class=\"muted\">\(ReportFormatting.percent(guide.completion.value)) finished</span></li>"
-            }
-            out += "</ul></nav>\n"
-        }
+        if !report.guides.isEmpty { out += overview(report) }
         for comparison in report.comparisons { out += section(comparison) }
+        for experiment in report.experiments { out += section(experiment) }
         for (position, guide) in report.guides.enumerated() { out += section(guide, anchor: "g\(position)") }
         out += inputSection(report)
         out += "</main>\n</body>\n</html>\n"
         return out
     }
 
-    private func escape(_ text: String) -> String {
+    func escape(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
@@ -81,6 +77,15 @@ public struct HTMLRenderer: Sendable {
             F.duration(guide.timeToFinish.median),
             "p90 " + F.duration(guide.timeToFinish.p90)
         )
+        if let goal = guide.goal {
+            let rate = goal.converted
+            out += card(
+                "goal: \(goal.label)",
+                rate.map { F.percent($0.value) } ?? "not measured",
+                rate.map { "\(F.count($0.count)) of \(F.count($0.of))" + interval($0) }
+                    ?? "no product events in the log"
+            )
+        }
         out += "</div>\n"
         out += funnel(guide)
         out += "<table class=\"steps\"><thead><tr><th>#</th><th>step</th><th>reached</th><th>completed</th>"
@@ -89,8 +94,10 @@ public struct HTMLRenderer: Sendable {
         for step in guide.steps {
             let worst = guide.worstStep == step.index
             out += worst ? "<tr class=\"worst\">" : "<tr>"
-            out +=
-                "<td>\(step.index + 1)</td><td class=\"id\">\(escape(step.id))\(worst ? " <span class=\"tag\">worst</span>" : "")</td>"
+            out += "<td>\(step.index + 1)</td><td class=\"id\">\(escape(step.id))"
+            if let title = step.title { out += " <span class=\"muted\">\(escape(title))</span>" }
+            if step.isOptional { out += " " + optionalTag }
+            out += "\(worst ? " <span class=\"tag\">worst</span>" : "")</td>"
             out +=
                 "<td>\(F.count(step.reached))</td><td>\(F.count(step.completed))</td><td>\(F.count(step.dropped))</td>"
             out += "<td>\(F.count(step.inProgress))</td>"
@@ -109,22 +116,30 @@ public struct HTMLRenderer: Sendable {
         return out + "</section>\n"
     }
 
-    private func card(_ label: String, _ value: String, _ note: String) -> String {
+    /// The tag of a step some users skip by design.
+    var optionalTag: String {
+        "<span class=\"tag opt\" title=\"reached by fewer users by design: a when or a branch skips it\">optional</span>"
+    }
+
+    func card(_ label: String, _ value: String, _ note: String) -> String {
         "<div class=\"card\"><div class=\"label\">\(escape(label))</div><div class=\"value\">\(escape(value))</div>"
             + "<div class=\"note\">\(escape(note))</div></div>"
     }
 
-    private func interval(_ rate: Rate) -> String {
+    func interval(_ rate: Rate) -> String {
         guard let interval = rate.interval else { return "" }
         return " (\(ReportFormatting.percent(interval.lowerBound))–\(ReportFormatting.percent(interval.upperBound)))"
     }
 
-    /// A horizontal funnel: one bar per step, its length the users who reached the step relative to
-    /// those who started; the red part dropped there, the amber part is still in progress.
+    /// A horizontal funnel: one bar per step.
+    ///
+    /// A bar's length is the users who reached the step relative to those who started; the red part dropped
+    /// there, the amber part is still in progress, the dark stripe under the bar dismissed the guide there.
+    /// An optional step's bar is lighter: fewer users reach it by design, not by dropping.
     private func funnel(_ guide: GuideVersionReport) -> String {
-        let width = 900.0
-        let labelWidth = 200.0
-        let numberWidth = 230.0
+        let width = 1040.0
+        let labelWidth = 270.0
+        let numberWidth = 300.0
         let barArea = width - labelWidth - numberWidth
         let rowHeight = 30.0
         let height = rowHeight * Double(guide.steps.count + 1) + 10
@@ -138,17 +153,22 @@ public struct HTMLRenderer: Sendable {
             _ dropped: Int,
             _ progress: Int,
             _ text: String,
-            _ worst: Bool
+            _ worst: Bool,
+            dismissed: Int = 0,
+            isOptional: Bool = false,
+            title: String? = nil
         ) {
             let full = barArea * Double(total) / scale
             let droppedWidth = barArea * Double(dropped) / scale
             let progressWidth = barArea * Double(progress) / scale
             out +=
-                "<text x=\"\(Int(labelWidth - 8))\" y=\"\(fmt(y + 19))\" text-anchor=\"end\" class=\"\(worst ? "lbl worst" : "lbl")\">\(escape(label))</text>\n"
+                "<text x=\"\(Int(labelWidth - 8))\" y=\"\(fmt(y + 19))\" text-anchor=\"end\" class=\"\(worst ? "lbl worst" : "lbl")\">"
+                + "\(escape(label))\(title.map { "<title>\(escape($0))</title>" } ?? "")</text>\n"
             out +=
                 "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(barArea))\" height=\"20\" class=\"track\"/>\n"
             out +=
-                "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(full))\" height=\"20\" class=\"reached\"/>\n"
+                "<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(full))\" height=\"20\" "
+                + "class=\"\(isOptional ? "reached optional" : "reached")\"/>\n"
             let dropX = labelWidth + full - droppedWidth
             if dropped > 0 {
                 out +=
@@ -158,30 +178,53 @@ public struct HTMLRenderer: Sendable {
                 out +=
                     "<rect x=\"\(fmt(dropX - progressWidth))\" y=\"\(fmt(y + 5))\" width=\"\(fmt(progressWidth))\" height=\"20\" class=\"progress\"/>\n"
             }
+            if dismissed > 0 {
+                let dismissedWidth = barArea * Double(dismissed) / scale
+                out +=
+                    "<rect x=\"\(fmt(labelWidth + full - dismissedWidth))\" y=\"\(fmt(y + 21))\" width=\"\(fmt(dismissedWidth))\" "
+                    + "height=\"4\" class=\"dismissed\"/>\n"
+            }
             out +=
                 "<text x=\"\(fmt(labelWidth + barArea + 10))\" y=\"\(fmt(y + 19))\" class=\"num\">\(escape(text))</text>\n"
         }
         bar(0, "started", guide.started, 0, 0, "\(ReportFormatting.count(guide.started)) started", false)
         for (position, step) in guide.steps.enumerated() {
-            let text =
+            var text =
                 "\(ReportFormatting.count(step.reached)) reached · \(ReportFormatting.percent(step.dropRate.value)) dropped"
+            if step.dismissed > 0 { text += " · \(ReportFormatting.count(step.dismissed)) dismissed" }
+            var label = "\(step.index + 1). \(step.id)"
+            if let title = step.title { label += " · " + title }
+            label = Self.shortened(label, to: 36)
+            if step.isOptional { text += " · optional step" }
             bar(
                 rowHeight * Double(position + 1),
-                "\(step.index + 1). \(step.id)",
+                label,
                 step.reached,
                 step.dropped,
                 step.inProgress,
                 text,
-                guide.worstStep == step.index
+                guide.worstStep == step.index,
+                dismissed: step.dismissed,
+                isOptional: step.isOptional,
+                title: step.title
             )
         }
         out +=
             "</svg>\n<p class=\"legend\"><span class=\"sw reached\"></span>reached <span class=\"sw dropped\"></span>dropped here "
-        out += "<span class=\"sw progress\"></span>in progress here</p>\n"
+        out += "<span class=\"sw progress\"></span>in progress here <span class=\"sw dismissed\"></span>dismissed here"
+        if guide.steps.contains(where: \.isOptional) {
+            out += " <span class=\"sw optional\"></span>optional step (some users skip it by design)"
+        }
+        out += "</p>\n"
         return out
     }
 
     private func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// `text`, cut to `limit` characters with an ellipsis.
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= max(limit, 8) ? text : String(text.prefix(max(limit, 8) - 1)) + "…"
+    }
 
     private func section(_ comparison: Comparison) -> String {
         typealias F = ReportFormatting
@@ -254,6 +297,14 @@ public struct HTMLRenderer: Sendable {
                 "<p class=\"warn\">\(escape(guide)): \(F.count(count)) users with events in more than one step order (counted in each)</p>\n"
         }
         for problem in input.guideProblems { out += "<p class=\"warn\">\(escape(problem))</p>\n" }
+        if input.productEvents > 0 || input.exposures > 0 {
+            out +=
+                "<p>Read for goals: \(F.count(input.productEvents)) product events, \(F.count(input.exposures)) exposures.</p>\n"
+        }
+        for name in input.goalsUnread {
+            out +=
+                "<p class=\"warn\">\(escape(name)): product events and exposures not read (standard input is read once)</p>\n"
+        }
         return out + "</section>\n"
     }
 
@@ -267,10 +318,12 @@ public struct HTMLRenderer: Sendable {
         .cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0 6px}
         .card{border:1px solid #e1e5eb;border-radius:6px;padding:8px 12px;min-width:120px}
         .card .label{color:#6b7585;font-size:12px}.card .value{font-size:20px;font-weight:600}.card .note{color:#6b7585;font-size:12px}
-        svg.funnel{display:block;margin:8px 0 0;max-width:900px}.lbl{font-size:13px;fill:#1d2430}.lbl.worst{fill:#c0262d;font-weight:600}
+        svg.funnel{display:block;margin:8px 0 0;max-width:1040px}.lbl{font-size:13px;fill:#1d2430}.lbl.worst{fill:#c0262d;font-weight:600}
         .num{font-size:12px;fill:#4a5364}.track{fill:#eef1f5}.reached{fill:#5b8def}.dropped{fill:#e0464e}.progress{fill:#f2a93b}
         .legend{font-size:12px;color:#4a5364;margin:2px 0 10px}.sw{display:inline-block;width:11px;height:11px;margin:0 4px 0 10px;vertical-align:-1px}
         .sw.reached{background:#5b8def}.sw.dropped{background:#e0464e}.sw.progress{background:#f2a93b}
+        .dismissed{fill:#3b2a5c}.sw.dismissed{background:#3b2a5c}.reached.optional{fill:#a9c2f5}.sw.optional{background:#a9c2f5}
+        .tag.opt{background:#6b7585}table.overview td.id a{color:#2456d6;text-decoration:none}ul.findings{margin:6px 0;padding-left:20px}
         table{border-collapse:collapse;width:100%;margin:8px 0;font-variant-numeric:tabular-nums}
         th,td{padding:5px 8px;border-bottom:1px solid #eceff3;text-align:right;white-space:nowrap}
         th{color:#6b7585;font-weight:600;font-size:12px}td.id,th:nth-child(2){text-align:left}td.id{white-space:normal}

@@ -31,6 +31,7 @@ public struct JSONRenderer: Sendable {
             ("breakdown", .string(report.breakdown)),
             ("guides", .array(report.guides.map(guide))),
             ("comparisons", .array(report.comparisons.map(comparison))),
+            ("experiments", .array(report.experiments.map(experiment))),
             ("input", input(report.input)),
         ])
     }
@@ -59,7 +60,46 @@ public struct JSONRenderer: Sendable {
                 "unmapped_events",
                 .object(guide.unmappedEvents.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
             ),
+            ("goal", guide.goal.map(goal) ?? .null),
             ("steps", .array(guide.steps.map(step))),
+        ])
+    }
+
+    private func goal(_ goal: GoalConversion) -> Node {
+        .object([
+            ("event", .string(goal.event)),
+            ("within_s", goal.withinSeconds.map { .int($0) } ?? .null),
+            ("reached", goal.converted.map { .int($0.count) } ?? .null),
+            ("of", goal.converted.map { .int($0.of) } ?? .null),
+            ("rate", .double(goal.converted?.value)),
+            ("ci95", goal.converted.map(interval) ?? .null),
+            ("window_open", .int(goal.open)),
+        ])
+    }
+
+    private func experiment(_ experiment: ExperimentReport) -> Node {
+        .object([
+            ("guide", .string(experiment.guide)),
+            ("version", .int(experiment.version)),
+            ("goal", .string(experiment.goal)),
+            ("holdout", .string(experiment.holdout)),
+            (
+                "arms",
+                .array(
+                    experiment.arms.map { arm in
+                        .object([
+                            ("variant", .string(arm.variant)),
+                            ("holdout", .bool(arm.isHoldout)),
+                            ("exposed", .int(arm.exposed)),
+                            ("reached_goal", arm.converted.map { .int($0.count) } ?? .null),
+                            ("rate", .double(arm.converted?.value)),
+                            ("ci95", arm.converted.map(interval) ?? .null),
+                            ("window_open", .int(arm.open)),
+                        ])
+                    }
+                )
+            ),
+            ("comparisons", .array(experiment.comparisons.map(comparison))),
         ])
     }
 
@@ -67,6 +107,8 @@ public struct JSONRenderer: Sendable {
         .object([
             ("index", .int(step.index)),
             ("step", .string(step.id)),
+            ("title", .string(step.title)),
+            ("optional", .bool(step.isOptional)),
             ("reached", .int(step.reached)),
             ("completed", .int(step.completed)),
             ("dismissed", .int(step.dismissed)),
@@ -184,6 +226,9 @@ public struct JSONRenderer: Sendable {
                 .object(input.usersInSeveralStepOrders.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
             ),
             ("guide_problems", .array(input.guideProblems.map { .string($0) })),
+            ("product_events", .int(input.productEvents)),
+            ("exposures", .int(input.exposures)),
+            ("goals_unread", .array(input.goalsUnread.map { .string($0) })),
         ])
     }
 

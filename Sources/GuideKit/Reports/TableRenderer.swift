@@ -25,6 +25,10 @@ public struct TableRenderer: Sendable {
             out += self.comparison(comparison)
             out += "\n"
         }
+        for experiment in report.experiments {
+            out += self.experiment(experiment)
+            out += "\n"
+        }
         out += footer(report)
         return out
     }
@@ -53,6 +57,7 @@ public struct TableRenderer: Sendable {
         let finish = guide.timeToFinish
         out += "  time to finish: median \(F.duration(finish.median)), p90 \(F.duration(finish.p90))"
         out += " (\(F.count(finish.users)) users\(finish.skewed > 0 ? ", \(finish.skewed) clock skew" : ""))\n"
+        if let goal = guide.goal { out += "  goal \(goal.label): \(Self.goalText(goal.converted, open: goal.open))\n" }
 
         let header = ["#", "step", "reached", "completed", "dropped", "in progress", "drop-off", "", "median", "p90"]
         var rows: [[String]] = []
@@ -60,7 +65,7 @@ public struct TableRenderer: Sendable {
             let isWorst = guide.worstStep == step.index
             rows.append([
                 String(step.index + 1),
-                step.id,
+                step.id + (step.isOptional ? " (optional)" : ""),
                 F.count(step.reached),
                 F.count(step.completed),
                 F.count(step.dropped),
@@ -135,6 +140,38 @@ public struct TableRenderer: Sendable {
         return out
     }
 
+    /// `120 of 400 (30.0%, 95% CI 25.8%–34.6%); 12 still within the window`, or why it is not measured.
+    static func goalText(_ rate: Rate?, open: Int, of noun: String = "") -> String {
+        typealias F = ReportFormatting
+        guard let rate else { return "not measured (the log has no product events; see the Events article)" }
+        var text = "\(F.count(rate.count)) of \(F.count(rate.of))\(noun) (\(F.percent(rate.value))"
+        if let interval = rate.interval {
+            text += ", 95% CI \(F.percent(interval.lowerBound))–\(F.percent(interval.upperBound))"
+        }
+        text += ")"
+        if open > 0 { text += "; \(F.count(open)) still within the window" }
+        return text
+    }
+
+    private func experiment(_ experiment: ExperimentReport) -> String {
+        typealias F = ReportFormatting
+        var out = bold("Experiment \(experiment.label): goal \(experiment.goal ?? "none"), by exposure") + "\n"
+        for arm in experiment.arms {
+            let name = arm.variant + (arm.isHoldout ? " (holdout)" : "")
+            let goal = experiment.goal == nil ? "" : ": " + Self.goalText(arm.converted, open: arm.open)
+            out += "  \(name): \(F.count(arm.exposed)) exposed\(goal)\n"
+        }
+        for comparison in experiment.comparisons {
+            for finding in comparison.findings { out += "  → \(finding)\n" }
+        }
+        if experiment.holdout == nil {
+            out += dim("  no holdout in the rollout: the arms are listed, not compared") + "\n"
+        } else if !experiment.comparisons.isEmpty {
+            out += dim("  two-proportion z-test against the holdout; p Holm-adjusted over the arms") + "\n"
+        }
+        return out
+    }
+
     private func footer(_ report: DropOffReport) -> String {
         typealias F = ReportFormatting
         let input = report.input
@@ -170,6 +207,13 @@ public struct TableRenderer: Sendable {
             out += "  \(guide): \(F.count(count)) users with events in more than one step order (counted in each)\n"
         }
         for problem in input.guideProblems { out += "  \(problem)\n" }
+        if input.productEvents > 0 || input.exposures > 0 {
+            out +=
+                "  read for goals: \(F.count(input.productEvents)) product events, \(F.count(input.exposures)) exposures\n"
+        }
+        for name in input.goalsUnread {
+            out += "  \(name): product events and exposures not read (standard input is read once)\n"
+        }
         return out
     }
 }

@@ -197,7 +197,12 @@ extension EventTally {
         case .otherSegmentEvent:
             note(.otherEvent, line: line, detail: "Segment event '\(text(fields.segmentEvent, base))'")
         case .missing(let field): note(.missingField, line: line, detail: "no '\(field)'")
-        case .unknownType: note(.unknownType, line: line, detail: "type '\(text(fields.type, base))'")
+        case .unknownType:
+            // An exposure (a variant assignment the server records) is not a guide event: a note, read by the
+            // report's goal pass.
+            let type = text(fields.type, base)
+            if type == "exposure" { return note(.otherEvent, line: line, detail: "an exposure") }
+            note(.unknownType, line: line, detail: "type '\(type)'")
         case .missingStep: note(.missingField, line: line, detail: "no 'step' on a step event")
         case .badTimestamp: note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")
         case .badVersion: note(.badVersion, line: line, detail: "version '\(text(fields.version, base))'")

@@ -15,8 +15,9 @@ public enum InputIssue: String, Sendable, Hashable, CaseIterable, Comparable {
     case badVersion = "bad-version"
     /// The last line of the input ends in the middle of an event.
     case truncatedLine = "truncated-line"
-    /// A Segment call that is not one of the mapped guide events (`page`, `identify`, other `track`
-    /// names). Counted so nothing is dropped silently, but not an error: `--strict` ignores it.
+    /// A line that is not a guide event: a product event (`track`), an exposure, another Segment call
+    /// (`page`, `identify`). Counted so nothing is dropped silently, but not an error: `--strict` ignores it;
+    /// the report reads product events and exposures for goals and experiments.
     case otherEvent = "other-event"
 
     /// Whether this issue is bad input (it makes `--strict` fail), rather than a note.
@@ -34,7 +35,7 @@ public enum InputIssue: String, Sendable, Hashable, CaseIterable, Comparable {
             "ts is not an RFC 3339 date-time, e.g. 2026-11-01T10:00:00Z or 2026-11-01T11:00:00.250+01:00"
         case .badVersion: "version is not a whole number ≥ 1"
         case .truncatedLine: "the input ends in the middle of an event; the writer was probably interrupted"
-        case .otherEvent: "a Segment call that is not a guide event; ignored"
+        case .otherEvent: "not a guide event (a product event, an exposure, another Segment call); read for goals only"
         }
     }
 

@@ -262,6 +262,8 @@ struct TrackerLogReader {
                     case .null: "null"
                     case .other: "a non-string value"
                     }
+                // An exposure (a variant assignment the server records) is not a guide event: a note.
+                if shown == "exposure" { return issue(.otherEvent, line, "an exposure") }
                 return issue(.unknownType, line, "type '\(quotedValue(shown))'")
             }
             name = known
