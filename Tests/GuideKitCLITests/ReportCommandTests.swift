@@ -14,6 +14,7 @@ import Testing
         #expect(result.errors.contains("--guide welcome-tuor: no guide 'welcome-tuor' in guides"))
         #expect(result.errors.contains("did you mean 'welcome-tour'?"))
         #expect(result.output.isEmpty)
+        #expect(!result.errors.contains("Usage:"))  // a bad value, not a bad command line
     }
 
     @Test func aGuideFilterKeepsTheLogsAsOf() throws {

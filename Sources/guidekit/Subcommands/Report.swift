@@ -112,7 +112,7 @@ struct Report: ParsableCommand {
         }
         for id in onlyGuides where !book.knows(guide: id) {
             let hint = Suggestion.didYouMean(id, in: book.current.keys.sorted()).map { "; \($0)" } ?? ""
-            throw ValidationError("--guide \(id): no guide '\(id)' in \(guides)\(hint)")
+            throw CommandFailure.error(.usage, "--guide \(id): no guide '\(id)' in \(guides)\(hint)")
         }
         let sources = events.map { EventSource(argument: $0, format: forced) }
         let report: DropOffReport
