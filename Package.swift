@@ -12,6 +12,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        // The server only (`GuideKitServer`): the core and the other commands build without them.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // The engine: Foundation and Yams (libyaml) only, so apps and servers can embed it.
@@ -21,11 +29,30 @@ let package = Package(
         ),
         // Cache prefetches, SSE2 byte compares and the line readers' fast paths in C (no library).
         .target(name: "CHotPath"),
+        // `guidekit serve`: the HTTP runtime (Hummingbird), its stores (memory, SQLite through GRDB), keys,
+        // metrics and hot reload. Apps that only lint, simulate or report never build it.
+        .target(
+            name: "GuideKitServer",
+            dependencies: [
+                "GuideKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            // Resources/openapi.yaml links to Schemas/openapi.yaml, served at /v1/openapi.yaml.
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
         // The command-line tool: a thin layer over the engine.
         .executableTarget(
             name: "guidekit",
             dependencies: [
                 "GuideKit",
+                "GuideKitServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +60,15 @@ let package = Package(
             name: "GuideKitTests",
             dependencies: ["GuideKit"],
             resources: [.copy("Fixtures")]
+        ),
+        // The server's routes (HummingbirdTesting), stores (one conformance suite for each) and keys.
+        .testTarget(
+            name: "GuideKitServerTests",
+            dependencies: [
+                "GuideKitServer",
+                "GuideKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         // Runs the built `guidekit` binary on fixture folders: output, formats and exit codes.
         .testTarget(

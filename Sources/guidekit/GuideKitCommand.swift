@@ -3,7 +3,7 @@ import Foundation
 
 /// The `guidekit` command: lint, evaluate and report on onboarding guides kept as code.
 @main
-struct GuideKitCommand: ParsableCommand {
+struct GuideKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guidekit",
         abstract: "Onboarding guides as code: lint them, simulate who sees what, and report where users drop off.",
@@ -11,7 +11,7 @@ struct GuideKitCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Check.self, Lint.self, Eval.self, Simulate.self, ScenarioTest.self, Report.self, GenerateUsers.self,
-            State.self, GenerateEvents.self, Bench.self,
+            State.self, GenerateEvents.self, Bench.self, Serve.self,
         ]
     )
 

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Reading what every route reads: the body as JSON (with a size limit), the key and the signature.
+enum RequestReading {
+    /// The largest body read by decide and identify.
+    static let defaultBodyLimit = 64 * 1024
+
+    /// The body as JSON.
+    ///
+    /// - Throws: ``APIError/bodyTooLarge(limit:)`` (413) past `limit` bytes, ``APIError/badJSON(_:)`` when
+    ///   it is not JSON.
+    static func json(_ request: Request, limit: Int) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
+        return try JSONValue.parse(Array(buffer.readableBytesView))
+    }
+
+    /// The key of `Authorization: Bearer <key>`, else the body's `key`.
+    static func key(_ request: Request, body: FieldReader?) throws(APIError) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw .unauthorized("the Authorization header must be 'Bearer <key>'")
+            }
+            return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        }
+        return try body?.string("key", maxLength: 512)
+    }
+
+    /// The identity signature of `GuideKit-Signature`, else the body's `signature`.
+    static func signature(_ request: Request, body: FieldReader?) throws(APIError) -> String? {
+        if let name = HTTPField.Name("GuideKit-Signature"), let header = request.headers[name] { return header }
+        return try body?.string("signature", maxLength: 512)
+    }
+
+    /// The caller of a route that needs the secret key.
+    static func requireSecret(_ request: Request, services: ServerServices) throws(APIError) -> Caller {
+        let caller = try services.keys.caller(key: key(request, body: nil))
+        guard caller.isTrusted else {
+            throw .forbidden("this route needs the secret key; the public key is for decide, events and identify")
+        }
+        return caller
+    }
+}

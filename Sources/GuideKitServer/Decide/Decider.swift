@@ -1,0 +1,92 @@
+import Foundation
+import GuideKit
+
+/// Answers `decide`: merges the attributes sent into the stored user, selects with the serving guide set
+/// at the server's clock, and records the variant assignment of an experiment once as an exposure.
+package struct Decider: Sendable {
+    /// One decide request, checked.
+    package struct Request: Sendable {
+        package var user: String
+        package var attributes = AttributeUpdate()
+        package var page: String?
+        package var url: String?
+        package var locale: String?
+        package var device: [String: Value] = [:]
+        package var event: String?
+        package var launch: String?
+        package var explains = false
+    }
+
+    /// The answer.
+    package struct Answer: Sendable {
+        /// The selection (decision and verdicts).
+        package var selection: Selection
+        /// The user's state as selected on.
+        package var state: UserState
+        /// The guide set version decided with.
+        package var version: String
+    }
+
+    package let store: any GuideStore
+    package let library: GuideLibrary
+    package let locks: KeyedLock
+    package let clock: @Sendable () -> Date
+
+    /// Decides for one user.
+    package func decide(_ request: Request) async throws -> Answer {
+        let set = library.current
+        if let launch = request.launch, set.compiled[launch] == nil {
+            let hint = Suggestion.didYouMean(launch, in: set.compiled.ids).map { "; \($0)" } ?? ""
+            throw APIError.unknownGuide("launch", "no guide '\(launch)' in the serving guide set\(hint)")
+        }
+        return try await locks.withLock(request.user) {
+            let stored = try await store.user(request.user)
+            var record = stored ?? StoredUser(state: UserState(id: request.user))
+            var change = StoreChange()
+            if request.attributes.apply(to: &record.state) || (stored == nil && !request.attributes.isEmpty) {
+                change.users.append(record)
+            }
+            var state = record.state
+            if request.page != nil || request.url != nil {
+                state.page = UserState.Page(path: request.page, url: request.url)
+            }
+            if let locale = request.locale { state.locale = locale }
+            for (key, value) in request.device { state.device[key] = value }
+            let now = clock()
+            state.now = now
+            if let event = request.event { GuideStateMachine.record(event: event, in: &state, at: now) }
+            let context = SelectionContext(page: request.page, event: request.event, launch: request.launch, now: now)
+            let selection = set.selector.select(for: state, in: context, explains: request.explains)
+            let exposures = exposureEvents(of: selection.decision, user: request.user, set: set, at: now)
+            if !exposures.isEmpty {
+                let known = try await store.storedEventIDs(exposures.map(\.id))
+                change.events = exposures.filter { !known.contains($0.id) }
+            }
+            if !change.isEmpty {
+                do {
+                    try await store.commit(change)
+                } catch let error as StoreError where !error.duplicateIDs.isEmpty {
+                    change.events.removeAll { error.duplicateIDs.contains($0.id) }
+                    try await store.commit(change)
+                }
+            }
+            return Answer(selection: selection, state: state, version: set.version)
+        }
+    }
+
+    /// The exposures a decision makes: the shown experiment's variant, and every holdout.
+    private func exposureEvents(of decision: Decision, user: String, set: GuideSet, at now: Date) -> [StoredEvent] {
+        var events: [StoredEvent] = []
+        if let guide = decision.guideID, let variant = decision.variant, set.isExperiment(guide) {
+            let version = decision.version ?? set.compiled[guide]?.guide.version.value ?? 1
+            events.append(EventInput.exposure(user: user, guide: guide, version: version, variant: variant, at: now))
+        }
+        for holdout in decision.holdouts {
+            let version = set.compiled[holdout.guideID]?.guide.version.value ?? 1
+            events.append(
+                EventInput.exposure(user: user, guide: holdout.guideID, version: version, variant: holdout.variant, at: now)
+            )
+        }
+        return events
+    }
+}

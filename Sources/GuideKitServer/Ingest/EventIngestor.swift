@@ -1,0 +1,94 @@
+import Foundation
+import GuideKit
+
+/// Stores batches of events and brings the users' states up to date, one user at a time, so that many
+/// concurrent requests for one user end in the state of their events applied in time order.
+package struct EventIngestor: Sendable {
+    /// What became of a batch.
+    package struct Outcome: Sendable, Equatable {
+        /// Events stored.
+        package var accepted = 0
+        /// The indexes of events whose id was already stored (or repeated in the batch).
+        package var duplicates: [Int] = []
+    }
+
+    package let store: any GuideStore
+    package let library: GuideLibrary
+    package let locks: KeyedLock
+
+    package init(store: any GuideStore, library: GuideLibrary, locks: KeyedLock) {
+        self.store = store
+        self.library = library
+        self.locks = locks
+    }
+
+    /// Stores the events (each already checked) and updates their users, in one commit.
+    ///
+    /// - Parameter events: the events with their indexes in the request.
+    /// - Returns: how many were accepted and which were duplicates.
+    /// - Throws: a store error; then nothing was written.
+    package func ingest(_ events: [(index: Int, event: StoredEvent)]) async throws -> Outcome {
+        guard !events.isEmpty else { return Outcome() }
+        let users = events.map(\.event.user)
+        return try await locks.withLocks(users) {
+            var known = try await store.storedEventIDs(events.map(\.event.id))
+            for _ in 0..<3 {
+                let (outcome, change) = try await prepare(events, known: known)
+                do {
+                    try await store.commit(change)
+                    return outcome
+                } catch let error as StoreError where !error.duplicateIDs.isEmpty {
+                    // Another user's event took the id between the check and the commit: count it as a
+                    // duplicate and rebuild the change without it.
+                    known.formUnion(error.duplicateIDs)
+                }
+            }
+            throw StoreError.unavailable("event ids kept colliding with concurrent writes; retry the request")
+        }
+    }
+
+    private func prepare(
+        _ events: [(index: Int, event: StoredEvent)],
+        known: Set<String>
+    ) async throws -> (Outcome, StoreChange) {
+        var outcome = Outcome()
+        var seen = known
+        var fresh: [String: [StoredEvent]] = [:]
+        var order: [String] = []
+        for (index, event) in events {
+            guard seen.insert(event.id).inserted else {
+                outcome.duplicates.append(index)
+                continue
+            }
+            if fresh[event.user] == nil { order.append(event.user) }
+            fresh[event.user, default: []].append(event)
+            outcome.accepted += 1
+        }
+        let replay = ProgressReplay(library.current)
+        var change = StoreChange()
+        for user in order {
+            // Sequences in arrival order until the store assigns its own, so ties keep arrival order.
+            let new = (fresh[user] ?? []).enumerated().map { offset, event in
+                var event = event
+                event.sequence = Int64.max - Int64(events.count - offset)
+                return event
+            }
+            let stored = try await store.user(user) ?? StoredUser(state: UserState(id: user))
+            var updated = stored
+            let earliest = new.map(\.time).min() ?? .infinity
+            if let through = stored.appliedThrough, earliest <= through {
+                // Out of order: rebuild from every event of the user, old and new.
+                let all = try await store.events(of: user) + new
+                let rebuilt = replay.replay(all, onto: stored.state)
+                updated.state = rebuilt.state
+                updated.appliedThrough = rebuilt.through
+            } else {
+                for event in replay.ordered(new) { replay.apply(event, to: &updated.state) }
+                updated.appliedThrough = max(stored.appliedThrough ?? earliest, new.map(\.time).max() ?? earliest)
+            }
+            change.events += new
+            change.users.append(updated)
+        }
+        return (outcome, change)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Prometheus
+
+/// The server's Prometheus metrics: requests by route and status, latencies, events, decisions and reloads.
+///
+/// Each application has its own registry, so tests never share counters.
+public final class ServerMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry = PrometheusCollectorRegistry()
+    private let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    /// Creates the metrics.
+    public init() {}
+
+    /// Counts one request and its latency.
+    public func request(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(metricName: "guidekit_http_requests", unitName: "total", helpText: "HTTP requests"),
+            labels: labels
+        )
+        .increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                metricName: "guidekit_http_request_duration",
+                unitName: "seconds",
+                helpText: "HTTP request latency"
+            ),
+            labels: [("route", route), ("method", method)],
+            buckets: latencyBuckets
+        )
+        .record(duration)
+    }
+
+    /// Counts the outcome of an events request.
+    public func events(accepted: Int, duplicates: Int, rejected: Int) {
+        for (outcome, count) in [("accepted", accepted), ("duplicate", duplicates), ("rejected", rejected)] where count > 0 {
+            registry.makeCounter(
+                descriptor: .init(metricName: "guidekit_events", unitName: "total", helpText: "Events received by outcome"),
+                labels: [("outcome", outcome)]
+            )
+            .increment(by: Int64(count))
+        }
+    }
+
+    /// Counts a decision by the guide shown (`none` when nothing is).
+    public func decision(guide: String?) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "guidekit_decisions", unitName: "total", helpText: "Decisions by guide shown"),
+            labels: [("guide", guide ?? "none")]
+        )
+        .increment()
+    }
+
+    /// The exposition text, with the guide set's reload figures as of now.
+    public func render(library: GuideLibrary) -> String {
+        let counts = library.reloadCounts
+        registry.makeGauge(
+            descriptor: .init(metricName: "guidekit_guide_reloads", unitName: "", helpText: "Guide set reloads tried"),
+            labels: []
+        )
+        .set(Double(counts.reloads))
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "guidekit_guide_reload_failures",
+                unitName: "",
+                helpText: "Guide set reloads refused for lint errors"
+            ),
+            labels: []
+        )
+        .set(Double(counts.failures))
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "guidekit_guide_set_errors",
+                unitName: "",
+                helpText: "Lint errors of the last refused guide set (0 when the newest files are serving)"
+            ),
+            labels: []
+        )
+        .set(Double(library.failure?.diagnostics.count ?? 0))
+        return registry.emitToString()
+    }
+}

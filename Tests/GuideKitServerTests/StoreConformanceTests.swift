@@ -1,0 +1,107 @@
+import Foundation
+import GuideKit
+import Testing
+
+@testable import GuideKitServer
+
+/// One suite, run against every store.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    enum Kind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case memory, sqlite
+        var testDescription: String { rawValue }
+
+        func make() throws -> (store: any GuideStore, path: String?) {
+            switch self {
+            case .memory: return (MemoryGuideStore(), nil)
+            case .sqlite:
+                let path = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("guidekit-store-\(UUID().uuidString).sqlite").path
+                return (try SQLiteGuideStore(path: path), path)
+            }
+        }
+    }
+
+    static func event(_ id: String, user: String = "u_1", time: Double = 100, type: String = "track") -> StoredEvent {
+        StoredEvent(id: id, user: user, time: time, type: type, name: "project_created", line: #"{"id":"\#(id)"}"#)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func eventsAreAppendedInOrderAndUniqueByID(kind: Kind) async throws {
+        let (store, _) = try kind.make()
+        try await store.commit(StoreChange(events: [Self.event("a"), Self.event("b", user: "u_2")]))
+        try await store.commit(StoreChange(events: [Self.event("c")]))
+        await #expect(throws: StoreError.duplicateEvents(["b"])) {
+            try await store.commit(StoreChange(events: [Self.event("d"), Self.event("b")]))
+        }
+        // Nothing of the refused change was written, not even its new event.
+        let all = try await store.events(after: 0, limit: 100)
+        #expect(all.map(\.id) == ["a", "b", "c"])
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        #expect(try await store.storedEventIDs(["a", "d", "c", "zz"]) == ["a", "c"])
+        #expect(try await store.events(of: "u_1").map(\.id) == ["a", "c"])
+        let page = try await store.events(after: all[0].sequence, limit: 1)
+        #expect(page.map(\.id) == ["b"])
+        #expect(page[0].line == #"{"id":"b"}"#)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func usersRoundTripTheirState(kind: Kind) async throws {
+        let (store, _) = try kind.make()
+        #expect(try await store.user("u_1") == nil)
+        var state = UserState(id: "u_1", user: ["plan": .string("trial"), "seats": .number(3)])
+        state.guides["welcome-tour"] = UserState.GuideProgress(
+            status: .inProgress,
+            step: "sidebar",
+            version: 3,
+            shows: 1,
+            lastShown: Date(timeIntervalSince1970: 1_795_428_000),
+            startedAt: Date(timeIntervalSince1970: 1_795_428_000)
+        )
+        GuideStateMachine.record(event: "project_created", in: &state, at: Date(timeIntervalSince1970: 1_795_428_100))
+        try await store.commit(StoreChange(users: [StoredUser(state: state, appliedThrough: 1_795_428_100)]))
+        let stored = try #require(try await store.user("u_1"))
+        #expect(stored.state == state)
+        #expect(stored.appliedThrough == 1_795_428_100)
+        #expect(try await store.counts() == (users: 1, events: 0))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func deletingAUserErasesTheirEventsOnly(kind: Kind) async throws {
+        let (store, _) = try kind.make()
+        try await store.commit(
+            StoreChange(
+                events: [Self.event("a"), Self.event("b", user: "u_2"), Self.event("c")],
+                users: [StoredUser(state: UserState(id: "u_1")), StoredUser(state: UserState(id: "u_2"))]
+            )
+        )
+        let deleted = try await store.deleteUser("u_1")
+        #expect(deleted.events == 2 && deleted.users == 1)
+        #expect(try await store.user("u_1") == nil)
+        #expect(try await store.events(after: 0, limit: 10).map(\.id) == ["b"])
+        // The id is free again: a user who is erased and comes back can send the same event.
+        try await store.commit(StoreChange(events: [Self.event("a")]))
+        let again = try await store.deleteUser("nobody")
+        #expect(again.events == 0 && again.users == 0)
+    }
+
+    @Test func sqliteKeepsEverythingAcrossReopening() async throws {
+        let (first, path) = try Kind.sqlite.make()
+        let file = try #require(path)
+        try await first.commit(
+            StoreChange(events: [Self.event("a")], users: [StoredUser(state: UserState(id: "u_1"), appliedThrough: 100)])
+        )
+        try await first.close()
+        let second = try SQLiteGuideStore(path: file)
+        #expect(try await second.events(after: 0, limit: 10).map(\.id) == ["a"])
+        #expect(try await second.user("u_1")?.appliedThrough == 100)
+        let mode = try String(contentsOfFile: file, encoding: .isoLatin1).prefix(20)
+        #expect(mode.hasPrefix("SQLite format 3"))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-db-\(UUID().uuidString)").path
+        try Data(repeating: 0x41, count: 4_096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { try SQLiteGuideStore(path: path) }
+    }
+}
