@@ -3,15 +3,18 @@ import GuideKit
 
 /// The decide answer's JSON: `{"decision": {…} | null, "decisionId"}`, plus `verdicts` when explained.
 ///
-/// The decision object is the one `guidekit simulate --format json` prints, so the two can be compared
-/// field by field.
+/// The decision object is ``GuideKit/Decision`` in its `Codable` shape, the one `guidekit simulate
+/// --format json` prints, so the two can be compared byte for byte.
 enum DecisionPayload {
     static func render(_ selection: Selection, user: String, explains: Bool) -> String {
-        let simulated = (try? JSONValue.parse(Array(selection.renderJSON(user: user).utf8))) ?? .null
-        var members: [String: JSONValue] = ["decisionId": .string(UUID().uuidString.lowercased())]
-        guard case .object(let fields) = simulated else { return JSONValue.object(members).rendered }
-        members["decision"] = selection.decision.guideID == nil ? .null : (fields["decision"] ?? .null)
-        if explains { members["verdicts"] = fields["verdicts"] ?? .array([]) }
-        return JSONValue.object(members).rendered
+        let decision = selection.decision.guideID == nil ? "null" : selection.decision.renderJSON()
+        var text = #"{"decision":\#(decision),"decisionId":"\#(UUID().uuidString.lowercased())""#
+        if explains {
+            let simulated = (try? JSONValue.parse(Array(selection.renderJSON(user: user).utf8))) ?? .null
+            if case .object(let fields) = simulated {
+                text += #","verdicts":\#((fields["verdicts"] ?? .array([])).rendered)"#
+            }
+        }
+        return text + "}"
     }
 }
