@@ -60,7 +60,11 @@ package struct ProgressReplay: Sendable {
             guides.machine.apply(tracked, to: &state)
         } else if event.type == "track", let name = event.name {
             // A step waiting for this event advances; a state the guides no longer fit only counts the event.
-            if (try? guides.machine.apply(.event(name), to: &state, at: time)) == nil {
+            // (On a copy: a throwing apply may have changed its inout state before it threw.)
+            var advanced = state
+            if (try? guides.machine.apply(.event(name), to: &advanced, at: time)) != nil {
+                state = advanced
+            } else {
                 GuideStateMachine.record(event: name, in: &state, at: time)
             }
         }
