@@ -63,7 +63,12 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
     /// 413: more events in one request than allowed.
     public static func tooManyEvents(_ count: Int, limit: Int) -> Self {
-        .init(.tooManyEvents, .contentTooLarge, "\(count) events in one request; send at most \(limit)", field: "events")
+        .init(
+            .tooManyEvents,
+            .contentTooLarge,
+            "\(count) events in one request; send at most \(limit)",
+            field: "events"
+        )
     }
     /// 413: the body is larger than the route reads.
     public static func bodyTooLarge(limit: Int) -> Self {

@@ -21,12 +21,16 @@ public struct APIRoute: Sendable, Hashable {
 
 /// The API's routes.
 public enum APIRoutes {
-
     /// All routes, in the order the OpenAPI file lists them.
     public static let all: [APIRoute] = [
         APIRoute(method: "POST", path: "/v1/decide", statuses: [200, 400, 401, 403, 413, 422], needsSecretKey: false),
         APIRoute(method: "POST", path: "/v1/events", statuses: [202, 400, 401, 403, 413, 503], needsSecretKey: false),
-        APIRoute(method: "POST", path: "/v1/identify", statuses: [200, 400, 401, 403, 413, 422], needsSecretKey: false),
+        APIRoute(
+            method: "POST",
+            path: "/v1/identify",
+            statuses: [200, 400, 401, 403, 413, 422],
+            needsSecretKey: false
+        ),
         APIRoute(method: "GET", path: "/v1/users/{id}", statuses: [200, 401, 403, 404], needsSecretKey: true),
         APIRoute(method: "DELETE", path: "/v1/users/{id}", statuses: [200, 401, 403], needsSecretKey: true),
         APIRoute(method: "GET", path: "/v1/events/export", statuses: [200, 401, 403], needsSecretKey: true),

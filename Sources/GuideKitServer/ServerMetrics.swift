@@ -38,9 +38,14 @@ public final class ServerMetrics: Sendable {
 
     /// Counts the outcome of an events request.
     public func events(accepted: Int, duplicates: Int, rejected: Int) {
-        for (outcome, count) in [("accepted", accepted), ("duplicate", duplicates), ("rejected", rejected)] where count > 0 {
+        for (outcome, count) in [("accepted", accepted), ("duplicate", duplicates), ("rejected", rejected)]
+        where count > 0 {
             registry.makeCounter(
-                descriptor: .init(metricName: "guidekit_events", unitName: "total", helpText: "Events received by outcome"),
+                descriptor: .init(
+                    metricName: "guidekit_events",
+                    unitName: "total",
+                    helpText: "Events received by outcome"
+                ),
                 labels: [("outcome", outcome)]
             )
             .increment(by: Int64(count))
@@ -50,7 +55,11 @@ public final class ServerMetrics: Sendable {
     /// Counts a decision by the guide shown (`none` when nothing is).
     public func decision(guide: String?) {
         registry.makeCounter(
-            descriptor: .init(metricName: "guidekit_decisions", unitName: "total", helpText: "Decisions by guide shown"),
+            descriptor: .init(
+                metricName: "guidekit_decisions",
+                unitName: "total",
+                helpText: "Decisions by guide shown"
+            ),
             labels: [("guide", guide ?? "none")]
         )
         .increment()

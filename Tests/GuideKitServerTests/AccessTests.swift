@@ -27,7 +27,10 @@ struct AccessTests {
                 (.post, "/v1/decide", trialAdminDecide(), "sk_wrong", [:], 401, "unauthorized"),
                 (.post, "/v1/events", event, nil, [:], 401, "unauthorized"),
                 (.post, "/v1/events", event, "pk_wrong", [:], 401, "unauthorized"),
-                (.post, "/v1/identify", #"{"user":{"id":"u_2001","attributes":{"plan":"pro"}}}"#, nil, [:], 401, "unauthorized"),
+                (
+                    .post, "/v1/identify", #"{"user":{"id":"u_2001","attributes":{"plan":"pro"}}}"#, nil, [:], 401,
+                    "unauthorized"
+                ),
                 // The public key on secret routes.
                 (.get, "/v1/users/u_2001", nil, Self.publicKey, [:], 403, "forbidden"),
                 (.delete, "/v1/users/u_2001", nil, Self.publicKey, [:], 403, "forbidden"),
@@ -36,10 +39,16 @@ struct AccessTests {
                 (.get, "/v1/guides", nil, Self.publicKey, [:], 403, "forbidden"),
                 (.get, "/metrics", nil, Self.publicKey, [:], 403, "forbidden"),
                 (.get, "/v1/users/u_2001", nil, nil, [:], 401, "unauthorized"),
-                (.post, "/v1/decide?explain=1", trialAdminDecide(), Self.publicKey, ["GuideKit-Signature": Self.signature("u_2001")], 403, "forbidden"),
+                (
+                    .post, "/v1/decide?explain=1", trialAdminDecide(), Self.publicKey,
+                    ["GuideKit-Signature": Self.signature("u_2001")], 403, "forbidden"
+                ),
                 // A missing or wrong identity signature.
                 (.post, "/v1/decide", trialAdminDecide(), Self.publicKey, [:], 401, "bad_signature"),
-                (.post, "/v1/decide", trialAdminDecide(), Self.publicKey, ["GuideKit-Signature": Self.signature("u_2002")], 401, "bad_signature"),
+                (
+                    .post, "/v1/decide", trialAdminDecide(), Self.publicKey,
+                    ["GuideKit-Signature": Self.signature("u_2002")], 401, "bad_signature"
+                ),
                 (.post, "/v1/events", event, Self.publicKey, [:], 401, "bad_signature"),
                 (.post, "/v1/events", event, Self.publicKey, ["GuideKit-Signature": "00ff"], 401, "bad_signature"),
                 // Signed for one user, writing another's events.
@@ -57,7 +66,8 @@ struct AccessTests {
                     Self.publicKey, ["GuideKit-Signature": Self.signature("u_2001")], 403, "forbidden"
                 ),
                 (
-                    .post, "/v1/identify", #"{"user":{"id":"anon-42","account":{"industry":"agency"}}}"#, Self.publicKey, [:],
+                    .post, "/v1/identify", #"{"user":{"id":"anon-42","account":{"industry":"agency"}}}"#,
+                    Self.publicKey, [:],
                     403, "forbidden"
                 ),
                 (.post, "/v1/decide", trialAdminDecide(), nil, ["Authorization": "Basic abc"], 401, "unauthorized"),
@@ -76,10 +86,17 @@ struct AccessTests {
         let harness = try Self.harness()
         try await harness.test { client in
             let signed = ["GuideKit-Signature": Self.signature("u_2001")]
-            let decide = try await client.send(.post, "/v1/decide", body: trialAdminDecide(), key: Self.publicKey, headers: signed)
+            let decide = try await client.send(
+                .post,
+                "/v1/decide",
+                body: trialAdminDecide(),
+                key: Self.publicKey,
+                headers: signed
+            )
             #expect(decide.status == 200)
             // The key and signature in the body, as navigator.sendBeacon sends them.
-            let beacon = #"{"key":"\#(Self.publicKey)","signature":"\#(Self.signature("u_2001"))","events":[\#(guideEvent("guide_started", user: "u_2001", at: "2026-11-23T10:00:00Z"))]}"#
+            let beacon =
+                #"{"key":"\#(Self.publicKey)","signature":"\#(Self.signature("u_2001"))","events":[\#(guideEvent("guide_started", user: "u_2001", at: "2026-11-23T10:00:00Z"))]}"#
             let events = try await client.send(.post, "/v1/events", body: beacon)
             #expect(events.status == 202 && events.json["accepted"] as? Int == 1)
             let upper = try await client.send(
@@ -99,7 +116,12 @@ struct AccessTests {
             #expect(anonymous.status == 200)
             let secret = try await client.send(.get, "/v1/users/u_2001", key: Self.secretKey)
             #expect(secret.status == 200)
-            let explain = try await client.send(.post, "/v1/decide?explain=1", body: trialAdminDecide(), key: Self.secretKey)
+            let explain = try await client.send(
+                .post,
+                "/v1/decide?explain=1",
+                body: trialAdminDecide(),
+                key: Self.secretKey
+            )
             #expect((explain.json["verdicts"] as? [Any])?.isEmpty == false)
             let health = try await client.send(.get, "/healthz")
             #expect(health.json["mode"] as? String == "production")

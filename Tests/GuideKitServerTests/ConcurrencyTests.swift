@@ -15,7 +15,8 @@ struct ConcurrencyTests {
         let store: any GuideStore =
             sqlite
             ? try SQLiteGuideStore(
-                path: FileManager.default.temporaryDirectory.appendingPathComponent("gk-\(UUID().uuidString).sqlite").path
+                path: FileManager.default.temporaryDirectory.appendingPathComponent("gk-\(UUID().uuidString).sqlite")
+                    .path
             ) : MemoryGuideStore()
         let harness = try ServerHarness(store: store)
         let steps = ["welcome", "sidebar", "new-project", "search"]
@@ -29,18 +30,28 @@ struct ConcurrencyTests {
             events.append(guideEvent("guide_started", user: "u_c", at: ts(), id: "r\(round)-start"))
             for step in steps {
                 events.append(guideEvent("step_viewed", user: "u_c", step: step, at: ts(), id: "r\(round)-\(step)-v"))
-                events.append(guideEvent("step_completed", user: "u_c", step: step, at: ts(), id: "r\(round)-\(step)-c"))
+                events.append(
+                    guideEvent("step_completed", user: "u_c", step: step, at: ts(), id: "r\(round)-\(step)-c")
+                )
             }
             events.append(
                 #"{"type":"track","event":"project_created","user":"u_c","ts":"\#(ts())","id":"r\#(round)-track"}"#
             )
             events.append(
-                guideEvent(round == 2 ? "guide_completed" : "guide_snoozed", user: "u_c", step: "search", at: ts(), id: "r\(round)-end")
+                guideEvent(
+                    round == 2 ? "guide_completed" : "guide_snoozed",
+                    user: "u_c",
+                    step: "search",
+                    at: ts(),
+                    id: "r\(round)-end"
+                )
             )
         }
         var generator = SystemRandomNumberGenerator()
         let shuffled = events.shuffled(using: &generator)
-        let batches = stride(from: 0, to: shuffled.count, by: 2).map { Array(shuffled[$0..<min($0 + 2, shuffled.count)]) }
+        let batches = stride(from: 0, to: shuffled.count, by: 2).map {
+            Array(shuffled[$0..<min($0 + 2, shuffled.count)])
+        }
         try await harness.test { client in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for batch in batches {

@@ -5,10 +5,11 @@ import Testing
 
 @Suite("OpenAPI")
 struct OpenAPITests {
-    static let document = (try? String(
-        contentsOf: ServerHarness.repository.appendingPathComponent("Schemas/openapi.yaml"),
-        encoding: .utf8
-    )) ?? ""
+    static let document =
+        (try? String(
+            contentsOf: ServerHarness.repository.appendingPathComponent("Schemas/openapi.yaml"),
+            encoding: .utf8
+        )) ?? ""
 
     /// The lines of one path's block: from `  /path:` to the next path.
     static func block(of path: String) -> [Substring]? {

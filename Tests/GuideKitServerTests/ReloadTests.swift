@@ -12,7 +12,8 @@ struct ReloadTests {
     static func copyOfGuides() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guides-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: ServerHarness.guidesFolder) where name.hasSuffix(".yaml") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: ServerHarness.guidesFolder)
+        where name.hasSuffix(".yaml") {
             try FileManager.default.copyItem(
                 atPath: ServerHarness.guidesFolder + "/" + name,
                 toPath: folder + "/" + name

@@ -26,9 +26,11 @@ struct RouteTests {
     }
 
     /// The server decides for every example persona as `guidekit simulate --user <persona> --format json` does.
-    @Test(arguments: try FileManager.default.contentsOfDirectory(
-        atPath: ServerHarness.repository.appendingPathComponent("examples/users").path
-    ).filter { $0.hasSuffix(".yaml") }.sorted())
+    @Test(
+        arguments: try FileManager.default.contentsOfDirectory(
+            atPath: ServerHarness.repository.appendingPathComponent("examples/users").path
+        ).filter { $0.hasSuffix(".yaml") }.sorted()
+    )
     func decideMatchesSimulateForThePersonas(file: String) async throws {
         let url = ServerHarness.repository.appendingPathComponent("examples/users/\(file)")
         var persona = try UserState(contentsOf: url)
@@ -58,7 +60,10 @@ struct RouteTests {
             if expectedDecision?["guide"] is NSNull {
                 #expect(reply.json["decision"] is NSNull)
             } else {
-                #expect(decision.map { NSDictionary(dictionary: $0) } == expectedDecision.map { NSDictionary(dictionary: $0) })
+                #expect(
+                    decision.map { NSDictionary(dictionary: $0) }
+                        == expectedDecision.map { NSDictionary(dictionary: $0) }
+                )
             }
         }
     }
@@ -75,7 +80,9 @@ struct RouteTests {
             }
             var events = [guideEvent("guide_started", user: user, at: ts())]
             var shown: [String] = []
-            while let decision = reply.json["decision"] as? [String: Any], decision["guide"] as? String == "welcome-tour" {
+            while let decision = reply.json["decision"] as? [String: Any],
+                decision["guide"] as? String == "welcome-tour"
+            {
                 let step = try #require((decision["step"] as? [String: Any])?["id"] as? String)
                 #expect(!shown.contains(step), "the step \(step) came back")
                 shown.append(step)
@@ -151,7 +158,13 @@ struct RouteTests {
         let user = "u_3095"
         try await harness.test { client in
             let events = [
-                guideEvent("guide_started", user: user, guide: "board-automations-ab", version: 1, at: "2026-12-03T10:00:00Z"),
+                guideEvent(
+                    "guide_started",
+                    user: user,
+                    guide: "board-automations-ab",
+                    version: 1,
+                    at: "2026-12-03T10:00:00Z"
+                ),
                 guideEvent(
                     "step_viewed",
                     user: user,
@@ -187,7 +200,9 @@ struct RouteTests {
     }
 
     @Test func anExperimentRecordsTheVariantOnceAsAnExposure() async throws {
-        let persona = try UserState(contentsOf: ServerHarness.repository.appendingPathComponent("examples/users/pro-power-user.yaml"))
+        let persona = try UserState(
+            contentsOf: ServerHarness.repository.appendingPathComponent("examples/users/pro-power-user.yaml")
+        )
         let harness = try ServerHarness(now: try #require(persona.now))
         var stored = persona
         stored.page = nil
@@ -282,7 +297,8 @@ struct RouteTests {
             let ok = try await client.send(
                 .post,
                 "/v1/identify",
-                body: #"{"user":{"id":"u_9","attributes":{"plan":"pro","seats":4,"tags":["vip"]},"account":{"industry":"agency"}}}"#
+                body:
+                    #"{"user":{"id":"u_9","attributes":{"plan":"pro","seats":4,"tags":["vip"]},"account":{"industry":"agency"}}}"#
             )
             #expect(ok.status == 200)
             #expect(ok.json["changed"] as? Bool == true)
@@ -316,7 +332,10 @@ struct RouteTests {
                 (.post, "/v1/decide", #"{"user":{"id":7}}"#, 400, "invalid_field", "user.id"),
                 (.post, "/v1/decide", #"{"user":{"id":""}}"#, 400, "invalid_field", "user.id"),
                 (.post, "/v1/decide", #"{"user":{"id":"u"},"contxt":{}}"#, 400, "unknown_field", "contxt"),
-                (.post, "/v1/decide", #"{"user":{"id":"u"},"context":{"pgae":"/"}}"#, 400, "unknown_field", "context.pgae"),
+                (
+                    .post, "/v1/decide", #"{"user":{"id":"u"},"context":{"pgae":"/"}}"#, 400, "unknown_field",
+                    "context.pgae"
+                ),
                 (.post, "/v1/decide", #"{"user":{"id":"u"},"launch":"welcome-tuor"}"#, 422, "unknown_guide", "launch"),
                 (.post, "/v1/events", #"{"events":{}}"#, 400, "invalid_field", "events"),
                 (.post, "/v1/events", #"{}"#, 400, "missing_field", "events"),
@@ -353,12 +372,16 @@ struct RouteTests {
             #expect(version?.count == 12)
             let guides = try await client.send(.get, "/v1/guides")
             let list = try #require(guides.json["guides"] as? [[String: Any]])
-            #expect(list.contains { $0["id"] as? String == "board-automations-ab" && $0["experiment"] as? Bool == true })
+            #expect(
+                list.contains { $0["id"] as? String == "board-automations-ab" && $0["experiment"] as? Bool == true }
+            )
             #expect((guides.json["lint"] as? [String: Any])?["errors"] as? Int == 0)
             _ = try await client.send(.post, "/v1/decide", body: trialAdminDecide())
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.status == 200)
-            #expect(metrics.text.contains(#"guidekit_http_requests_total{route="/v1/decide",method="POST",status="200"} 1"#))
+            #expect(
+                metrics.text.contains(#"guidekit_http_requests_total{route="/v1/decide",method="POST",status="200"} 1"#)
+            )
             #expect(metrics.text.contains(#"guidekit_decisions_total{guide="welcome-tour"} 1"#))
             #expect(metrics.text.contains("guidekit_http_request_duration_seconds_bucket"))
             let openAPI = try await client.send(.get, "/v1/openapi.yaml")
@@ -384,7 +407,12 @@ struct RouteTests {
                 headers: ["Origin": "https://app.example.com"]
             )
             #expect(allowed.headers[.accessControlAllowOrigin] == "https://app.example.com")
-            let error = try await client.send(.post, "/v1/decide", body: "{", headers: ["Origin": "https://app.example.com"])
+            let error = try await client.send(
+                .post,
+                "/v1/decide",
+                body: "{",
+                headers: ["Origin": "https://app.example.com"]
+            )
             #expect(error.status == 400 && error.headers[.accessControlAllowOrigin] == "https://app.example.com")
             let other = try await client.send(
                 .options,

@@ -79,7 +79,8 @@ extension TestClientProtocol {
         for (name, value) in extra {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        {
             Reply(status: Int($0.status.code), text: String(buffer: $0.body), headers: $0.headers)
         }
     }

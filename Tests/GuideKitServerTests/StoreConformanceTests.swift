@@ -89,7 +89,10 @@ struct StoreConformanceTests {
         let (first, path) = try Kind.sqlite.make()
         let file = try #require(path)
         try await first.commit(
-            StoreChange(events: [Self.event("a")], users: [StoredUser(state: UserState(id: "u_1"), appliedThrough: 100)])
+            StoreChange(
+                events: [Self.event("a")],
+                users: [StoredUser(state: UserState(id: "u_1"), appliedThrough: 100)]
+            )
         )
         try await first.close()
         let second = try SQLiteGuideStore(path: file)

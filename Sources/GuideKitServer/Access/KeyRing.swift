@@ -26,6 +26,7 @@ public struct KeyRing: Sendable {
     /// The caller a key makes.
     ///
     /// - Parameter key: the key from `Authorization: Bearer` or the body's `key`.
+    /// - Returns: the secret, browser or development caller.
     /// - Throws: ``APIError/unauthorized(_:)`` without a key or with one the server does not have.
     public func caller(key: String?) throws(APIError) -> Caller {
         if isDevelopmentMode { return .development }
@@ -56,7 +57,9 @@ public struct KeyRing: Sendable {
                 "identity verification is on: send the hex HMAC-SHA256 of the user id in 'GuideKit-Signature' or \"signature\""
             )
         }
-        let expected = Array(Self.hex(HMAC<SHA256>.authenticationCode(for: Data(user.utf8), using: identitySecret)).utf8)
+        let expected = Array(
+            Self.hex(HMAC<SHA256>.authenticationCode(for: Data(user.utf8), using: identitySecret)).utf8
+        )
         guard Self.constantTimeEquals(expected, Array(signature.lowercased().utf8)) else {
             throw .badSignature("the signature does not match the user id")
         }

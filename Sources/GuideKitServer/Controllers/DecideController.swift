@@ -29,7 +29,10 @@ struct DecideController<Context: RequestContext> {
     }
 
     @Sendable func decide(_ request: Request, context: Context) async throws -> Response {
-        let body = try FieldReader(try await RequestReading.json(request, limit: RequestReading.defaultBodyLimit), at: "")
+        let body = try FieldReader(
+            try await RequestReading.json(request, limit: RequestReading.defaultBodyLimit),
+            at: ""
+        )
         try body.rejectUnknown(allowing: ["user", "context", "launch", "event", "key", "signature"])
         let (user, id, caller) = try self.user(body, request: request, allowing: ["id", "attributes", "account"])
         let catalog = services.library.current.compiled.catalog
@@ -67,7 +70,10 @@ struct DecideController<Context: RequestContext> {
     }
 
     @Sendable func identify(_ request: Request, context: Context) async throws -> Response {
-        let body = try FieldReader(try await RequestReading.json(request, limit: RequestReading.defaultBodyLimit), at: "")
+        let body = try FieldReader(
+            try await RequestReading.json(request, limit: RequestReading.defaultBodyLimit),
+            at: ""
+        )
         try body.rejectUnknown(allowing: ["user", "key", "signature"])
         let (user, id, _) = try self.user(body, request: request, allowing: ["id", "attributes", "account"])
         let update = try AttributeUpdate(

@@ -68,7 +68,11 @@ struct EventsController<Context: RequestContext> {
             }
         }
         if let claimed {
-            try services.keys.verify(user: claimed, signature: RequestReading.signature(request, body: body), caller: .browser)
+            try services.keys.verify(
+                user: claimed,
+                signature: RequestReading.signature(request, body: body),
+                caller: .browser
+            )
         }
     }
 

@@ -3,7 +3,11 @@ import Hummingbird
 /// JSON responses from text the routes render.
 enum JSONResponse {
     /// A JSON response; a newline is added.
-    static func ok(_ json: String, status: HTTPResponse.Status = .ok, contentType: String = "application/json")
+    static func ok(
+        _ json: String,
+        status: HTTPResponse.Status = .ok,
+        contentType: String = "application/json"
+    )
         -> Response
     {
         var headers = HTTPFields()

@@ -54,7 +54,11 @@ struct ReportController<Context: RequestContext> {
         } catch {
             throw APIError.unavailable("the guides folder cannot be read for the report: \(error)")
         }
-        let report = try DropOffReport(reading: [.bytes(bytes, name: "-", format: .jsonLines)], book: book, options: options)
+        let report = try DropOffReport(
+            reading: [.bytes(bytes, name: "-", format: .jsonLines)],
+            book: book,
+            options: options
+        )
         let text: String
         switch format {
         case "csv": text = CSVRenderer().render(report)

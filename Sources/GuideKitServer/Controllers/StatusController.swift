@@ -103,6 +103,10 @@ struct StatusController<Context: RequestContext> {
     @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/yaml; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text))
+        )
     }
 }

@@ -53,7 +53,9 @@ package struct AttributeUpdate: Sendable, Hashable {
         for name in object.members.keys.sorted() {
             let field = object.field(name)
             let value = object.members[name] ?? .null
-            guard name.utf8.count <= 128 else { throw .invalidAttribute(field, "attribute names are at most 128 bytes") }
+            guard name.utf8.count <= 128 else {
+                throw .invalidAttribute(field, "attribute names are at most 128 bytes")
+            }
             guard value.rendered.utf8.count <= 8_192 else {
                 throw .invalidAttribute(field, "'\(field)' is larger than 8 KiB")
             }
@@ -80,7 +82,10 @@ package struct AttributeUpdate: Sendable, Hashable {
     ) throws(APIError) {
         let name = "\(namespace).\(attribute.name)"
         func wrong(_ expected: String) -> APIError {
-            .invalidAttribute(field, "'\(name)' is \(value.rendered.prefix(60)) (\(value.typeName)); the catalog says \(expected)")
+            .invalidAttribute(
+                field,
+                "'\(name)' is \(value.rendered.prefix(60)) (\(value.typeName)); the catalog says \(expected)"
+            )
         }
         func allowed(_ text: String) throws(APIError) {
             if let values = attribute.values, !values.contains(text) {

@@ -84,7 +84,13 @@ package struct Decider: Sendable {
         for holdout in decision.holdouts {
             let version = set.compiled[holdout.guideID]?.guide.version.value ?? 1
             events.append(
-                EventInput.exposure(user: user, guide: holdout.guideID, version: version, variant: holdout.variant, at: now)
+                EventInput.exposure(
+                    user: user,
+                    guide: holdout.guideID,
+                    version: version,
+                    variant: holdout.variant,
+                    at: now
+                )
             )
         }
         return events

@@ -78,7 +78,10 @@ public final class GuideLibrary: Sendable {
                 state.current = set
                 return .loaded(version: set.version)
             }
-            logger.info("guides reloaded", metadata: ["version": "\(set.version)", "guides": "\(set.compiled.guides.count)"])
+            logger.info(
+                "guides reloaded",
+                metadata: ["version": "\(set.version)", "guides": "\(set.compiled.guides.count)"]
+            )
         case .failure(let diagnostics):
             outcome = state.withLock { state in
                 state.reloads += 1
@@ -106,7 +109,14 @@ public final class GuideLibrary: Sendable {
         do {
             result = try GuideLoader.loadFolder(at: folder)
         } catch {
-            return .failure([Diagnostic(.error, rule: "unreadable", error.message, at: SourceLocation(file: folder, line: 1, column: 1))])
+            return .failure([
+                Diagnostic(
+                    .error,
+                    rule: "unreadable",
+                    error.message,
+                    at: SourceLocation(file: folder, line: 1, column: 1)
+                )
+            ])
         }
         let diagnostics = Linter().lint(result)
         let errors = diagnostics.filter { $0.severity == .error }
@@ -149,6 +159,7 @@ public struct GuideLibraryError: Error, Sendable, CustomStringConvertible {
 
     /// The errors, one per line, and what to do.
     public var description: String {
-        diagnostics.map(\.description).joined(separator: "\n") + "\nerror: fix the guides first (guidekit lint \(folder))"
+        diagnostics.map(\.description).joined(separator: "\n")
+            + "\nerror: fix the guides first (guidekit lint \(folder))"
     }
 }

@@ -3,9 +3,10 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Reloads the guides when their files change (checked every ``interval`` seconds by size and modification
-/// time) and on `SIGHUP`, until the service group shuts down. A reload swaps the set atomically: requests
-/// in flight finish with the set they started with.
+/// Reloads the guides when their files change, and on `SIGHUP`, until the service group shuts down.
+///
+/// Files are checked every ``interval`` seconds by size and modification time. A reload swaps the set
+/// atomically: requests in flight finish with the set they started with.
 struct GuideReloader: Service {
     let library: GuideLibrary
     let interval: Double

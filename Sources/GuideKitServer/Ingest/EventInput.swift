@@ -27,7 +27,10 @@ package enum EventInput {
         let user = try event.requiredString("user", maxLength: maxIdentifierLength)
         let tsText = try event.requiredString("ts", maxLength: 64)
         guard let time = Timestamp.seconds(parsing: tsText), tsText.count > 10 else {
-            throw .invalidField(event.field("ts"), "'\(event.field("ts"))' is '\(tsText)', not an ISO 8601 date-time with a zone such as 2026-11-01T10:00:00Z")
+            throw .invalidField(
+                event.field("ts"),
+                "'\(event.field("ts"))' is '\(tsText)', not an ISO 8601 date-time with a zone such as 2026-11-01T10:00:00Z"
+            )
         }
         let givenID = try event.string("id", maxLength: maxIdentifierLength)
         if givenID?.isEmpty == true { throw .invalidField(event.field("id"), "'\(event.field("id"))' is empty") }
@@ -41,7 +44,8 @@ package enum EventInput {
                     "'\(name)' is a Segment guide event; send guide events as {\"type\": \"\(mapped.rawValue)\", …}"
                 )
             }
-            if let properties = members["properties"], case .object = properties {} else if members["properties"] != nil {
+            if let properties = members["properties"], case .object = properties {
+            } else if members["properties"] != nil {
                 throw .invalidField(event.field("properties"), "'\(event.field("properties"))' must be an object")
             }
             let id = givenID ?? derivedID(["track", user, tsText, name])
@@ -74,11 +78,17 @@ package enum EventInput {
                 line: ""
             )
         } else if type == "exposure" {
-            throw .invalidField(event.field("type"), "exposure events are recorded by the server when it decides; do not send them")
+            throw .invalidField(
+                event.field("type"),
+                "exposure events are recorded by the server when it decides; do not send them"
+            )
         } else {
             let known = GuideEventType.allCases.map(\.rawValue) + ["track"]
             let hint = Suggestion.didYouMean(type, in: known).map { "; \($0)" } ?? ""
-            throw .invalidField(event.field("type"), "'\(type)' is not an event type (\(known.joined(separator: ", ")))\(hint)")
+            throw .invalidField(
+                event.field("type"),
+                "'\(type)' is not an event type (\(known.joined(separator: ", ")))\(hint)"
+            )
         }
         var result = stored
         result.line = JSONValue.object(members).rendered
@@ -90,7 +100,13 @@ package enum EventInput {
 
     /// An exposure: the variant (or holdout) a user was assigned in an experiment, recorded once per guide
     /// version.
-    package static func exposure(user: String, guide: String, version: Int, variant: String, at time: Date) -> StoredEvent {
+    package static func exposure(
+        user: String,
+        guide: String,
+        version: Int,
+        variant: String,
+        at time: Date
+    ) -> StoredEvent {
         let id = "exposure-" + derivedID([user, guide, String(version)])
         let ts = Timestamp.string(from: time)
         let line = JSONValue.object([

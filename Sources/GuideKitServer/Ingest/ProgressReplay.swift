@@ -1,9 +1,10 @@
 import Foundation
 import GuideKit
 
-/// Folds a user's stored events into their state through the guide set's ``GuideStateMachine``: guide
-/// events as `guidekit state` replays them, product `track` events as app events (`events.<name>` counts,
-/// and steps that advance on them). Exposures change nothing.
+/// Folds a user's stored events into their state through the guide set's ``GuideStateMachine``.
+///
+/// Guide events are applied as `guidekit state` replays them, product `track` events as app events
+/// (`events.<name>` counts, and steps that advance on them). Exposures change nothing.
 package struct ProgressReplay: Sendable {
     /// The guide set whose state machine applies the events.
     package let guides: GuideSet
@@ -73,8 +74,8 @@ package struct ProgressReplay: Sendable {
     /// A user's state from their attributes and all their events, in order.
     ///
     /// - Parameters:
-    ///   - base: the stored state; its attributes are kept, its event counts and progress rebuilt.
     ///   - events: every event of the user.
+    ///   - base: the stored state; its attributes are kept, its event counts and progress rebuilt.
     /// - Returns: the rebuilt state and the time of its latest event.
     package func replay(_ events: [StoredEvent], onto base: UserState) -> (state: UserState, through: Double?) {
         var state = base

@@ -1,8 +1,10 @@
 import Hummingbird
 
-/// CORS for the allowed origins: a preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered
-/// `204` with the methods and headers the API reads; other responses to an allowed origin carry
-/// `Access-Control-Allow-Origin`. Origins not allowed get no CORS headers, so the browser blocks them.
+/// CORS for the allowed origins.
+///
+/// A preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered `204` with the methods and
+/// headers the API reads; other responses to an allowed origin carry `Access-Control-Allow-Origin`. Origins
+/// not allowed get no CORS headers, so the browser blocks them.
 struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedOrigins: [String]
 
@@ -10,7 +12,11 @@ struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         origin != "null" && (allowedOrigins.contains("*") || allowedOrigins.contains(origin))
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }

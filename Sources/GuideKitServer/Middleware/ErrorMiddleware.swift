@@ -5,7 +5,11 @@ import Logging
 /// as `503`, an unknown route as `404` (or `405` when the path has other methods), anything else as `500`
 /// with the details in the log only.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {

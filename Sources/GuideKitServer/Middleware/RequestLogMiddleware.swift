@@ -1,12 +1,18 @@
 import Hummingbird
 import Logging
 
-/// One log line and the metrics of every request: method, route, status and duration. Never the body,
-/// the query, the headers, keys or attributes.
+/// One log line and the metrics of every request.
+///
+/// The line has the method, route, status and duration; never the body, the query, the headers, keys or
+/// attributes.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         let start = ContinuousClock.now

@@ -41,7 +41,9 @@ public final class MemoryGuideStore: GuideStore {
     public func commit(_ change: StoreChange) async throws {
         try read { contents in
             var seen = Set<String>()
-            let duplicates = change.events.map(\.id).filter { contents.eventIDs.contains($0) || !seen.insert($0).inserted }
+            let duplicates = change.events.map(\.id).filter {
+                contents.eventIDs.contains($0) || !seen.insert($0).inserted
+            }
             guard duplicates.isEmpty else { throw StoreError.duplicateEvents(duplicates) }
             for var event in change.events {
                 event.sequence = contents.nextSequence

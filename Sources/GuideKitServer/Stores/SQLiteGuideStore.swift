@@ -108,7 +108,9 @@ public final class SQLiteGuideStore: GuideStore {
     /// Appends the events and replaces the users in one transaction, or writes nothing.
     public func commit(_ change: StoreChange) async throws {
         guard !change.isEmpty else { return }
-        let states = change.users.map { (id: $0.id, state: UserStateCoding.encode($0.state), through: $0.appliedThrough) }
+        let states = change.users.map {
+            (id: $0.id, state: UserStateCoding.encode($0.state), through: $0.appliedThrough)
+        }
         do {
             try await pool.write { db in
                 let insert = try db.cachedStatement(

@@ -39,7 +39,9 @@ struct Serve: AsyncParsableCommand {
     )
     var allowOrigins: [String] = []
 
-    @Option(help: "Seconds between checks of the guides folder for changes; 0 = SIGHUP only (GUIDEKIT_RELOAD_INTERVAL).")
+    @Option(
+        help: "Seconds between checks of the guides folder for changes; 0 = SIGHUP only (GUIDEKIT_RELOAD_INTERVAL)."
+    )
     var reloadInterval: Double?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error (GUIDEKIT_LOG_LEVEL; default info).")
