@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         // The server only (`GuideKitServer`): the core and the other commands build without them.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -36,6 +37,7 @@ let package = Package(
             dependencies: [
                 "GuideKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -44,7 +46,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            // Resources/openapi.yaml links to Schemas/openapi.yaml, served at /v1/openapi.yaml.
+            // Resources/openapi.yaml is a copy of Schemas/openapi.yaml (a test keeps them equal), served at
+            // /v1/openapi.yaml.
             resources: [.copy("Resources/openapi.yaml")]
         ),
         // The command-line tool: a thin layer over the engine.
@@ -68,6 +71,7 @@ let package = Package(
                 "GuideKitServer",
                 "GuideKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Runs the built `guidekit` binary on fixture folders: output, formats and exit codes.

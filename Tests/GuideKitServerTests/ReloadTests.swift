@@ -35,7 +35,8 @@ struct ReloadTests {
             atomically: true,
             encoding: .utf8
         )
-        #expect(library.reload(force: true) == .refused(errors: 1))
+        // Both modal steps of the file now have the typo.
+        #expect(library.reload(force: true) == .refused(errors: 2))
         #expect(library.current.version == original)
         try await harness.test { client in
             let decide = try await client.send(.post, "/v1/decide", body: trialAdminDecide())

@@ -39,8 +39,8 @@ struct RouteTests {
         let harness = try ServerHarness(now: now)
         let set = harness.services.library.current
         let expected = set.selector.select(for: persona, in: SelectionContext(now: now))
-        let simulated = try JSONSerialization.jsonObject(with: Data(expected.renderJSON(user: persona.id).utf8))
-        let expectedDecision = (simulated as? [String: Any])?["decision"] as? [String: Any]
+        // The decision `guidekit simulate --format json` prints, in its Codable encoding.
+        let expectedDecision = expected.decision.guideID == nil ? "null" : expected.decision.renderJSON()
         // The store keeps attributes, event counts and progress; page, device and locale come with the request.
         let device = persona.device
         let locale = persona.locale
@@ -56,15 +56,7 @@ struct RouteTests {
         try await harness.test { client in
             let reply = try await client.send(.post, "/v1/decide", body: body)
             #expect(reply.status == 200)
-            let decision = reply.json["decision"] as? [String: Any]
-            if expectedDecision?["guide"] is NSNull {
-                #expect(reply.json["decision"] is NSNull)
-            } else {
-                #expect(
-                    decision.map { NSDictionary(dictionary: $0) }
-                        == expectedDecision.map { NSDictionary(dictionary: $0) }
-                )
-            }
+            #expect(reply.text.hasPrefix(#"{"decision":\#(expectedDecision),"decisionId":"#))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GuideKit
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging

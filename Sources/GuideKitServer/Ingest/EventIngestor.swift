@@ -79,14 +79,18 @@ package struct EventIngestor: Sendable {
             if let through = stored.appliedThrough, earliest <= through {
                 // Out of order: rebuild from every event of the user, old and new.
                 let all = try await store.events(of: user) + new
-                let rebuilt = replay.replay(all, onto: stored.state)
+                let rebuilt = replay.replay(all, onto: stored.state, newIDs: Set(new.map(\.id)))
                 updated.state = rebuilt.state
                 updated.appliedThrough = rebuilt.through
+                change.events += new + rebuilt.derived
             } else {
-                for event in replay.ordered(new) { replay.apply(event, to: &updated.state) }
+                var derived: [StoredEvent] = []
+                for event in replay.ordered(new) {
+                    derived += replay.apply(event, to: &updated.state, derives: true)
+                }
                 updated.appliedThrough = max(stored.appliedThrough ?? earliest, new.map(\.time).max() ?? earliest)
+                change.events += new + derived
             }
-            change.events += new
             change.users.append(updated)
         }
         return (outcome, change)

@@ -46,10 +46,32 @@ package struct ProgressReplay: Sendable {
         return (event.time, rank, stepIndex, sub)
     }
 
-    /// Applies one event to a state.
-    package func apply(_ event: StoredEvent, to state: inout UserState) {
+    /// Applies one event to a state, and for a new event the events the state machine derives from it.
+    ///
+    /// A `step_completed` of the step a guide is on moves the guide on as *next* does (a view of the next
+    /// step, or the guide's completion); a `track` event moves the steps waiting for it (`advance_on`). The
+    /// derived events are stored beside the event (ids `<id>~1`, `<id>~2`, …), so the export replays to
+    /// the same progress in `guidekit state`, and a replay of stored events derives nothing again.
+    ///
+    /// - Parameters:
+    ///   - event: the event.
+    ///   - state: the state to update.
+    ///   - derives: whether the event is new (then derived events are made and applied).
+    /// - Returns: the derived events, applied already.
+    @discardableResult
+    package func apply(_ event: StoredEvent, to state: inout UserState, derives: Bool = false) -> [StoredEvent] {
         let time = Date(timeIntervalSince1970: event.time)
+        var emitted: [TrackedGuideEvent] = []
         if let type = GuideEventType(rawValue: event.type), let guide = event.guide {
+            if derives, type == .stepCompleted, let progress = state.guides[guide], progress.status == .inProgress,
+                progress.step == event.step
+            {
+                // (On a copy: a throwing apply may have changed its inout state before it threw.)
+                var scratch = state
+                emitted = Array(
+                    ((try? guides.machine.apply(.completeStep(guide: guide), to: &scratch, at: time)) ?? []).dropFirst()
+                )
+            }
             let tracked = TrackedGuideEvent(
                 type,
                 at: time,
@@ -60,15 +82,43 @@ package struct ProgressReplay: Sendable {
             )
             guides.machine.apply(tracked, to: &state)
         } else if event.type == "track", let name = event.name {
-            // A step waiting for this event advances; a state the guides no longer fit only counts the event.
-            // (On a copy: a throwing apply may have changed its inout state before it threw.)
-            var advanced = state
-            if (try? guides.machine.apply(.event(name), to: &advanced, at: time)) != nil {
-                state = advanced
-            } else {
-                GuideStateMachine.record(event: name, in: &state, at: time)
+            if derives {
+                var scratch = state
+                emitted = (try? guides.machine.apply(.event(name), to: &scratch, at: time)) ?? []
             }
+            GuideStateMachine.record(event: name, in: &state, at: time)
         }
+        var derived: [StoredEvent] = []
+        for (offset, tracked) in emitted.enumerated() {
+            guides.machine.apply(tracked, to: &state)
+            derived.append(Self.derivedEvent(tracked, from: event, number: offset + 1))
+        }
+        return derived
+    }
+
+    /// A derived guide event as stored: the event log format, marked `"source": "server"`.
+    private static func derivedEvent(_ tracked: TrackedGuideEvent, from parent: StoredEvent, number: Int) -> StoredEvent
+    {
+        let id = "\(parent.id)~\(number)"
+        var fields: [String: JSONValue] = [
+            "type": .string(tracked.name.rawValue), "user": .string(parent.user), "guide": .string(tracked.guideID),
+            "ts": .string(Timestamp.string(from: tracked.time)), "id": .string(id), "source": .string("server"),
+        ]
+        if let version = tracked.version { fields["version"] = .number(Double(version)) }
+        if let step = tracked.step { fields["step"] = .string(step) }
+        if let variant = tracked.variant { fields["variant"] = .string(variant) }
+        return StoredEvent(
+            sequence: parent.sequence,
+            id: id,
+            user: parent.user,
+            time: tracked.time.timeIntervalSince1970,
+            type: tracked.name.rawValue,
+            guide: tracked.guideID,
+            version: tracked.version,
+            step: tracked.step,
+            variant: tracked.variant,
+            line: JSONValue.object(fields).rendered
+        )
     }
 
     /// A user's state from their attributes and all their events, in order.
@@ -76,16 +126,22 @@ package struct ProgressReplay: Sendable {
     /// - Parameters:
     ///   - events: every event of the user.
     ///   - base: the stored state; its attributes are kept, its event counts and progress rebuilt.
-    /// - Returns: the rebuilt state and the time of its latest event.
-    package func replay(_ events: [StoredEvent], onto base: UserState) -> (state: UserState, through: Double?) {
+    ///   - newIDs: the ids of the events not stored yet, which derive events.
+    /// - Returns: the rebuilt state, the time of its latest event, and the derived events of the new ones.
+    package func replay(
+        _ events: [StoredEvent],
+        onto base: UserState,
+        newIDs: Set<String> = []
+    ) -> (state: UserState, through: Double?, derived: [StoredEvent]) {
         var state = base
         state.events = [:]
         state.guides = [:]
         var through: Double?
+        var derived: [StoredEvent] = []
         for event in ordered(events) {
-            apply(event, to: &state)
+            derived += apply(event, to: &state, derives: newIDs.contains(event.id))
             through = max(through ?? event.time, event.time)
         }
-        return (state, through)
+        return (state, through, derived)
     }
 }
