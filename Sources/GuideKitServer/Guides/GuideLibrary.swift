@@ -122,7 +122,11 @@ public final class GuideLibrary: Sendable {
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else { return .failure(errors) }
         let version = contentHash(result.guideFiles + [result.projectFile].compactMap { $0 })
-        return .success(GuideSet(result, diagnostics: diagnostics, version: version, loadedAt: Date()))
+        do {
+            return .success(try GuideSet(result, diagnostics: diagnostics, version: version, loadedAt: Date()))
+        } catch {
+            return .failure(error.diagnostics)
+        }
     }
 
     /// A hash of the files' names and contents, 12 hex digits.

@@ -17,8 +17,10 @@ public struct GuideSet: Sendable {
     public let loadedAt: Date
 
     /// Wraps a loaded set.
-    public init(_ result: LoadResult, diagnostics: [Diagnostic], version: String, loadedAt: Date) {
-        compiled = CompiledGuideSet(result)
+    ///
+    /// - Throws: ``GuideKit/LoadError`` when the load has errors.
+    public init(_ result: LoadResult, diagnostics: [Diagnostic], version: String, loadedAt: Date) throws(LoadError) {
+        compiled = try CompiledGuideSet(result)
         machine = GuideStateMachine(compiled)
         selector = Selector(compiled)
         self.diagnostics = diagnostics

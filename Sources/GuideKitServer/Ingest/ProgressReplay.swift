@@ -46,12 +46,13 @@ package struct ProgressReplay: Sendable {
         return (event.time, rank, stepIndex, sub)
     }
 
-    /// Applies one event to a state, and for a new event the events the state machine derives from it.
+    /// Applies one event to a state, and for a new `track` event the guide events it causes.
     ///
-    /// A `step_completed` of the step a guide is on moves the guide on as *next* does (a view of the next
-    /// step, or the guide's completion); a `track` event moves the steps waiting for it (`advance_on`). The
-    /// derived events are stored beside the event (ids `<id>~1`, `<id>~2`, …), so the export replays to
-    /// the same progress in `guidekit state`, and a replay of stored events derives nothing again.
+    /// A product event moves the steps waiting for it (`advance_on`): the state machine's `step_completed`
+    /// and `step_viewed` (or the guide's end) are stored beside the event (ids `<id>~1`, `<id>~2`, …), so
+    /// the export replays to the same progress in `guidekit state`, and a replay of stored events derives
+    /// nothing again. (A `step_completed` of the step on screen moves its guide on by itself, in
+    /// ``GuideStateMachine/apply(_:to:)``.)
     ///
     /// - Parameters:
     ///   - event: the event.
@@ -63,15 +64,6 @@ package struct ProgressReplay: Sendable {
         let time = Date(timeIntervalSince1970: event.time)
         var emitted: [TrackedGuideEvent] = []
         if let type = GuideEventType(rawValue: event.type), let guide = event.guide {
-            if derives, type == .stepCompleted, let progress = state.guides[guide], progress.status == .inProgress,
-                progress.step == event.step
-            {
-                // (On a copy: a throwing apply may have changed its inout state before it threw.)
-                var scratch = state
-                emitted = Array(
-                    ((try? guides.machine.apply(.completeStep(guide: guide), to: &scratch, at: time)) ?? []).dropFirst()
-                )
-            }
             let tracked = TrackedGuideEvent(
                 type,
                 at: time,
