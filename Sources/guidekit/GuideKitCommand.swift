@@ -19,11 +19,16 @@ struct GuideKitCommand: AsyncParsableCommand {
     ///
     /// A ``CommandFailure`` prints its message on standard error and exits with its status; anything else
     /// (bad usage, `--help`) is ArgumentParser's.
-    static func main() {
+    static func main() async {
         Output.occupyClosedStandardDescriptors()
         do {
             var command = try parseAsRoot()
-            try command.run()
+            // `guidekit serve` is asynchronous; its synchronous `run()` would only print its help.
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as CommandFailure {
             Output.error(failure.message + "\n")
             Foundation.exit(failure.status.rawValue)
