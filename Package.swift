@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        // Tests only: property-based checks of the report.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         // The engine: Foundation and Yams (libyaml) only, so apps and servers can embed it.
@@ -61,7 +63,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GuideKitTests",
-            dependencies: ["GuideKit"],
+            dependencies: ["GuideKit", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]
         ),
         // The server's routes (HummingbirdTesting), stores (one conformance suite for each) and keys.
