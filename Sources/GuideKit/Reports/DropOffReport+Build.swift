@@ -37,6 +37,39 @@ extension DropOffReport {
         let result = try reader.read(sources, book: book)
         self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
     }
+
+    /// Reads event logs and builds the report with the reader's settings given, for the fuzz targets in
+    /// `Fuzz/`, which compare the C event runs with the Swift reader (not a public API).
+    ///
+    /// - Parameters:
+    ///   - sources: the event logs.
+    ///   - book: the step order of every guide version.
+    ///   - options: filters, window, breakdown and comparison.
+    ///   - threads: reading threads; `nil` for one per core (at most 8).
+    ///   - minimumPartSize: the least size of a file that is cut into parts; `nil` for 16 MiB.
+    ///   - windowSize: bytes read at a time; `nil` for a quarter megabyte.
+    ///   - usesEventRuns: whether the C event runs read the common lines (`false`: the Swift reader reads all).
+    /// - Returns: the report.
+    /// - Throws: ``EventLogError`` when a source cannot be read at all.
+    @_spi(Testing) public static func reading(
+        _ sources: [EventSource],
+        book: StepOrderBook,
+        options: ReportOptions,
+        threads: Int?,
+        minimumPartSize: Int?,
+        windowSize: Int?,
+        usesEventRuns: Bool
+    ) throws -> DropOffReport {
+        try DropOffReport(
+            reading: sources,
+            book: book,
+            options: options,
+            threads: threads,
+            minimumPartSize: minimumPartSize,
+            windowSize: windowSize,
+            usesEventRuns: usesEventRuns
+        )
+    }
 }
 
 /// Turns the tallies into the report: one pass over each thread's runs, which hold their step slots.
