@@ -181,7 +181,8 @@ import Testing
             let rows = events.map { event in order.map { event.fields[$0] } }
             let unquoted = ([header] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n") + "\n"
             let quoted =
-                ([header] + rows.map { $0.map { "\"\($0)\"" }.joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
+                ([header] + rows.map { $0.map { "\"\($0)\"" }.joined(separator: ",") }).joined(separator: "\r\n")
+                + "\r\n"
             let expected = try Self.report(events.map(\.jsonLine).joined(separator: "\n") + "\n")
             for (name, text) in [("unquoted", unquoted), ("quoted", quoted)] {
                 // As a file too: files are mapped and read in windows, bytes in memory are not.
