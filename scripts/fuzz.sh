@@ -29,9 +29,14 @@ max_len() {
 # `--sanitize` (unlike `-Xswiftc -sanitize=`) also instruments the C targets (CHotPath, libyaml);
 # `-parse-as-library` because each target's entry point is libFuzzer's main, not a Swift one.
 echo "== building the fuzz targets (debug, fuzzer + address sanitizer)"
-swift build -c debug --sanitize fuzzer --sanitize address -Xswiftc -parse-as-library 2>&1 |
-    grep -v "Cannot export local symbol '__asan" || true
-test "${PIPESTATUS[0]}" -eq 0
+mkdir -p .build
+build_log=".build/fuzz-build.log"
+if ! swift build -c debug --sanitize fuzzer --sanitize address -Xswiftc -parse-as-library >"$build_log" 2>&1; then
+    grep -v "Cannot export local symbol '__asan" "$build_log" | grep -E "error|warning" | head -40
+    echo "FAILED: the fuzz targets do not build (log: Fuzz/$build_log)"
+    exit 1
+fi
+tail -n 1 "$build_log"
 
 # Leaks fail the run; a finished input that leaves memory behind is a leak. Swift's own crash handler
 # is off: it reads memory that the address sanitizer then reports instead of the real failure.

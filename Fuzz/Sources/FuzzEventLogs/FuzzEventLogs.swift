@@ -20,7 +20,10 @@ let book: StepOrderBook = {
 }()
 
 /// The compiled guides for the tracker (`state --events`).
-let guides = CompiledGuideSet(loadExampleGuides())
+let guides: CompiledGuideSet = {
+    let examples = loadExampleGuides()
+    return CompiledGuideSet(guides: examples.guides, project: examples.project)
+}()
 
 /// What one input asks for: the first byte picks the format and the reader's settings, the rest is the log.
 struct Setup {

@@ -6,7 +6,7 @@ import GuideKit
 /// read goes through selection against the guides.
 let examples = loadExampleGuides()
 
-let selector = Selector(CompiledGuideSet(examples))
+let selector = Selector(CompiledGuideSet(guides: examples.guides, project: examples.project))
 
 /// One input, read every way a user state is read.
 ///
