@@ -26,12 +26,14 @@ max_len() {
     esac
 }
 
-# `--sanitize` (unlike `-Xswiftc -sanitize=`) also instruments the C targets (CHotPath, libyaml);
-# `-parse-as-library` because each target's entry point is libFuzzer's main, not a Swift one.
+# `--sanitize` instruments the C targets (CHotPath, libyaml) too, but passes swiftc one `-sanitize=` per
+# sanitizer, and swiftc keeps only the last: without `-Xswiftc -sanitize=fuzzer,address` (which comes
+# last) the Swift code would have no coverage counters. `-parse-as-library`: main is libFuzzer's.
 echo "== building the fuzz targets (debug, fuzzer + address sanitizer)"
 mkdir -p .build
 build_log=".build/fuzz-build.log"
-if ! swift build -c debug --sanitize fuzzer --sanitize address -Xswiftc -parse-as-library >"$build_log" 2>&1; then
+if ! swift build -c debug --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address \
+    -Xswiftc -parse-as-library >"$build_log" 2>&1; then
     grep -v "Cannot export local symbol '__asan" "$build_log" | grep -E "error|warning" | head -40
     echo "FAILED: the fuzz targets do not build (log: Fuzz/$build_log)"
     exit 1
