@@ -102,11 +102,18 @@ public enum Timestamp {
         return days * 86_400 + clock + fraction
     }
 
+    /// `seconds` clamped to ±10^14 (about three million years), NaN read as 0: the range in which the
+    /// calendar arithmetic of ``string(fromSeconds:)`` cannot overflow.
+    static func clampedSeconds(_ seconds: Double) -> Double {
+        seconds.isNaN ? 0 : min(max(seconds, -1e14), 1e14)
+    }
+
     /// Formats seconds since the epoch as `2026-11-23T10:00:00Z` (with milliseconds when there are any).
     ///
     /// - Parameter seconds: seconds since the Unix epoch.
     /// - Returns: the UTC timestamp.
     public static func string(fromSeconds seconds: Double) -> String {
+        let seconds = clampedSeconds(seconds)
         let whole = seconds.rounded(.down)
         let millis = Int(((seconds - whole) * 1_000).rounded())
         var total = Int(whole)

@@ -125,10 +125,12 @@ extension Operation {
             return document.anyElement(node) { document.isString($0) && regex.matches(document.string(at: $0)) }
         case .versionEqual, .versionNotEqual, .versionLess, .versionLessOrEqual, .versionGreater,
             .versionGreaterOrEqual:
-            guard case .text(let expected) = operand else { return false }
+            guard case .version(let text, let number) = operand else { return false }
             let matched = document.anyElement(node) { element in
-                guard let actual = document.versionText(element) else { return false }
-                let order = VersionOrder.compare(actual, expected.isEmpty ? "0" : expected)
+                guard let (actual, expected) = document.versionTexts(element, text: text, number: number) else {
+                    return false
+                }
+                let order = VersionOrder.compare(actual, expected)
                 switch kind {
                 case .versionEqual, .versionNotEqual: return order == 0
                 case .versionLess: return order < 0

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A compiled condition: the tree ``Condition`` evaluates.
 ///
 /// Every clause keeps where it was written.
@@ -78,6 +76,10 @@ enum Operand: Sendable, Hashable {
     case text(String)
     /// A truth value (`$exists`).
     case flag(Bool)
+    /// A version (`$veq` …): `text`, the operand as written, compares with string values; `number`, the
+    /// operand's JavaScript text when it is a number, compares with number values. A value of any other
+    /// type, or of a type the operand does not have, never compares (GrowthBook 4.0.0's type rule).
+    case version(text: String?, number: String?)
     /// A compiled regular expression.
     case regex(CompiledRegex)
     /// A duration in seconds (`$newerThan`, `$olderThan`).
@@ -90,37 +92,28 @@ enum Operand: Sendable, Hashable {
     case reason(String)
 }
 
-/// A regular expression compiled once, in ICU syntax (`NSRegularExpression`).
+/// A `$regex` pattern compiled once into a ``LinearRegex``.
 struct CompiledRegex: Sendable, Hashable {
     /// The pattern as written.
     let pattern: String
     /// `true` for `$regexi`.
     let isCaseInsensitive: Bool
-    private let box: Box
+    /// The automaton.
+    let program: LinearRegex
 
-    private final class Box: @unchecked Sendable {
-        // NSRegularExpression is immutable and documented as thread-safe.
-        let expression: NSRegularExpression
-        init(_ expression: NSRegularExpression) { self.expression = expression }
-    }
-
-    /// Compiles `pattern`; `nil` (with the ICU error) when it is not a valid pattern.
-    static func compile(_ pattern: String, caseInsensitive: Bool) -> Result<CompiledRegex, Error> {
+    /// Compiles `pattern`, or gives why it does not compile.
+    static func compile(_ pattern: String, caseInsensitive: Bool) -> Result<CompiledRegex, RegexSyntaxError> {
         do {
-            let expression = try NSRegularExpression(
-                pattern: pattern,
-                options: caseInsensitive ? [.caseInsensitive] : []
-            )
-            return .success(CompiledRegex(pattern: pattern, isCaseInsensitive: caseInsensitive, box: Box(expression)))
+            let program = try LinearRegex(pattern, caseInsensitive: caseInsensitive)
+            return .success(CompiledRegex(pattern: pattern, isCaseInsensitive: caseInsensitive, program: program))
         } catch {
             return .failure(error)
         }
     }
 
-    /// `true` when the pattern matches somewhere in `text` (JavaScript's `RegExp.test`).
-    func matches(_ text: String) -> Bool {
-        box.expression.firstMatch(in: text, options: [], range: NSRange(text.startIndex..., in: text)) != nil
-    }
+    /// `true` when the pattern matches somewhere in `text` (JavaScript's `RegExp.test`), in
+    /// O(text × pattern) steps.
+    func matches(_ text: String) -> Bool { program.matches(text) }
 
     static func == (lhs: CompiledRegex, rhs: CompiledRegex) -> Bool {
         lhs.pattern == rhs.pattern && lhs.isCaseInsensitive == rhs.isCaseInsensitive

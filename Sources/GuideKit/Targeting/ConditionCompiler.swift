@@ -165,10 +165,9 @@ struct ConditionCompiler {
             guard let text = node.scalarText else { return invalid("\(name) takes a pattern") }
             switch CompiledRegex.compile(text, caseInsensitive: name == "$regexi") {
             case .success(let regex): return make(.regex, .regex(regex))
-            case .failure: return invalid("invalid regular expression '\(text)'")
+            case .failure(let error): return invalid("invalid regular expression '\(text)': \(error)")
             }
         case "$veq", "$vne", "$vgt", "$vgte", "$vlt", "$vlte":
-            guard let text = node.scalarText else { return invalid("\(name) takes a version") }
             let kind: Operation.Kind =
                 switch name {
                 case "$veq": .versionEqual
@@ -178,7 +177,18 @@ struct ConditionCompiler {
                 case "$vlt": .versionLess
                 default: .versionLessOrEqual
                 }
-            return make(kind, .text(text))
+            // The raw text for string values (a plain `1.10` is the version 1.10); a number operand also
+            // compares with number values, by both JavaScript texts, as GrowthBook 4.0.0 does. A boolean,
+            // null, list or object operand compares with nothing ($vne passes).
+            switch node.jsonValue {
+            case .string(let text): return make(kind, .version(text: node.scalarText ?? text, number: nil))
+            case .number(let number):
+                return make(
+                    kind,
+                    .version(text: node.scalarText ?? number.javaScriptText, number: number.javaScriptText)
+                )
+            default: return make(kind, .version(text: nil, number: nil))
+            }
         case "$inGroup", "$notInGroup":
             guard let text = node.scalarText else { return invalid("\(name) takes a group name") }
             return make(name == "$inGroup" ? .inGroup : .notInGroup, .list(groups[text] ?? []))

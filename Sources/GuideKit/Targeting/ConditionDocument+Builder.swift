@@ -157,6 +157,9 @@ extension ConditionDocument {
         /// floating-point steps instead of parsing.
         mutating func setTimestamp(_ node: Int, seconds: Double) {
             let start = bytes.count
+            // A date past any calendar (a library caller's `Date(timeIntervalSince1970: 1e300)`) is clamped
+            // to ±10^14 s, about three million years, where the integer arithmetic below cannot overflow.
+            let seconds = Timestamp.clampedSeconds(seconds)
             let whole = seconds.rounded(.down)
             let millis = Int(((seconds - whole) * 1_000).rounded())
             let total = Int(whole) + (millis == 1_000 ? 1 : 0)

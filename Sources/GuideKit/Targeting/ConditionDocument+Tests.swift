@@ -107,14 +107,21 @@ extension ConditionDocument {
         }
     }
 
-    /// The text a version operator reads: a string (empty reads as `0`), or a number in JavaScript's form.
-    func versionText(_ node: Int32) -> String? {
+    /// The version texts to compare for the node at `node` against a version operand, or `nil`.
+    ///
+    /// A string compares with `text`, a number (as JavaScript writes it) with `number`; `nil` when the
+    /// types differ (an empty version reads as `0`, as in GrowthBook).
+    func versionTexts(_ node: Int32, text: String?, number: String?) -> (String, String)? {
+        guard node >= 0 else { return nil }
         let value = nodes[Int(node)]
         switch value.kind {
         case .string:
-            let text = string(at: node)
-            return text.isEmpty ? "0" : text
-        case .number: return value.number.javaScriptText
+            guard let text else { return nil }
+            let actual = string(at: node)
+            return (actual.isEmpty ? "0" : actual, text.isEmpty ? "0" : text)
+        case .number:
+            guard let number else { return nil }
+            return (value.number.javaScriptText, number)
         default: return nil
         }
     }
@@ -134,7 +141,8 @@ extension ConditionDocument {
     func performedCount(_ node: Int32, within: Double?) -> Int {
         guard node >= 0, nodes[Int(node)].kind == .object else { return 0 }
         let countNode = member(Self.countKey, of: node)
-        let count = countNode >= 0 && nodes[Int(countNode)].kind == .number ? Int(nodes[Int(countNode)].number) : 0
+        let count =
+            countNode >= 0 && nodes[Int(countNode)].kind == .number ? nodes[Int(countNode)].number.clampedInt : 0
         guard let within else { return count }
         let start = now - within
         let times = member(Self.timesKey, of: node)

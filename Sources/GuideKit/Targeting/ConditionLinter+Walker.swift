@@ -539,15 +539,24 @@ struct LintWalker {
 
     mutating func regex(_ pattern: String, caseInsensitive: Bool, at location: SourceLocation) {
         if case .failure(let error) = CompiledRegex.compile(pattern, caseInsensitive: caseInsensitive) {
-            _ = error
             report(
                 .error,
                 "invalid-regex",
-                "'\(pattern)' is not a valid regular expression (ICU syntax, as NSRegularExpression reads it)",
+                "'\(pattern)' is not a regular expression GuideKit runs: \(error)",
                 at: location,
-                fix: "check brackets and escapes; a regex that does not compile never matches"
+                fix: "check brackets and escapes; a regex that does not compile never matches (see Targeting.md)"
             )
             return
+        }
+        if let offset = LinearRegex.nestedQuantifier(in: pattern) {
+            report(
+                .warning,
+                "regex-nested-quantifier",
+                "'\(pattern)' repeats a group that already repeats (at character \(offset)); GuideKit matches it in "
+                    + "linear time, but backtracking engines (GrowthBook's SDKs, JavaScript) can take exponential time",
+                at: location,
+                fix: "repeat the inner part once: '(a+)+' matches what 'a+' matches"
+            )
         }
         if pattern.count > 2, pattern.hasPrefix("/"), let last = pattern.lastIndex(of: "/"), last != pattern.startIndex,
             pattern[pattern.index(after: last)...].allSatisfy({ "gimsuy".contains($0) })

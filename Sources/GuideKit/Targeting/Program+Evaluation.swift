@@ -260,11 +260,12 @@ private struct Machine {
             let actual = value.flag ? 1.0 : 0.0
             return ordered(actual < instruction.x ? -1 : (actual > instruction.x ? 1 : 0), instruction.flag)
         case .version:
-            let expected = slice(bytes, Int(instruction.a), Int(instruction.b))
             switch value.kind {
             case .string:
+                guard instruction.c & Program.versionForStrings != 0 else { return false }
+                let expected = slice(bytes, Int(instruction.a), Int(instruction.b))
                 let actual = slice(text, Int(value.first), Int(value.count))
-                if instruction.c == 1,
+                if instruction.c & Program.versionSimple != 0,
                     let order = VersionOrder.compareSimple(
                         actual,
                         (Int(instruction.x), Int(instruction.y), Int(instruction.z))
@@ -274,6 +275,8 @@ private struct Machine {
                 }
                 return ordered(VersionOrder.compare(actual, paddedExpected: expected), instruction.flag)
             case .number:
+                guard instruction.c & Program.versionForNumbers != 0 else { return false }
+                let expected = slice(bytes, Int(instruction.hash), Int(instruction.check))
                 var actual = value.number.javaScriptText
                 return actual.withUTF8 { ordered(VersionOrder.compare($0, paddedExpected: expected), instruction.flag) }
             default:

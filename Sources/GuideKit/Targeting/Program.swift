@@ -190,21 +190,41 @@ struct Program: Sendable {
         }
     }
 
-    /// A version test: the padded operand, and its three numbers when it is a plain `major.minor.patch`
-    /// (`c` = 1), for the fast path.
-    private mutating func versionInstruction(_ version: String, _ order: Order) -> Instruction {
-        let padded = VersionOrder.padded(version)
-        let (start, length) = text(padded)
-        var instruction = Instruction(code: .version, flag: order.rawValue, a: start, b: length)
-        var copy = padded
-        if let parts = copy.withUTF8({ VersionOrder.simpleParts(padded: $0) }) {
-            instruction.c = 1
-            instruction.x = Double(parts.0)
-            instruction.y = Double(parts.1)
-            instruction.z = Double(parts.2)
+    /// A version test.
+    ///
+    /// `c` is a set of bits: ``versionSimple`` when the operand for strings is a plain
+    /// `major.minor.patch` (its numbers in `x`, `y`, `z`, for the fast path), ``versionForStrings`` when
+    /// string values compare (with the padded operand at `a`, length `b`), ``versionForNumbers`` when
+    /// number values compare (with the padded number operand at `hash`, length `check`). A value of
+    /// another type fails.
+    private mutating func versionInstruction(_ version: String?, _ number: String?, _ order: Order) -> Instruction {
+        guard version != nil || number != nil else { return Instruction(code: .fail) }
+        var instruction = Instruction(code: .version, flag: order.rawValue)
+        if let version {
+            let padded = VersionOrder.padded(version)
+            (instruction.a, instruction.b) = text(padded)
+            instruction.c |= Self.versionForStrings
+            var copy = padded
+            if let parts = copy.withUTF8({ VersionOrder.simpleParts(padded: $0) }) {
+                instruction.c |= Self.versionSimple
+                instruction.x = Double(parts.0)
+                instruction.y = Double(parts.1)
+                instruction.z = Double(parts.2)
+            }
+        }
+        if let number {
+            let (start, length) = text(VersionOrder.padded(number))
+            instruction.hash = UInt64(start)
+            instruction.check = UInt64(length)
+            instruction.c |= Self.versionForNumbers
         }
         return instruction
     }
+
+    /// Bits of a version instruction's `c`.
+    static let versionSimple: Int32 = 1
+    static let versionForStrings: Int32 = 2
+    static let versionForNumbers: Int32 = 4
 
     private mutating func emit(_ operation: Operation, _ test: Test, at index: Int) {
         func order(_ kind: Operation.Kind) -> Order {
@@ -256,14 +276,15 @@ struct Program: Sendable {
             }
         case (.exists, .flag(let flag)):
             instructions[index] = Instruction(code: .exists, flag: flag ? 1 : 0)
-        case (.versionEqual, .text(let version)), (.versionLess, .text(let version)),
-            (.versionLessOrEqual, .text(let version)), (.versionGreater, .text(let version)),
-            (.versionGreaterOrEqual, .text(let version)):
-            instructions[index] = versionInstruction(version, order(operation.kind))
-        case (.versionNotEqual, .text(let version)):
+        case (.versionEqual, .version(let version, let number)), (.versionLess, .version(let version, let number)),
+            (.versionLessOrEqual, .version(let version, let number)),
+            (.versionGreater, .version(let version, let number)),
+            (.versionGreaterOrEqual, .version(let version, let number)):
+            instructions[index] = versionInstruction(version, number, order(operation.kind))
+        case (.versionNotEqual, .version(let version, let number)):
             let slot = reserve(1)
             instructions[index] = Instruction(code: .negate, a: Int32(slot))
-            instructions[slot] = versionInstruction(version, .equal)
+            instructions[slot] = versionInstruction(version, number, .equal)
         case (.newerThan, .seconds(let seconds)):
             instructions[index] = Instruction(code: .newer, x: seconds)
         case (.olderThan, .seconds(let seconds)):

@@ -90,13 +90,3 @@ extension SourceNode.Scalar {
         return index == bytes.count
     }
 }
-
-extension Double {
-    /// The number as JavaScript's `String(n)` writes it for the usual cases: `5`, `5.5`, `-0.25`.
-    var javaScriptText: String {
-        if isFinite, rounded() == self, abs(self) < 1e21 {
-            return String(Int64(self))
-        }
-        return description
-    }
-}

@@ -131,6 +131,20 @@ struct ConditionLinterTests {
         try check("guides.welcome-tour.status: 1️⃣complete", [("1️⃣", "value-not-allowed", "did you mean 'completed'?")])
     }
 
+    @Test func nestedQuantifiersAreWarnedAbout() throws {
+        try check("user.role: {$regex: 1️⃣\"(a+)+$\"}", [("1️⃣", "regex-nested-quantifier", nil)])
+        try check("user.role: {$regexi: 1️⃣\"^(x*y?)*z\"}", [("1️⃣", "regex-nested-quantifier", nil)])
+        try check("user.role: {$regex: 1️⃣\"((ab){2,})+\"}", [("1️⃣", "regex-nested-quantifier", nil)])
+        try check("user.role: {$regex: \"(ab)+|c*\"}", [])
+        try check("user.role: {$regex: \"(a?)+\"}", [])
+    }
+
+    @Test func regexesThatNeedBacktrackingDoNotCompile() throws {
+        try check("user.role: {$regex: 1️⃣\"(a)\\\\1\"}", [("1️⃣", "invalid-regex", nil)])
+        try check("user.role: {$regex: 1️⃣\"a(?=b)\"}", [("1️⃣", "invalid-regex", nil)])
+        try check("user.role: {$regex: 1️⃣\"a*+b\"}", [("1️⃣", "invalid-regex", nil)])
+    }
+
     @Test func invalidRegexesAndDurations() throws {
         try check("user.role: {$regex: 1️⃣\"(admin\"}", [("1️⃣", "invalid-regex", nil)])
         try check("user.role: {$regex: 1️⃣\"/admin/i\"}", [("1️⃣", "invalid-regex", nil)])

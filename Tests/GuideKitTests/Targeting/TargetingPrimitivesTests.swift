@@ -36,6 +36,39 @@ struct TargetingPrimitivesTests {
         }
     }
 
+    /// Regression: `1e19` trapped ("Double value cannot be converted to Int64") when a version operator
+    /// read a number value.
+    @Test(arguments: [
+        (1e19, "10000000000000000000"),
+        (9_223_372_036_854_775_808, "9223372036854776000"),
+        (-1e20, "-100000000000000000000"),
+        (1e21, "1e+21"),
+        (1.7976931348623157e308, "1.7976931348623157e+308"),
+        (5e-324, "5e-324"),
+        (1.5e-7, "1.5e-7"),
+        (0.000001, "0.000001"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (123.456, "123.456"),
+        (100, "100"),
+        (-0.0, "0"),
+        (Double.infinity, "Infinity"),
+        (-Double.infinity, "-Infinity"),
+        (Double.nan, "NaN"),
+    ])
+    func numbersReadAsJavaScriptWritesThem(number: Double, text: String) {
+        #expect(number.javaScriptText == text)
+    }
+
+    @Test func clampedIntIsTotal() {
+        #expect(1e19.clampedInt == Int.max)
+        #expect((-1e300).clampedInt == Int.min)
+        #expect(Double.nan.clampedInt == 0)
+        #expect(Double.infinity.clampedInt == Int.max)
+        #expect((-2.7).clampedInt == -2)
+        #expect(Timestamp.string(fromSeconds: 1e300) == Timestamp.string(fromSeconds: 1e14))
+        #expect(Timestamp.string(fromSeconds: .nan) == "1970-01-01T00:00:00Z")
+    }
+
     @Test func stringsOrderByUTF16CodeUnits() {
         #expect(TextOrder.compare("a", "b") < 0)
         #expect(TextOrder.compare("ab", "a") > 0)
@@ -107,6 +140,63 @@ struct TargetingPrimitivesTests {
         #expect(!GlobPattern("*.html").matches("docs/index.html"))
     }
 
+    /// Regression: `*`s and `**`s backtracked, in exponential time.
+    ///
+    /// `/p/*-*-*-*-*-*-*-*/edit` against 60 dashes took 7.5 s. These cases would take hours that way; the work is now at most one pass over the path
+    /// per token.
+    @Test(arguments: [
+        "/p/*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*/edit",
+        "/p/**-**-**-**-**-**-**-**-**-**-**-**/edit",
+        "/p/**/-/**/-/**/-/**/-/**/-/**/-/**/-/**/edit",
+    ])
+    func globsTakeLinearWorkPerToken(pattern: String) {
+        let glob = GlobPattern(pattern)
+        let path = "/p/" + String(repeating: "-", count: 400)
+        var steps = 0
+        #expect(!glob.matches(path, steps: &steps))
+        #expect(steps <= glob.tokens.count * (path.utf8.count + 1))
+        let slashes = "/p/" + String(repeating: "-/", count: 200) + "x"
+        #expect(!glob.matches(slashes, steps: &steps))
+        #expect(steps <= glob.tokens.count * (slashes.utf8.count + 1))
+    }
+
+    /// The automaton agrees with a plain backtracking reading of the documented rules on every small
+    /// pattern and path over a tricky alphabet.
+    @Test func globsAgreeWithTheBacktrackingReading() {
+        var generator = SplitMix(seed: 7)
+        let patternPieces = ["a", "-", "/", "*", "**", "**/", "/**"]
+        let pathPieces = ["a", "-", "/", "b"]
+        for _ in 0..<4_000 {
+            let pattern = (0..<generator.next(upTo: 6)).map { _ in patternPieces[generator.next(upTo: 7)] }.joined()
+            let path = (0..<generator.next(upTo: 8)).map { _ in pathPieces[generator.next(upTo: 4)] }.joined()
+            let glob = GlobPattern(pattern)
+            let expected = Self.backtrack(glob.tokens[...], Array(path.utf8)[...])
+            #expect(glob.matches(path) == expected, "\(pattern) against \(path)")
+        }
+    }
+
+    private static func backtrack(_ tokens: ArraySlice<GlobPattern.Token>, _ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let token = tokens.first else { return bytes.isEmpty }
+        let rest = tokens.dropFirst()
+        switch token {
+        case .byte(let byte): return bytes.first == byte && backtrack(rest, bytes.dropFirst())
+        case .segment:
+            for length in 0...bytes.count {
+                if backtrack(rest, bytes.dropFirst(length)) { return true }
+                if length < bytes.count, bytes[bytes.startIndex + length] == 0x2F { return false }
+            }
+            return false
+        case .segments:
+            if backtrack(rest, bytes) { return true }
+            for (offset, byte) in bytes.enumerated() where byte == 0x2F {
+                if backtrack(rest, bytes.dropFirst(offset + 1)) { return true }
+            }
+            return false
+        case .anything:
+            return (0...bytes.count).contains { backtrack(rest, bytes.dropFirst($0)) }
+        }
+    }
+
     @Test func copiesShareTheirStorage() {
         let condition = Condition(.object(["user.plan": .string("trial")]))
         let copy = condition
@@ -114,4 +204,21 @@ struct TargetingPrimitivesTests {
         #expect(copy.hashValue == condition.hashValue)
         #expect(Condition(.object(["user.plan": .string("pro")])) != condition)
     }
+}
+
+/// A small deterministic generator (SplitMix64) for generated test cases.
+struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
