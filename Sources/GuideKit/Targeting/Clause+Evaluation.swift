@@ -47,7 +47,9 @@ extension Test {
         case .elementMatches(let test, _):
             guard node >= 0, document.nodes[Int(node)].kind == .array else { return false }
             let array = document.nodes[Int(node)]
-            for element in array.first..<(array.first + array.count) where test.passes(document, element) {
+            // `null` elements are skipped, as in GrowthBook 4.0.0 (falsy ones, `0`, `""`, `false`, are not).
+            for element in array.first..<(array.first + array.count)
+            where document.nodes[Int(element)].kind != .null && test.passes(document, element) {
                 return true
             }
             return false
@@ -55,7 +57,7 @@ extension Test {
             guard node >= 0, document.nodes[Int(node)].kind == .array else { return false }
             let array = document.nodes[Int(node)]
             for element in array.first..<(array.first + array.count)
-            where clause.isSatisfied(by: document, at: element) {
+            where document.nodes[Int(element)].kind != .null && clause.isSatisfied(by: document, at: element) {
                 return true
             }
             return false

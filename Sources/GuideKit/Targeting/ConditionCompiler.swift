@@ -82,9 +82,11 @@ struct ConditionCompiler {
         return .segment(name, compiled, node.location)
     }
 
-    /// `true` for a mapping whose keys all start with `$` (GrowthBook's `isOperatorObject`).
+    /// `true` for a mapping whose keys all start with `$` (GrowthBook 4.0.0's `isOperatorObject`).
+    ///
+    /// An empty mapping is one: it has no operators, so it passes, whatever the value (as in 4.0.0).
     static func isOperatorObject(_ node: SourceNode) -> Bool {
-        guard case .mapping(let pairs) = node.content, !pairs.isEmpty else { return false }
+        guard case .mapping(let pairs) = node.content else { return false }
         return pairs.allSatisfy { ($0.key.scalarText ?? "").hasPrefix("$") }
     }
 

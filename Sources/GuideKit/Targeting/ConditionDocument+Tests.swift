@@ -61,9 +61,9 @@ extension ConditionDocument {
                 return value.number < expectedInstant ? -1 : (value.number > expectedInstant ? 1 : 0)
             }
             return TextOrder.compare(string(at: node), text)
-        case (.bool, .bool(let flag)):
-            return value.flag == flag ? 0 : (value.flag ? 1 : -1)
         default:
+            // Booleans, null, arrays and objects never order (GrowthBook 4.0.0: only two numbers or two
+            // strings do).
             return nil
         }
     }

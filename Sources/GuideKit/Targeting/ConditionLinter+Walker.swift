@@ -266,7 +266,17 @@ struct LintWalker {
     }
 
     mutating func test(_ node: SourceNode, type: LintType, path: String) {
-        guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
+        if case .mapping(let pairs) = node.content, pairs.isEmpty {
+            report(
+                .warning,
+                "empty-operators",
+                "{} has no operators, so \(path) passes whatever its value (GrowthBook 4.0.0's reading)",
+                at: node.location,
+                fix: "write the operators, or remove the key"
+            )
+            return
+        }
+        guard case .mapping(let pairs) = node.content else {
             equality(node, type: type, path: path, operatorName: nil)
             return
         }

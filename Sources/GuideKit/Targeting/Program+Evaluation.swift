@@ -177,7 +177,7 @@ private struct Machine {
         switch instruction.code {
         case .equalNull:
             return node < 0 || anyElement(node) { nodes[Int($0)].kind == .null }
-        case .equalBool, .equalNumber, .equalString, .orderNumber, .orderString, .orderBool, .version, .newer,
+        case .equalBool, .equalNumber, .equalString, .orderNumber, .orderString, .version, .newer,
             .older:
             guard node >= 0 else { return false }
             return anyElement(node) { scalar(instruction, $0) }
@@ -255,10 +255,6 @@ private struct Machine {
                 slice(bytes, Int(instruction.a), Int(instruction.b))
             )
             return ordered(order, instruction.flag)
-        case .orderBool:
-            guard value.kind == .bool else { return false }
-            let actual = value.flag ? 1.0 : 0.0
-            return ordered(actual < instruction.x ? -1 : (actual > instruction.x ? 1 : 0), instruction.flag)
         case .version:
             switch value.kind {
             case .string:

@@ -9,7 +9,7 @@ struct Program: Sendable {
         // Clauses, evaluated at an object node.
         case and, or, nor, not, field, never
         // Tests, evaluated at a value node (-1: missing).
-        case all, negate, equalNull, equalBool, equalNumber, equalString, orderNumber, orderString, orderBool
+        case all, negate, equalNull, equalBool, equalNumber, equalString, orderNumber, orderString
         case anyOf, exists, version, newer, older, performed, fallback, fail
     }
 
@@ -255,9 +255,8 @@ struct Program: Sendable {
             case .string(let string):
                 let (start, length) = text(string)
                 instructions[index] = Instruction(code: .orderString, flag: flag, a: start, b: length, x: instant)
-            case .bool(let bool):
-                instructions[index] = Instruction(code: .orderBool, flag: flag, x: bool ? 1 : 0)
             default:
+                // Only two numbers or two strings order (booleans do not, as in GrowthBook 4.0.0).
                 instructions[index] = Instruction(code: .fail)
             }
         case (.isIn, .list(let members)), (.notIn, .list(let members)), (.inGroup, .list(let members)),

@@ -131,6 +131,10 @@ struct ConditionLinterTests {
         try check("guides.welcome-tour.status: 1️⃣complete", [("1️⃣", "value-not-allowed", "did you mean 'completed'?")])
     }
 
+    @Test func anEmptyMappingPassesAndIsWarnedAbout() throws {
+        try check("user.seats: 1️⃣{}", [("1️⃣", "empty-operators", nil)])
+    }
+
     @Test func nestedQuantifiersAreWarnedAbout() throws {
         try check("user.role: {$regex: 1️⃣\"(a+)+$\"}", [("1️⃣", "regex-nested-quantifier", nil)])
         try check("user.role: {$regexi: 1️⃣\"^(x*y?)*z\"}", [("1️⃣", "regex-nested-quantifier", nil)])
