@@ -306,12 +306,12 @@ function stepOf(decision) {
 
 function guideOf(decision) {
   if (!decision) return {};
-  const guide = decision.guide || {};
-  return {
-    id: guide.id || decision.guideId || decision.guideID,
-    version: guide.version || decision.version,
-    name: guide.name,
-  };
+  return { id: decision.guide, version: decision.version, name: decision.name };
+}
+
+function positionOf(step) {
+  const position = (step && step.position) || {};
+  return { index: Number(position.index) || 0, count: Number(position.count) || 1 };
 }
 
 function actionOf(button) {
@@ -321,8 +321,14 @@ function actionOf(button) {
 }
 
 function bodyHTML(step) {
-  if (step.body && typeof step.body === "object") return step.body.html || "";
-  return step.bodyHTML || step.html || "";
+  return step.body_html || "";
+}
+
+function titleNode(step, id) {
+  const heading = el("h2", { id });
+  if (step.title_html) heading.append(safeFragment(step.title_html));
+  else heading.textContent = step.title;
+  return heading;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -345,7 +351,8 @@ async function advance(extra, type) {
   if (!decision) return;
   const step = stepOf(decision);
   guideEvent("step_completed", extra);
-  const last = step && step.count && step.index === step.count - 1 && !(extra && extra.goto);
+  const position = positionOf(step);
+  const last = step && position.index === position.count - 1 && !(extra && extra.goto);
   if (type === "complete" || last) {
     guideEvent("guide_completed");
     emit("complete", { guide: guideOf(decision).id, step: step && step.id });
@@ -538,7 +545,7 @@ function render(decision, decisionId) {
       return;
     }
     const guide = guideOf(decision);
-    if (!decision.resumes && (step.index === 0 || step.index === undefined) && !token.started) {
+    if (!decision.resumes && !token.started) {
       token.started = true;
       guideEvent("guide_started");
     }
@@ -594,8 +601,9 @@ function waitForTarget(selector, timeout, token, done) {
 
 function buttonRow(decision, step, options) {
   const row = el("div", { class: "buttons" });
-  if (options && options.progress && step.count > 1) {
-    row.append(el("span", { class: "progress", text: `${step.index + 1} / ${step.count}` }));
+  const position = positionOf(step);
+  if (options && options.progress && position.count > 1) {
+    row.append(el("span", { class: "progress", text: `${position.index + 1} / ${position.count}` }));
   }
   const buttons = step.buttons || [];
   buttons.forEach((button, i) => {
@@ -620,7 +628,7 @@ function buttonRow(decision, step, options) {
 
 function content(decision, step, idBase) {
   const parts = [];
-  if (step.title) parts.push(el("h2", { id: `${idBase}-title`, text: step.title }));
+  if (step.title) parts.push(titleNode(step, `${idBase}-title`));
   const html = bodyHTML(step);
   if (html) {
     const body = el("div", { class: "body", id: `${idBase}-body` });
@@ -887,7 +895,7 @@ function drawHotspot(decision, step, wrapper, view, idBase, target) {
 function drawBanner(decision, step, wrapper, view, idBase) {
   const bar = el("div", { class: "banner", role: "region", "aria-label": step.title || guideOf(decision).id });
   const text = el("div", { class: "body" });
-  if (step.title) text.append(el("h2", { id: `${idBase}-title`, text: step.title }));
+  if (step.title) text.append(titleNode(step, `${idBase}-title`));
   const html = bodyHTML(step);
   if (html) text.append(safeFragment(html));
   bar.append(text, buttonRow(decision, step, {}));
@@ -901,7 +909,7 @@ function drawBanner(decision, step, wrapper, view, idBase) {
 }
 
 function itemsOf(step) {
-  return (step.items || (step.checklist && step.checklist.items) || []).map((item) => ({
+  return (step.items || []).map((item) => ({
     id: item.id,
     label: item.label,
     done: Boolean(item.done),
@@ -962,7 +970,7 @@ function scaleValues(survey) {
 }
 
 function drawSurvey(decision, step, wrapper, view, idBase) {
-  const survey = step.survey || { question: step.question, scale: step.scale, choices: step.choices };
+  const survey = step.survey || { question: null, scale: null, choices: [] };
   const layer = floating(wrapper);
   const card = el("section", { class: "card rel dock", role: "dialog", "aria-modal": "false",
     "aria-labelledby": `${idBase}-q` });
@@ -986,7 +994,7 @@ function drawSurvey(decision, step, wrapper, view, idBase) {
   card.append(
     el("button", { type: "button", class: "close", "aria-label": "Close", text: "×",
       onclick: () => press({ action: "dismiss" }) }),
-    ...(step.title ? [el("h2", { id: `${idBase}-title`, text: step.title })] : []),
+    ...(step.title ? [titleNode(step, `${idBase}-title`)] : []),
     el("p", { id: `${idBase}-q`, text: survey.question || "" }),
     group,
   );
@@ -1003,7 +1011,7 @@ function drawSurvey(decision, step, wrapper, view, idBase) {
 // advance_on: clicks and pages the SDK watches; product events are the server's (it moves steps awaiting them).
 
 function advanceRules(step) {
-  const raw = step.advanceOn || step.advance_on;
+  const raw = step.advance_on;
   if (!raw) return [];
   return Array.isArray(raw) ? raw : [raw];
 }
@@ -1012,7 +1020,7 @@ function watchAdvance(step, view) {
   for (const rule of advanceRules(step)) {
     const kind = rule.kind || (rule.click ? "click" : rule.page ? "page" : rule.event ? "event" : null);
     if (kind === "click") {
-      const selector = rule.selector || rule.click || rule.value;
+      const selector = rule.click;
       const onClick = (event) => {
         const origin = event.composedPath ? event.composedPath()[0] : event.target;
         if (origin && origin.closest && safeClosest(origin, selector)) advance({ action: "advance_on" });
@@ -1020,7 +1028,7 @@ function watchAdvance(step, view) {
       document.addEventListener("click", onClick, true);
       view.cleanups.push(() => document.removeEventListener("click", onClick, true));
     } else if (kind === "page") {
-      view.pageGlob = rule.glob || rule.page || rule.value;
+      view.pageGlob = rule.page;
     }
   }
 }
