@@ -31,6 +31,7 @@ let host = null; // the shadow host element
 let root = null; // its shadow root
 let historyPatched = false;
 let lastFocus = null;
+let pendingView = null; // a step whose view was sent when the user moved to it (back, goto)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
@@ -385,11 +386,18 @@ async function press(button, extra) {
     case "complete":
       return advance(Object.assign({ action: "complete" }, extra), "complete");
     case "back":
-      guideEvent("step_back", {});
+    case "back": {
+      // The step the user came from, as this browser drew it; the server moves the guide there on its view.
+      const previous = previousStep();
+      if (!previous) return undefined;
+      moveTo(previous, null);
       teardown();
       return decide();
+    }
     case "goto":
-      return advance(Object.assign({ action: "goto", goto: action.step }, extra));
+      moveTo(action.step, Object.assign({ action: "goto" }, extra));
+      teardown();
+      return decide();
     case "dismiss":
       return end("guide_dismissed");
     case "snooze":
@@ -403,6 +411,52 @@ async function press(button, extra) {
       fail("unknown_action", `button action '${action.type}' is not known to this SDK version`);
       return undefined;
   }
+}
+
+// The steps of each guide this browser drew, in order, so *back* returns to the step the user came from.
+
+function pathKey(guide) {
+  return `guidekit:path:${config.user.id}:${guide}`;
+}
+
+function stepPath(guide) {
+  try {
+    const path = JSON.parse(sessionStorage.getItem(pathKey(guide)) || "[]");
+    return Array.isArray(path) ? path.filter((id) => typeof id === "string") : [];
+  } catch (_) {
+    return [];
+  }
+}
+
+function rememberStep(guide, step) {
+  const path = stepPath(guide);
+  const at = path.lastIndexOf(step);
+  const next = at >= 0 ? path.slice(0, at + 1) : path.concat([step]).slice(-50);
+  try {
+    sessionStorage.setItem(pathKey(guide), JSON.stringify(next));
+  } catch (_) {
+    // without storage, back is offered only within this page
+  }
+}
+
+function previousStep(decision) {
+  const shown = decision || (current && current.decision);
+  const step = stepOf(shown);
+  if (!step) return null;
+  const path = stepPath(guideOf(shown).id);
+  const at = path.lastIndexOf(step.id);
+  return at > 0 ? path[at - 1] : null;
+}
+
+/** Reports the move to another step (back, goto) as its view; the next decision shows it. */
+function moveTo(stepId, extra) {
+  const decision = current && current.decision;
+  if (!decision || !stepId) return;
+  if (extra) guideEvent("step_completed", extra);
+  const event = guideEvent("step_viewed");
+  if (event) event.step = stepId;
+  saveQueue();
+  pendingView = `${guideOf(decision).id}/${stepId}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -533,7 +587,8 @@ function render(decision, decisionId) {
   }
   teardown();
   if (!decision || !stepOf(decision)) return;
-  current = { decision, decisionId, view: null };
+  current = { decision, decisionId, view: null, viewedBefore: pendingView };
+  pendingView = null;
   const step = stepOf(decision);
   const token = current;
   const draw = (target) => {
@@ -549,7 +604,9 @@ function render(decision, decisionId) {
       token.started = true;
       guideEvent("guide_started");
     }
-    guideEvent("step_viewed");
+    rememberStep(guide.id, step.id);
+    const key = `${guide.id}/${step.id}`;
+    if (token.viewedBefore !== key) guideEvent("step_viewed");
     emit("step", { guide: guide.id, version: guide.version, step: step.id, kind: step.kind, decision });
   };
   const needsTarget = (step.kind === "tooltip" || step.kind === "hotspot") && step.target;
@@ -601,6 +658,7 @@ function waitForTarget(selector, timeout, token, done) {
 
 function buttonRow(decision, step, options) {
   const row = el("div", { class: "buttons" });
+  const canGoBack = Boolean(previousStep(decision));
   const position = positionOf(step);
   if (options && options.progress && position.count > 1) {
     row.append(el("span", { class: "progress", text: `${position.index + 1} / ${position.count}` }));
@@ -608,6 +666,7 @@ function buttonRow(decision, step, options) {
   const buttons = step.buttons || [];
   buttons.forEach((button, i) => {
     const action = actionOf(button);
+    if (action.type === "back" && !canGoBack) return;
     const primary = i === buttons.length - 1 || action.type === "next" || action.type === "complete";
     row.append(
       el("button", {
@@ -619,7 +678,7 @@ function buttonRow(decision, step, options) {
       }),
     );
   });
-  if (!buttons.length && step.kind !== "checklist") {
+  if (!buttons.length && step.kind !== "checklist" && step.kind !== "survey" && !step.advance_on) {
     row.append(el("button", { type: "button", class: "primary", "data-action": "next", text: "OK",
       onclick: () => press({ action: "next" }) }));
   }
