@@ -50,7 +50,7 @@ let package = Package(
             ],
             // Resources/openapi.yaml is a copy of Schemas/openapi.yaml (a test keeps them equal), served at
             // /v1/openapi.yaml.
-            resources: [.copy("Resources/openapi.yaml")]
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/sdk"), .copy("Resources/demo")]
         ),
         // The command-line tool: a thin layer over the engine.
         .executableTarget(

@@ -30,6 +30,12 @@ public func buildApplication(
                 + "set GUIDEKIT_SECRET_KEY (and GUIDEKIT_PUBLIC_KEY) to listen on \(configuration.host)"
         )
     }
+    if configuration.demo && !configuration.isDevelopmentMode {
+        throw ServerConfigurationError(
+            "--demo serves a demo app whose users carry no key or signature, so it runs in development mode only; "
+                + "unset GUIDEKIT_PUBLIC_KEY, GUIDEKIT_SECRET_KEY and GUIDEKIT_IDENTITY_SECRET"
+        )
+    }
     let library = try GuideLibrary(folder: configuration.guidesFolder, logger: logger)
     let store: any GuideStore
     switch configuration.database {
@@ -84,6 +90,7 @@ public func buildRouter(_ services: ServerServices) -> Router<GuideKitRequestCon
     UsersController(services: services).addRoutes(to: router)
     ReportController(services: services).addRoutes(to: router)
     StatusController(services: services).addRoutes(to: router)
+    WebController(services: services).addRoutes(to: router)
     return router
 }
 

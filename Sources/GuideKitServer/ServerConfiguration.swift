@@ -45,6 +45,9 @@ public struct ServerConfiguration: Sendable {
     public var clock: @Sendable () -> Date = { Date() }
 
     /// Creates the default configuration: `guides`, `guidekit.sqlite`, `127.0.0.1:8080`, no keys.
+    /// Whether to serve the "Acme Projects" demo app on its page paths (development mode only).
+    public var demo = false
+
     public init() {}
 
     /// Whether no key is configured: the server then runs in development mode, loopback only.

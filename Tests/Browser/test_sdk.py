@@ -254,8 +254,8 @@ def test_a_target_that_never_appears_sends_step_target_missing(demo, server):
         const m = await import('/sdk/guidekit.js');
         const id = sessionStorage.getItem('guidekit-demo:new-trial-admin');
         m.default.reset();
-        await m.default.init({host: location.origin, user: {id: id + '-x', attributes: {user: {job_function: 'other',
-          plan: 'pro', role: 'member', signed_up_at: '2020-01-01T00:00:00Z'}}}, targetTimeout: 800});
+        await m.default.init({host: location.origin, user: {id: id + '-x', attributes: {job_function: 'other',
+          plan: 'pro', role: 'member', signed_up_at: '2020-01-01T00:00:00Z'}}, targetTimeout: 800});
         history.pushState({}, '', '/projects');
     }""")
     deadline = time.time() + 15
@@ -315,7 +315,7 @@ def test_a_checklist_item_ticks_after_the_product_event(demo, server):
         const m = await import('/sdk/guidekit.js');
         const id = sessionStorage.getItem('guidekit-demo:new-trial-admin') + '-cl';
         m.default.reset();
-        const user = {id, attributes: {user: {plan: 'trial', role: 'admin', signed_up_at: new Date(Date.now() - 3600e3).toISOString()}}};
+        const user = {id, attributes: {plan: 'trial', role: 'admin', signed_up_at: new Date(Date.now() - 3600e3).toISOString()}};
         await m.default.init({host: location.origin, user});
         const now = Date.now();
         const ev = (type, step, dt) => ({id: crypto.randomUUID(), ts: new Date(now - dt).toISOString(), user: id,
@@ -339,7 +339,7 @@ def test_no_script_from_a_guide_body_reaches_the_page(demo):
         const m = await import('/sdk/guidekit.js');
         m.default.reset();
         await m.default.init({host: location.origin, user: {id: 'hostile-' + crypto.randomUUID(),
-          attributes: {user: {job_function: 'marketing', plan: 'pro', role: 'member', signed_up_at: '2020-01-01T00:00:00Z'}}}});
+          attributes: {job_function: 'marketing', plan: 'pro', role: 'member', signed_up_at: '2020-01-01T00:00:00Z'}}});
         history.pushState({}, '', '/home');
     }""")
     expect(d.step()).to_have_attribute("data-step", "hostile", timeout=15000)

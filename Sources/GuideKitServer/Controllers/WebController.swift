@@ -89,14 +89,14 @@ enum WebAssets {
         }
     }
 
-    static let sdkModule = read("sdk/guidekit", "js")
+    static let sdkModule = read("guidekit", "js", in: "sdk")
     static let sdkClassic = sdkModule.map { Asset(classicScript(from: $0.bytes)) }
-    static let demoPage = read("demo/index", "html")
-    static let demoScript = read("demo/app", "js")
-    static let demoStyle = read("demo/app", "css")
+    static let demoPage = read("index", "html", in: "demo")
+    static let demoScript = read("app", "js", in: "demo")
+    static let demoStyle = read("app", "css", in: "demo")
 
-    private static func read(_ name: String, _ ext: String) -> Asset? {
-        guard let url = Bundle.module.url(forResource: name, withExtension: ext),
+    private static func read(_ name: String, _ ext: String, in folder: String) -> Asset? {
+        guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: folder),
             let data = try? Data(contentsOf: url)
         else { return nil }
         return Asset(Array(data))

@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (GUIDEKIT_LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Flag(help: "Also serve the \"Acme Projects\" demo app, which loads the web SDK (development mode only).")
+    var demo = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         func setting(_ flag: String?, _ name: String) -> String? {
@@ -84,6 +87,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("log level '\(level)' is not trace, debug, info, notice, warning, error or critical")
         }
         logger.logLevel = parsed
+        configuration.demo = demo
+        if demo {
+            logger.notice("demo app: open http://\(configuration.host):\(configuration.port)/home in a browser")
+        }
         do {
             try await runServer(configuration, logger: logger)
         } catch let error as GuideLibraryError {

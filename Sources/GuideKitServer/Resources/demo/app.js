@@ -12,43 +12,31 @@ const PERSONAS = {
   "new-trial-admin": {
     name: "New trial admin",
     locale: "en-US",
-    attributes: {
-      user: { plan: "trial", role: "admin", signed_up_at: ago(30 * 60000), trial_ends_at: ahead(13 * DAY),
+    attributes: { plan: "trial", role: "admin", signed_up_at: ago(30 * 60000), trial_ends_at: ahead(13 * DAY),
         trial_days_left: 13, seats: 3, locale: "en", company_size: "11-50", job_function: "product", email_verified: true },
-      account: { industry: "software", employees: 40, region: "us" },
-      device: { platform: "web" },
-    },
+    account: { industry: "software", employees: 40, region: "us" },
   },
   "japanese-owner": {
     name: "Japanese owner (ja-JP)",
     locale: "ja-JP",
-    attributes: {
-      user: { plan: "trial", role: "owner", signed_up_at: ago(10 * 60000), trial_ends_at: ahead(13 * DAY),
+    attributes: { plan: "trial", role: "owner", signed_up_at: ago(10 * 60000), trial_ends_at: ahead(13 * DAY),
         trial_days_left: 13, seats: 5, locale: "ja", company_size: "11-50", job_function: "operations" },
-      account: { industry: "construction", employees: 60, region: "jp" },
-      device: { platform: "web" },
-    },
+    account: { industry: "construction", employees: 60, region: "jp" },
   },
   "churn-risk-trial": {
     name: "Trial ending soon",
     locale: "en-US",
-    attributes: {
-      user: { plan: "trial", role: "owner", signed_up_at: ago(12 * DAY), trial_ends_at: ahead(2 * DAY),
+    attributes: { plan: "trial", role: "owner", signed_up_at: ago(12 * DAY), trial_ends_at: ahead(2 * DAY),
         trial_days_left: 2, seats: 4, locale: "en", company_size: "1-10", tags: ["churn-risk"] },
-      account: { industry: "nonprofit", employees: 6, region: "eu" },
-      device: { platform: "web" },
-    },
+    account: { industry: "nonprofit", employees: 6, region: "eu" },
   },
   "pro-power-user": {
     name: "Pro power user",
     locale: "en-US",
     events: { board_viewed: 3, project_created: 2 },
-    attributes: {
-      user: { plan: "pro", role: "owner", signed_up_at: ago(400 * DAY), seats: 30, locale: "en",
+    attributes: { plan: "pro", role: "owner", signed_up_at: ago(400 * DAY), seats: 30, locale: "en",
         company_size: "51-200", job_function: "engineering", email_verified: true },
-      account: { industry: "software", employees: 120, region: "us", integrations: ["github", "slack"] },
-      device: { platform: "web" },
-    },
+    account: { industry: "software", employees: 120, region: "us", integrations: ["github", "slack"] },
   },
 };
 
@@ -191,7 +179,7 @@ async function start(personaId, fresh) {
   GuideKit.reset();
   note(`persona ${persona.name} as ${id} (${locale})`);
   await GuideKit.init({ host: location.origin, key: window.GUIDEKIT_DEMO_KEY || "", locale,
-    user: { id, attributes: persona.attributes } });
+    user: { id, attributes: persona.attributes, account: persona.account } });
   if (!seeded || fresh) {
     for (const [name, count] of Object.entries(persona.events || {})) for (let i = 0; i < count; i++) GuideKit.track(name);
   }

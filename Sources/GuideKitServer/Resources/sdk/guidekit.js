@@ -264,16 +264,14 @@ function context() {
   const result = { page: location.pathname, url: location.href };
   const locale = config.locale || (navigator.language || undefined);
   if (locale) result.locale = locale;
-  result.device = {
-    platform: "web",
-    type: matchMedia && matchMedia("(max-width: 640px)").matches ? "mobile" : "desktop",
-  };
+  result.device = { platform: "web" };
   return result;
 }
 
 function userBody() {
   const user = { id: config.user.id };
   if (config.user.attributes && Object.keys(config.user.attributes).length) user.attributes = config.user.attributes;
+  if (config.user.account && Object.keys(config.user.account).length) user.account = config.user.account;
   return user;
 }
 
@@ -1195,14 +1193,16 @@ function patchHistory() {
 function checkUser(user) {
   if (!user || typeof user !== "object") throw new TypeError("GuideKit: user must be an object {id, attributes?, signature?}");
   if (typeof user.id !== "string" || !user.id) throw new TypeError("GuideKit: user.id must be a non-empty string");
-  if (user.attributes !== undefined && (typeof user.attributes !== "object" || Array.isArray(user.attributes))) {
-    throw new TypeError("GuideKit: user.attributes must be an object");
+  for (const part of ["attributes", "account"]) {
+    if (user[part] !== undefined && (typeof user[part] !== "object" || user[part] === null || Array.isArray(user[part]))) {
+      throw new TypeError(`GuideKit: user.${part} must be an object`);
+    }
   }
 }
 
 /**
  * Starts the SDK for a user and shows what the server decides for the current page.
- * @param {{host: string, key: string, user: {id: string, attributes?: object, signature?: string},
+ * @param {{host: string, key: string, user: {id: string, attributes?: object, account?: object, signature?: string},
  *   locale?: string, targetTimeout?: number, zIndex?: number, theme?: object, autoPage?: boolean}} options
  * @returns {Promise<object|null>} the decision
  */
@@ -1241,10 +1241,12 @@ async function identify(user) {
   } else {
     config.user = Object.assign({}, config.user, user, {
       attributes: Object.assign({}, config.user.attributes, user.attributes),
+      account: Object.assign({}, config.user.account, user.account),
     });
   }
-  if (user.attributes) {
+  if (user.attributes || user.account) {
     const body = { user: { id: config.user.id, attributes: user.attributes } };
+    if (user.account) body.user.account = user.account;
     if (config.user.signature) body.signature = config.user.signature;
     try {
       await post("/v1/identify", body);
