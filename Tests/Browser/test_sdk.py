@@ -298,7 +298,7 @@ def test_the_keyboard_alone_finishes_a_tour_and_the_checklist_ticks(demo):
             d.page.wait_for_timeout(200)
             d.shot(kind)
         # The primary button has focus in modals; elsewhere Tab reaches the step's buttons.
-        primary = d.shadow(".buttons button").last
+        primary = d.shadow(".buttons button.primary").first
         primary.focus()
         d.page.keyboard.press("Enter")
         d.page.wait_for_function(

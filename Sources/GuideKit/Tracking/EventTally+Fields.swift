@@ -202,6 +202,9 @@ extension EventTally {
             // report's goal pass.
             let type = text(fields.type, base)
             if type == "exposure" { return note(.otherEvent, line: line, detail: "an exposure") }
+            if type == "step_target_missing" {
+                return note(.otherEvent, line: line, detail: "a step whose target never appeared (not shown)")
+            }
             note(.unknownType, line: line, detail: "type '\(type)'")
         case .missingStep: note(.missingField, line: line, detail: "no 'step' on a step event")
         case .badTimestamp: note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")

@@ -264,6 +264,9 @@ struct TrackerLogReader {
                     }
                 // An exposure (a variant assignment the server records) is not a guide event: a note.
                 if shown == "exposure" { return issue(.otherEvent, line, "an exposure") }
+                if shown == "step_target_missing" {
+                    return issue(.otherEvent, line, "a step whose target never appeared (not shown)")
+                }
                 return issue(.unknownType, line, "type '\(quotedValue(shown))'")
             }
             name = known

@@ -12,6 +12,8 @@ package enum EventInput {
     package static let maxIdentifierLength = 256
     /// The largest event accepted, as JSON.
     package static let maxEventBytes = 16_384
+    /// The type of the event the web SDK sends when a step's target never appeared.
+    package static let targetMissing = "step_target_missing"
 
     /// Checks and converts one event.
     ///
@@ -51,12 +53,15 @@ package enum EventInput {
             let id = givenID ?? derivedID(["track", user, tsText, name])
             members["id"] = .string(id)
             stored = StoredEvent(id: id, user: user, time: time, type: type, name: name, line: "")
-        } else if let guideType = GuideEventType(rawValue: type) {
+        } else if GuideEventType(rawValue: type) != nil || type == Self.targetMissing {
+            // step_target_missing (the web SDK found no element for a step's target) is stored and exported, and
+            // changes no progress: the step was not shown.
+            let requiresStep = GuideEventType(rawValue: type)?.requiresStep ?? true
             let guide = try event.requiredString("guide", maxLength: maxIdentifierLength)
             let version = try readVersion(event)
             let step = try event.string("step", maxLength: maxIdentifierLength)
             let variant = try event.string("variant", maxLength: maxIdentifierLength)
-            if guideType.requiresStep && (step ?? "").isEmpty { throw .missingField(event.field("step")) }
+            if requiresStep && (step ?? "").isEmpty { throw .missingField(event.field("step")) }
             if let step, let compiled = guides.compiled[guide] {
                 let known = compiled.guide.stepLists.flatMap { $0 }.map(\.id.value)
                 guard known.contains(step) else {
@@ -83,7 +88,7 @@ package enum EventInput {
                 "exposure events are recorded by the server when it decides; do not send them"
             )
         } else {
-            let known = GuideEventType.allCases.map(\.rawValue) + ["track"]
+            let known = GuideEventType.allCases.map(\.rawValue) + ["track", Self.targetMissing]
             let hint = Suggestion.didYouMean(type, in: known).map { "; \($0)" } ?? ""
             throw .invalidField(
                 event.field("type"),

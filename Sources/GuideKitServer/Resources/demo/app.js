@@ -88,8 +88,8 @@ const pages = {
     h("div", { class: "cards" },
       ...state.projects.map((p) => h("div", { class: "card" }, h("a", { href: `/projects/${p.id}/board`, "data-link": "" }, p.name)))),
   ],
-  projects: () => {
-    const picker = h("div", { class: "picker", "data-tour": "template-picker", hidden: "" },
+  projects: (picking) => {
+    const picker = h("div", { class: "picker", "data-tour": "template-picker" },
       ...["Blank", "Kanban", "Sprint"].map((template) =>
         h("button", { type: "button", onclick: () => {
           const id = `p${state.projects.length + 1}`;
@@ -97,9 +97,10 @@ const pages = {
           track("project_created");
           navigate(`/projects/${id}/board`);
         } }, template)));
+    if (!picking) picker.setAttribute("hidden", "");
     return [
       h("div", { class: "toolbar" }, h("h1", {}, "Projects"),
-        h("button", { type: "button", "data-tour": "new-project", onclick: () => picker.removeAttribute("hidden") }, "New project")),
+        h("button", { type: "button", onclick: () => picker.removeAttribute("hidden") }, "New project")),
       picker,
       h("div", { class: "cards" },
         ...state.projects.map((p) => h("div", { class: "card" }, h("a", { href: `/projects/${p.id}/board`, "data-link": "" }, p.name)))),
@@ -148,7 +149,7 @@ function route() {
   let content;
   let board;
   if (path === "/" || path === "/home") content = pages.home();
-  else if (path === "/projects" || path === "/projects/new") content = pages.projects();
+  else if (path === "/projects" || path === "/projects/new") content = pages.projects(path === "/projects/new");
   else if ((board = /^\/projects\/([^/]+)\/(board|list)$/.exec(path))) content = pages.board(board[1]);
   else if (path === "/settings") content = pages.settings();
   else if (path === "/settings/members") content = pages.members();
@@ -196,6 +197,7 @@ personaSelect.addEventListener("change", () => {
 });
 languageSelect.addEventListener("change", () => start(personaSelect.value));
 document.getElementById("restart").addEventListener("click", () => start(personaSelect.value, true));
+document.getElementById("new-project").addEventListener("click", () => navigate("/projects/new"));
 document.getElementById("help").addEventListener("click", () => GuideKit.show("keyboard-shortcuts"));
 
 GuideKit.on("step", (e) => note(`step ${e.guide}/${e.step} (${e.kind})`));

@@ -210,36 +210,36 @@ async function flush() {
     clearTimeout(flushTimer);
     flushTimer = null;
   }
-  flushing = (async () => {
-    try {
-      while (queue.length) {
-        const batch = queue.slice(0, BATCH_SIZE);
-        let answer;
-        try {
-          answer = await post("/v1/events", { events: batch });
-        } catch (error) {
-          const retry = !error.status || error.status >= 500 || error.status === 408 || error.status === 429;
-          if (retry) {
-            backoff = Math.min(backoff ? backoff * 2 : 1000, MAX_BACKOFF);
-            scheduleFlush(backoff + Math.floor(Math.random() * 250));
-            fail("events_retry", `sending events failed (${error.message}); retrying in ${backoff} ms`);
-            throw error;
-          }
-          fail(error.code, `events refused: ${error.message}`, { events: batch });
-          answer = { rejected: batch.map((event, index) => ({ index, id: event.id, error: error.message })) };
+  // The run clears `flushing` from a later microtask: an empty queue finishes synchronously, before the assignment.
+  const run = async () => {
+    while (queue.length) {
+      const batch = queue.slice(0, BATCH_SIZE);
+      let answer;
+      try {
+        answer = await post("/v1/events", { events: batch });
+      } catch (error) {
+        const retry = !error.status || error.status >= 500 || error.status === 408 || error.status === 429;
+        if (retry) {
+          backoff = Math.min(backoff ? backoff * 2 : 1000, MAX_BACKOFF);
+          scheduleFlush(backoff + Math.floor(Math.random() * 250));
+          fail("events_retry", `sending events failed (${error.message}); retrying in ${backoff} ms`);
+          throw error;
         }
-        backoff = 0;
-        const sent = new Set(batch.map((event) => event.id));
-        queue = queue.filter((event) => !sent.has(event.id));
-        saveQueue();
-        for (const rejected of (answer && answer.rejected) || []) {
-          fail("event_rejected", String(rejected.error || "rejected"), { event: batch[rejected.index] });
-        }
+        fail(error.code, `events refused: ${error.message}`, { events: batch });
+        answer = { rejected: batch.map((event, index) => ({ index, id: event.id, error: error.message })) };
       }
-    } finally {
-      flushing = null;
+      backoff = 0;
+      const sent = new Set(batch.map((event) => event.id));
+      queue = queue.filter((event) => !sent.has(event.id));
+      saveQueue();
+      for (const rejected of (answer && answer.rejected) || []) {
+        fail("event_rejected", String(rejected.error || "rejected"), { event: batch[rejected.index] });
+      }
     }
-  })();
+  };
+  flushing = run().finally(() => {
+    flushing = null;
+  });
   return flushing;
 }
 
@@ -662,14 +662,16 @@ function buttonRow(decision, step, options) {
     row.append(el("span", { class: "progress", text: `${position.index + 1} / ${position.count}` }));
   }
   const buttons = step.buttons || [];
+  // The primary button: the first that moves the guide forward (guides list their main action first).
+  const forward = buttons.findIndex((b) => ["next", "complete", "goto"].includes(actionOf(b).type));
+  const primaryIndex = forward >= 0 ? forward : 0;
   buttons.forEach((button, i) => {
     const action = actionOf(button);
     if (action.type === "back" && !canGoBack) return;
-    const primary = i === buttons.length - 1 || action.type === "next" || action.type === "complete";
     row.append(
       el("button", {
         type: "button",
-        class: primary && i === buttons.length - 1 ? "primary" : null,
+        class: i === primaryIndex ? "primary" : null,
         "data-action": action.type,
         text: button.text || button.label,
         onclick: () => press(button, options && options.extra ? options.extra() : undefined),
