@@ -44,10 +44,10 @@ public struct ServerConfiguration: Sendable {
     /// The clock decisions and exposures use (the system clock unless a test fixes it).
     public var clock: @Sendable () -> Date = { Date() }
 
-    /// Creates the default configuration: `guides`, `guidekit.sqlite`, `127.0.0.1:8080`, no keys.
     /// Whether to serve the "Acme Projects" demo app on its page paths (development mode only).
     public var demo = false
 
+    /// Creates the default configuration: `guides`, `guidekit.sqlite`, `127.0.0.1:8080`, no keys.
     public init() {}
 
     /// Whether no key is configured: the server then runs in development mode, loopback only.
