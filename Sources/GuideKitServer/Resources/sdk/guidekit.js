@@ -443,6 +443,7 @@ function previousStep(decision) {
   if (!step) return null;
   const path = stepPath(guideOf(shown).id);
   const at = path.lastIndexOf(step.id);
+  if (at < 0) return path.length ? path[path.length - 1] : null; // drawn before it is remembered
   return at > 0 ? path[at - 1] : null;
 }
 
