@@ -7,15 +7,17 @@ extension UserState {
     /// - Parameters:
     ///   - yaml: the document.
     ///   - file: the file name for error locations.
+    ///   - catalog: the types `user.*` and `account.*` attributes must have (see ``Catalog/checked(_:in:)``);
+    ///     `nil` checks none.
     /// - Throws: ``UserStateError`` naming the field and its place.
-    public init(yaml: String, file: String = "") throws(UserStateError) {
+    public init(yaml: String, file: String = "", catalog: Catalog? = nil) throws(UserStateError) {
         let node: SourceNode
         do {
             node = try YAMLSource.parse(yaml, file: file)
         } catch {
             throw UserStateError(.syntax, error.message, at: error.location, underlying: error)
         }
-        try self.init(node)
+        try self.init(node, catalog: catalog)
     }
 
     /// Reads a state from JSON.
@@ -23,22 +25,48 @@ extension UserState {
     /// - Parameters:
     ///   - json: the document.
     ///   - file: the file name for error locations.
+    ///   - catalog: the types `user.*` and `account.*` attributes must have; `nil` checks none.
     /// - Throws: ``UserStateError`` naming the field and its place.
-    public init(json: String, file: String = "") throws(UserStateError) {
+    public init(json: String, file: String = "", catalog: Catalog? = nil) throws(UserStateError) {
         let node: SourceNode
         do {
             node = try JSONSourceParser.parse(json, file: file)
         } catch {
             throw UserStateError(.syntax, error.message, at: error.location, underlying: error)
         }
-        try self.init(node)
+        try self.init(node, catalog: catalog)
+    }
+
+    /// Reads one line of a JSON Lines population.
+    ///
+    /// - Parameters:
+    ///   - line: the line's bytes.
+    ///   - file: the file name for error locations.
+    ///   - number: the line's number.
+    ///   - catalog: the types attributes must have.
+    /// - Returns: the state, or the error with its place.
+    package static func reading(
+        jsonLine line: UnsafeBufferPointer<UInt8>,
+        file: String,
+        line number: Int,
+        catalog: Catalog?
+    ) -> Result<UserState, UserStateError> {
+        let node: SourceNode
+        do {
+            node = try JSONSourceParser.parse(bytes: line, file: file, line: number)
+        } catch {
+            return .failure(UserStateError(.syntax, error.message, at: error.location, underlying: error))
+        }
+        return Result { () throws(UserStateError) in try UserState(node, catalog: catalog) }
     }
 
     /// Reads a state file: JSON when the name ends in `.json`, else YAML.
     ///
-    /// - Parameter url: the file.
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - catalog: the types `user.*` and `account.*` attributes must have; `nil` checks none.
     /// - Throws: ``UserStateError`` (``UserStateError/Code/unreadable`` when the file cannot be read).
-    public init(contentsOf url: URL) throws(UserStateError) {
+    public init(contentsOf url: URL, catalog: Catalog? = nil) throws(UserStateError) {
         let text: String
         do {
             text = try InputFile.text(atPath: url.path)
@@ -46,9 +74,9 @@ extension UserState {
             throw UserStateError(.unreadable, error.description)
         }
         if url.pathExtension.lowercased() == "json" {
-            try self.init(json: text, file: url.relativePath)
+            try self.init(json: text, file: url.relativePath, catalog: catalog)
         } else {
-            try self.init(yaml: text, file: url.relativePath)
+            try self.init(yaml: text, file: url.relativePath, catalog: catalog)
         }
     }
 
@@ -62,14 +90,16 @@ extension UserState {
 
     /// Reads a state from a parsed YAML or JSON document.
     ///
-    /// - Parameter node: the document.
+    /// - Parameters:
+    ///   - node: the document.
+    ///   - catalog: the types `user.*` and `account.*` attributes must have; `nil` checks none.
     /// - Throws: ``UserStateError`` naming the field and its place.
-    public init(_ node: SourceNode) throws(UserStateError) {
-        try self.init(node, hasLocations: true)
+    public init(_ node: SourceNode, catalog: Catalog? = nil) throws(UserStateError) {
+        try self.init(node, hasLocations: true, catalog: catalog)
     }
 
-    private init(_ node: SourceNode, hasLocations: Bool) throws(UserStateError) {
-        let reader = StateReader(hasLocations: hasLocations)
+    private init(_ node: SourceNode, hasLocations: Bool, catalog: Catalog? = nil) throws(UserStateError) {
+        let reader = StateReader(hasLocations: hasLocations, catalog: catalog)
         let root = try reader.mapping(node, "")
         for pair in root where !Self.fields.contains(pair.key) {
             throw reader.error(
@@ -85,15 +115,15 @@ extension UserState {
         guard let idField = field("id") else {
             throw reader.error(.missingField, "a user state needs an 'id'", "id", node)
         }
-        switch idField.value.jsonValue {
-        case .string(let text) where !text.isEmpty: id = text
-        case .number(let number) where number.rounded() == number: id = number.javaScriptText
-        default: throw reader.error(.wrongType, "'id' must be a non-empty string", "id", idField.value)
-        }
-        user = try field("user").map { member throws(UserStateError) in try reader.object(member.value, "user") } ?? [:]
+        id = try reader.id(idField.value)
+        user =
+            try field("user").map { member throws(UserStateError) in
+                try reader.attributes(member.value, .user)
+            } ?? [:]
         account =
-            try field("account").map { member throws(UserStateError) in try reader.object(member.value, "account") }
-            ?? [:]
+            try field("account").map { member throws(UserStateError) in
+                try reader.attributes(member.value, .account)
+            } ?? [:]
         device =
             try field("device").map { member throws(UserStateError) in try reader.object(member.value, "device") }
             ?? [:]
@@ -150,6 +180,7 @@ private struct StateReader {
     }
 
     let hasLocations: Bool
+    let catalog: Catalog?
 
     func error(_ code: UserStateError.Code, _ message: String, _ path: String, _ node: SourceNode) -> UserStateError {
         UserStateError(code, message, path: path, at: hasLocations ? node.location : nil)
@@ -167,6 +198,67 @@ private struct StateReader {
             throw error(.wrongType, "'\(path)' must be a mapping of attributes", path, node)
         }
         return members
+    }
+
+    /// The user id: a non-empty string, or a whole number as written (`12345678901234567890` stays exact).
+    func id(_ node: SourceNode) throws(UserStateError) -> String {
+        if case .scalar(let scalar) = node.content {
+            switch scalar.jsonValue {
+            case .string(let text) where !text.isEmpty: return text
+            case .number(let number) where number.rounded() == number:
+                // The digits as written when they are a plain integer; otherwise the number's text.
+                if scalar.text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2D }) {
+                    let digits = scalar.text.drop { $0 == "-" || $0 == "0" }
+                    return digits.isEmpty ? "0" : (scalar.text.hasPrefix("-") ? "-" : "") + digits
+                }
+                if let text = Catalog.Attribute.text(of: number) { return text }
+            default: break
+            }
+        }
+        throw error(.wrongType, "'id' must be a non-empty string or a whole number", "id", node)
+    }
+
+    /// A `user` or `account` mapping, each attribute the catalog declares in its declared type.
+    func attributes(
+        _ node: SourceNode,
+        _ namespace: Catalog.AttributeNamespace
+    ) throws(UserStateError)
+        -> [String: Value]
+    {
+        let path = namespace.rawValue
+        var members = try object(node, path)
+        guard let declared = catalog?.attributes(in: namespace), !declared.isEmpty,
+            case .mapping(let pairs) = node.content
+        else { return members }
+        for pair in pairs {
+            guard let name = pair.key.scalarText, let attribute = declared[name] else { continue }
+            switch attribute.typed(Self.catalogValue(pair.value, attribute.type)) {
+            case .success(let typed): members[name] = typed
+            case .failure(let failure):
+                throw failure.error(path: "\(path).\(name)", at: hasLocations ? pair.value.location : nil)
+            }
+        }
+        return members
+    }
+
+    /// A node as a catalog type reads it: where text is expected, a plain scalar is its text as written
+    /// (`version: 5.10` is `"5.10"`, not the number 5.1).
+    static func catalogValue(_ node: SourceNode, _ type: Catalog.AttributeType) -> Value {
+        switch (type, node.content) {
+        case (.string, .scalar(let scalar)), (.version, .scalar(let scalar)):
+            return scalar.isPlain && scalar.jsonValue != .null ? .string(scalar.text) : scalar.jsonValue
+        case (.list, .sequence(let items)):
+            return .array(
+                items.map { item in
+                    if case .scalar(let scalar) = item.content, scalar.isPlain, scalar.jsonValue != .null {
+                        return .string(scalar.text)
+                    }
+                    return item.jsonValue
+                }
+            )
+        default:
+            return node.jsonValue
+        }
     }
 
     func string(_ node: SourceNode, _ path: String) throws(UserStateError) -> String {

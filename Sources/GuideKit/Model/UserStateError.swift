@@ -21,6 +21,8 @@ public struct UserStateError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidValue = Code(rawValue: "invalid-value")
         /// A timestamp that is not ISO 8601.
         public static let invalidTimestamp = Code(rawValue: "invalid-timestamp")
+        /// The input is over a size limit (a line longer than the reader accepts).
+        public static let tooLarge = Code(rawValue: "too-large")
         /// The file or stream cannot be read.
         public static let unreadable = Code(rawValue: "unreadable")
     }

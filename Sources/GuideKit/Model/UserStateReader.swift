@@ -35,6 +35,9 @@ public struct UserStateReader: Sequence {
         }
     }
 
+    /// The longest line read by default (16 MiB); a user state is a few kilobytes.
+    public static let defaultMaximumLineLength = 16 << 20
+
     private enum Source {
         case handle(FileHandle)
         case bytes([UInt8])
@@ -44,15 +47,23 @@ public struct UserStateReader: Sequence {
     private let format: Format
     private let catalog: Catalog?
     private let file: String
+    private let maximumLineLength: Int
 
     /// Reads the population in a file.
     ///
     /// - Parameters:
     ///   - url: the file.
     ///   - format: the format; by default from the file name.
-    ///   - catalog: types `user.*` and `account.*` CSV cells when given.
+    ///   - catalog: the attribute types `user.*` and `account.*` values must have, when given.
+    ///   - maximumLineLength: the longest line read; a longer one is skipped and reported as an error
+    ///     with its line number.
     /// - Throws: ``UserStateError`` (``UserStateError/Code/unreadable``) when the file cannot be opened.
-    public init(contentsOf url: URL, format: Format? = nil, catalog: Catalog? = nil) throws(UserStateError) {
+    public init(
+        contentsOf url: URL,
+        format: Format? = nil,
+        catalog: Catalog? = nil,
+        maximumLineLength: Int = Self.defaultMaximumLineLength
+    ) throws(UserStateError) {
         let handle: FileHandle
         do {
             // Opened as every input file is (a folder or a missing file is named as such).
@@ -65,7 +76,8 @@ public struct UserStateReader: Sequence {
             handle: handle,
             file: url.relativePath,
             format: format ?? Format(fileName: url.path),
-            catalog: catalog
+            catalog: catalog,
+            maximumLineLength: maximumLineLength
         )
     }
 
@@ -75,12 +87,20 @@ public struct UserStateReader: Sequence {
     ///   - handle: the handle, read to its end.
     ///   - file: the name to give in error locations.
     ///   - format: the format.
-    ///   - catalog: types `user.*` and `account.*` CSV cells when given.
-    public init(handle: FileHandle, file: String, format: Format, catalog: Catalog? = nil) {
+    ///   - catalog: the attribute types `user.*` and `account.*` values must have, when given.
+    ///   - maximumLineLength: the longest line read; a longer one is skipped and reported.
+    public init(
+        handle: FileHandle,
+        file: String,
+        format: Format,
+        catalog: Catalog? = nil,
+        maximumLineLength: Int = Self.defaultMaximumLineLength
+    ) {
         self.source = .handle(handle)
         self.format = format
         self.catalog = catalog
         self.file = file
+        self.maximumLineLength = maximumLineLength
     }
 
     /// Reads a population held in memory.
@@ -89,38 +109,69 @@ public struct UserStateReader: Sequence {
     ///   - text: the whole population.
     ///   - file: the name to give in error locations.
     ///   - format: the format.
-    ///   - catalog: types `user.*` and `account.*` CSV cells when given.
-    public init(text: String, file: String = "", format: Format, catalog: Catalog? = nil) {
+    ///   - catalog: the attribute types `user.*` and `account.*` values must have, when given.
+    ///   - maximumLineLength: the longest line read; a longer one is skipped and reported.
+    public init(
+        text: String,
+        file: String = "",
+        format: Format,
+        catalog: Catalog? = nil,
+        maximumLineLength: Int = Self.defaultMaximumLineLength
+    ) {
         self.source = .bytes(Array(text.utf8))
         self.format = format
         self.catalog = catalog
         self.file = file
+        self.maximumLineLength = maximumLineLength
     }
 
     /// An iterator over the states.
     public func makeIterator() -> Iterator {
+        let lines: LineReader
+        var handle: FileHandle?
         switch source {
-        case .handle(let handle):
-            return Iterator(lines: LineReader(handle), format: format, catalog: catalog, file: file)
+        case .handle(let fileHandle):
+            handle = fileHandle
+            lines = LineReader(descriptor: fileHandle.fileDescriptor, maximumLength: maximumLineLength)
         case .bytes(let bytes):
-            return Iterator(lines: LineReader(bytes), format: format, catalog: catalog, file: file)
+            lines = LineReader(bytes, maximumLength: maximumLineLength)
         }
+        return Iterator(
+            lines: lines,
+            handle: handle,
+            format: format,
+            catalog: catalog,
+            file: file,
+            maximumLineLength: maximumLineLength
+        )
     }
 
     /// Gives each state, or the error of its line, in order.
     public struct Iterator: IteratorProtocol {
         private var lines: LineReader?
+        /// Keeps the file open while it is read.
+        private let handle: FileHandle?
         private let format: Format
         private let catalog: Catalog?
         private let file: String
+        private let maximumLineLength: Int
         private var header: [String]?
         private var headerFailed = false
 
-        init(lines: LineReader, format: Format, catalog: Catalog?, file: String) {
+        init(
+            lines: LineReader,
+            handle: FileHandle?,
+            format: Format,
+            catalog: Catalog?,
+            file: String,
+            maximumLineLength: Int
+        ) {
             self.lines = lines
+            self.handle = handle
             self.format = format
             self.catalog = catalog
             self.file = file
+            self.maximumLineLength = maximumLineLength
         }
 
         /// The next state or error; `nil` at the end.
@@ -139,24 +190,30 @@ public struct UserStateReader: Sequence {
         }
 
         private mutating func nextJSONLine() -> Result<UserState, UserStateError>? {
-            while let (number, line) = lines?.next() {
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                let text = String(decoding: line, as: UTF8.self)
-                do {
-                    let node = try JSONSourceParser.parse(text, file: file)
-                    return .success(try UserState(node.relocated(toLine: number)))
-                } catch let error as JSONSourceParser.SyntaxError {
-                    let location = SourceLocation(file: file, line: number, column: error.location.column)
-                    return .failure(UserStateError(.syntax, error.message, at: location, underlying: error))
-                } catch let error as UserStateError {
-                    return .failure(error)
-                } catch {
-                    return .failure(
-                        UserStateError(.syntax, "\(error)", at: SourceLocation(file: file, line: number, column: 1))
-                    )
+            let file = self.file
+            let catalog = self.catalog
+            let limit = maximumLineLength
+            while let result = lines?.next({ number, line -> Result<UserState, UserStateError>? in
+                switch line {
+                case .tooLong(let length):
+                    return .failure(Self.tooLong(length, limit: limit, file: file, line: number))
+                case .text(let bytes):
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+                    return UserState.reading(jsonLine: bytes, file: file, line: number, catalog: catalog)
                 }
+            }) {
+                if let result { return result }
             }
             return nil
+        }
+
+        static func tooLong(_ length: Int, limit: Int, file: String, line: Int) -> UserStateError {
+            UserStateError(
+                .tooLarge,
+                "the line is \(length) bytes long, over the limit of \(limit) bytes for one user state "
+                    + "(a state is a few kilobytes; is the file one state per line?)",
+                at: SourceLocation(file: file, line: line, column: 1)
+            )
         }
 
         private mutating func nextCSVRecord() -> Result<UserState, UserStateError>? {
@@ -194,34 +251,51 @@ public struct UserStateReader: Sequence {
             return nil
         }
 
+        /// The next line's number and bytes, or its length when it is over the limit.
+        private mutating func nextLine() -> (Int, Result<[UInt8], UserStateError>)? {
+            let limit = maximumLineLength
+            let file = self.file
+            return lines?.next { number, line in
+                switch line {
+                case .text(let bytes): (number, .success(Array(bytes)))
+                case .tooLong(let length):
+                    (number, .failure(Self.tooLong(length, limit: limit, file: file, line: number)))
+                }
+            }
+        }
+
         /// One CSV record (which may span lines inside quotes), with its first line's number.
         private mutating func readRecord() -> (Int, Result<[(text: String, column: Int)], UserStateError>)? {
-            guard let (number, first) = lines?.next() else { return nil }
+            guard let (number, first) = nextLine() else { return nil }
+            var line: [UInt8]
+            switch first {
+            case .success(let bytes): line = bytes
+            case .failure(let error): return (number, .failure(error))
+            }
             var fields: [(text: String, column: Int)] = []
             var field: [UInt8] = []
             var column = 1
             var fieldColumn = 1
             var quoted = false
-            var line = Array(first)
             var index = 0
             var atFieldStart = true
             while true {
                 if index >= line.count {
                     if quoted {
-                        guard let (_, more) = lines?.next() else {
+                        guard let (_, next) = nextLine(), case .success(let more) = next else {
                             return (
                                 number,
                                 .failure(
                                     UserStateError(
                                         .syntax,
                                         "unterminated quoted CSV field",
-                                        at: SourceLocation(file: file, line: number, column: 1)
+                                        at: SourceLocation(file: file, line: number, column: fieldColumn)
                                     )
                                 )
                             )
                         }
                         field.append(0x0A)
-                        line = Array(more)
+                        line = more
                         index = 0
                         continue
                     }
@@ -261,59 +335,6 @@ public struct UserStateReader: Sequence {
     }
 }
 
-/// Reads a file handle line by line in 64 KiB chunks, numbering lines from 1.
-struct LineReader {
-    private let handle: FileHandle?
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var number = 0
-    private var isAtEnd = false
-    /// Why reading stopped early, if it did.
-    private(set) var readError: String?
-
-    init(_ handle: FileHandle) { self.handle = handle }
-
-    init(_ bytes: [UInt8]) {
-        self.handle = nil
-        self.buffer = bytes
-        self.isAtEnd = true
-    }
-
-    mutating func next() -> (Int, ArraySlice<UInt8>)? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
-                let line = buffer[start..<newline]
-                start = newline + 1
-                number += 1
-                return (number, line)
-            }
-            if isAtEnd {
-                guard start < buffer.count else { return nil }
-                let line = buffer[start...]
-                start = buffer.count
-                number += 1
-                return (number, line)
-            }
-            let chunk: Data?
-            do {
-                chunk = try handle?.read(upToCount: 65_536)
-            } catch {
-                readError = error.localizedDescription
-                chunk = nil
-            }
-            if start > 0 {
-                buffer.removeFirst(start)
-                start = 0
-            }
-            if let chunk, !chunk.isEmpty {
-                buffer.append(contentsOf: chunk)
-            } else {
-                isAtEnd = true
-            }
-        }
-    }
-}
-
 /// One CSV row turned into a state.
 private struct CSVRow {
     let header: [String]
@@ -342,7 +363,7 @@ private struct CSVRow {
             switch typed(cell, path) {
             case .success(let typed): value = typed
             case .failure(let message):
-                return .failure(UserStateError(.wrongType, message.text, path: path, at: location(column)))
+                return .failure(UserStateError(message.code, message.text, path: path, at: location(column)))
             }
             let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if !Self.insert(value, at: keys[...], into: &root) {
@@ -365,7 +386,10 @@ private struct CSVRow {
         }
     }
 
-    struct Message: Error { var text: String }
+    struct Message: Error {
+        var text: String
+        var code = UserStateError.Code.wrongType
+    }
 
     func typed(_ cell: String, _ path: String) -> Result<Value, Message> {
         let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -386,7 +410,9 @@ private struct CSVRow {
             let declared = namespace == "user" ? catalog?.userAttributes : catalog?.accountAttributes
             if keys.count == 2, let attribute = declared?[last] {
                 switch attribute.type {
-                case .string, .timestamp, .version: return .success(.string(cell))
+                case .string, .version: return .success(.string(cell))
+                case .timestamp:
+                    return attribute.typed(.string(cell)).mapError { Message(text: $0.message, code: $0.code) }
                 case .number: return number(cell, path)
                 case .boolean:
                     switch cell {
@@ -444,22 +470,5 @@ private struct CSVRow {
         guard insert(value, at: keys.dropFirst(), into: &child) else { return false }
         object[key] = .object(child)
         return true
-    }
-}
-
-extension SourceNode {
-    /// The node with every location moved to `line` (for one-line documents read from a larger file).
-    func relocated(toLine line: Int) -> SourceNode {
-        var copy = self
-        copy.location.line = line
-        switch content {
-        case .scalar: break
-        case .sequence(let items): copy.content = .sequence(items.map { $0.relocated(toLine: line) })
-        case .mapping(let pairs):
-            copy.content = .mapping(
-                pairs.map { Pair(key: $0.key.relocated(toLine: line), value: $0.value.relocated(toLine: line)) }
-            )
-        }
-        return copy
     }
 }

@@ -92,7 +92,7 @@ struct Simulate: ParsableCommand {
     }
 
     private func runOne(_ path: String, set: CompiledGuideSet, time: Date?) throws {
-        var state = try Self.readUser(path)
+        var state = try Self.readUser(path, catalog: set.catalog)
         let now = time ?? state.now ?? Date()
         if let event {
             GuideStateMachine.record(event: event, in: &state, at: now)
@@ -126,7 +126,7 @@ struct Simulate: ParsableCommand {
             throw CommandFailure.error(error.code == .unreadable ? .noInput : .dataError, error.description)
         }
         if let time { scenario.start = time }
-        let override = try user.map(Self.readUser)
+        let override = try user.map { try Self.readUser($0, catalog: set.catalog) }
         let result: TimelineRunner.Result
         do {
             result = try TimelineRunner(set, includesDrafts: includeDrafts).run(scenario, user: override)
@@ -177,10 +177,10 @@ struct Simulate: ParsableCommand {
         }
     }
 
-    /// Reads one user state file.
-    static func readUser(_ path: String) throws(CommandFailure) -> UserState {
+    /// Reads one user state file, checking its attributes against the catalog when given.
+    static func readUser(_ path: String, catalog: Catalog? = nil) throws(CommandFailure) -> UserState {
         do {
-            return try UserState(contentsOf: URL(fileURLWithPath: path))
+            return try UserState(contentsOf: URL(fileURLWithPath: path), catalog: catalog)
         } catch {
             throw CommandFailure(error)
         }
