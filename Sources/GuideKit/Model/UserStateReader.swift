@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads a population of user states, one at a time, from JSON Lines or CSV.
 ///
-/// The reader streams: it holds one line (or one CSV record) at a time, so a population of millions
-/// reads in constant memory. A bad line does not stop it: each element is either a state or an error
+/// The reader streams: it holds at most about 1 MiB of JSON Lines (or one CSV record) at a time, so a
+/// population of millions reads in constant memory; the states of a batch of JSON lines are read on every
+/// core and given in line order. A bad line does not stop it: each element is either a state or an error
 /// that names the line, the field and the fix.
 ///
 /// - JSON Lines: one state object per line (the shape of ``UserState/document``); blank lines are skipped.
@@ -157,6 +158,9 @@ public struct UserStateReader: Sequence {
         private let maximumLineLength: Int
         private var header: [String]?
         private var headerFailed = false
+        /// States read ahead, in line order, and the next one to give.
+        private var pending: [Result<UserState, UserStateError>] = []
+        private var pendingIndex = 0
 
         init(
             lines: LineReader,
@@ -190,21 +194,66 @@ public struct UserStateReader: Sequence {
         }
 
         private mutating func nextJSONLine() -> Result<UserState, UserStateError>? {
+            if pendingIndex == pending.count { readBatch() }
+            guard pendingIndex < pending.count else { return nil }
+            defer { pendingIndex += 1 }
+            return pending[pendingIndex]
+        }
+
+        /// One line of a batch: where its bytes are, or its result when it needs no parsing.
+        private enum Slot {
+            case parse(line: Int, range: Range<Int>)
+            case done(Result<UserState, UserStateError>)
+        }
+
+        /// Reads up to 1 MiB of lines (at least one) and reads their states, on every core when there are
+        /// many: each state is read on its own, so the order of the results is the order of the lines.
+        private mutating func readBatch() {
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            var text: [UInt8] = []
+            var slots: [Slot] = []
             let file = self.file
-            let catalog = self.catalog
             let limit = maximumLineLength
-            while let result = lines?.next({ number, line -> Result<UserState, UserStateError>? in
-                switch line {
-                case .tooLong(let length):
-                    return .failure(Self.tooLong(length, limit: limit, file: file, line: number))
-                case .text(let bytes):
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-                    return UserState.reading(jsonLine: bytes, file: file, line: number, catalog: catalog)
+            while text.count < 1 << 20, slots.count < 8_192,
+                lines?.next({ number, line in
+                    switch line {
+                    case .tooLong(let length):
+                        slots.append(.done(.failure(Self.tooLong(length, limit: limit, file: file, line: number))))
+                    case .text(let bytes):
+                        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+                        let start = text.count
+                        text.append(contentsOf: bytes)
+                        slots.append(.parse(line: number, range: start..<text.count))
+                    }
+                }) != nil
+            {}
+            let catalog = self.catalog
+            let work = slots
+            var results = [Result<UserState, UserStateError>?](repeating: nil, count: work.count)
+            let workers =
+                slots.count < 64 ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8))
+            text.withUnsafeBufferPointer { bytes in
+                results.withUnsafeMutableBufferPointer { output in
+                    let shared = SharedBuffers(bytes: bytes, output: output)
+                    let count = work.count
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        for index in (worker * count / workers)..<((worker + 1) * count / workers) {
+                            switch work[index] {
+                            case .done(let result): shared.output[index] = result
+                            case .parse(let line, let range):
+                                shared.output[index] = UserState.reading(
+                                    jsonLine: UnsafeBufferPointer(rebasing: shared.bytes[range]),
+                                    file: file,
+                                    line: line,
+                                    catalog: catalog
+                                )
+                            }
+                        }
+                    }
                 }
-            }) {
-                if let result { return result }
             }
-            return nil
+            pending = results.compactMap { $0 }
         }
 
         static func tooLong(_ length: Int, limit: Int, file: String, line: Int) -> UserStateError {
@@ -471,4 +520,11 @@ private struct CSVRow {
         object[key] = .object(child)
         return true
     }
+}
+
+/// The buffers of a batch, shared by the threads that read it: each thread reads lines of the input and
+/// writes the results of its own range of slots, so no two threads touch the same element.
+private struct SharedBuffers: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let output: UnsafeMutableBufferPointer<Result<UserState, UserStateError>?>
 }

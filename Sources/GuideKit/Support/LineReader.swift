@@ -65,6 +65,9 @@ package struct LineReader {
         self.isAtEnd = true
     }
 
+    /// Whether every byte read so far has been given (the next call reads, and may wait for input).
+    package var isBufferEmpty: Bool { start >= end }
+
     /// Calls `body` with the next line and its number; `nil` at the end of the input.
     package mutating func next<Result>(_ body: (_ number: Int, _ line: Line) throws -> Result) rethrows -> Result? {
         var skipped = 0

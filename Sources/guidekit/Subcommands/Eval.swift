@@ -123,14 +123,13 @@ struct Eval: ParsableCommand {
 
     private func runBatch(now: Double) throws {
         let input = FileHandle.standardInput
-        var buffer: [UInt8] = []
         var output = ""
         func flush() throws(CommandFailure) {
             try Output.write(output)
             output = ""
         }
-        func answer(_ line: ArraySlice<UInt8>) {
-            var bytes = line
+        func answer(_ line: UnsafeBufferPointer<UInt8>) {
+            var bytes = line[...]
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
                 output += "{\"error\": \"empty line\"}\n"
@@ -138,26 +137,18 @@ struct Eval: ParsableCommand {
             }
             output += ConditionRequest.response(to: String(decoding: bytes, as: UTF8.self), now: now) + "\n"
         }
-        while true {
-            let chunk: Data?
-            do {
-                chunk = try input.read(upToCount: 65_536)
-            } catch {
-                try flush()
-                throw CommandFailure.error(.noInput, "cannot read standard input: \(error.localizedDescription)")
-            }
-            guard let chunk, !chunk.isEmpty else { break }
-            buffer.append(contentsOf: chunk)
-            var start = 0
-            while let newline = buffer[start...].firstIndex(of: 0x0A) {
-                answer(buffer[start..<newline])
-                start = newline + 1
-            }
-            buffer.removeFirst(start)
-            try flush()
+        // Linear in the input however long a line is; answers are written before the next read waits.
+        var lines = LineReader(descriptor: input.fileDescriptor, chunkSize: 65_536)
+        while lines.next({ _, line -> Bool in
+            if case .text(let bytes) = line { answer(bytes) }
+            return true
+        }) != nil {
+            if lines.isBufferEmpty || output.utf8.count >= 1 << 16 { try flush() }
         }
-        if !buffer.isEmpty { answer(buffer[...]) }
         try flush()
+        if let message = lines.readError {
+            throw CommandFailure.error(.noInput, "cannot read standard input: \(message)")
+        }
     }
 
     /// The text of `argument`: `@FILE`, an existing file's path, or (when allowed) the text itself.
