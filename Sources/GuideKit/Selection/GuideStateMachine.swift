@@ -147,7 +147,7 @@ public struct GuideStateMachine: Sendable {
         case .snooze(let id):
             events.append(ended(try guide(id), .guideSnoozed, state: state, now: now))
         case .event(let name):
-            Self.record(event: name, in: &state, at: now)
+            Self.count(event: name, in: &state, at: now)
             for id in inProgress(state) {
                 if case .event(let awaited)? = try currentStep(id, state: state, now: now)?.advanceOn?.kind,
                     awaited.value == name
@@ -254,13 +254,34 @@ public struct GuideStateMachine: Sendable {
         state.guides[event.guideID] = progress
     }
 
-    /// Records one occurrence of an app event in `events.<name>` (count, first, last, times newest first).
+    /// Records an app event: the one way to do it, the same as `apply(.event(name), to: &state, at: time)`.
+    ///
+    /// The event is counted in `events.<name>` (count, first, last, times newest first), and every guide in
+    /// progress moves on whose current step waits for it (`advance_on: {event: name}`), or whose checklist
+    /// it completes.
+    ///
+    /// ```swift
+    /// let moved = try machine.record(event: "project_created", in: &state, at: now)
+    /// ```
     ///
     /// - Parameters:
     ///   - name: the event name.
     ///   - state: the state to update.
     ///   - time: when it happened.
-    public static func record(event name: String, in state: inout UserState, at time: Date) {
+    /// - Returns: the tracked guide events of the guides that moved on.
+    /// - Throws: ``SelectionError`` as ``apply(_:to:at:)`` does (it moves only guides in progress, so an
+    ///   app event alone does not fail).
+    @discardableResult
+    public func record(
+        event name: String,
+        in state: inout UserState,
+        at time: Date
+    ) throws(SelectionError) -> [TrackedGuideEvent] {
+        try apply(.event(name), to: &state, at: time)
+    }
+
+    /// Counts one occurrence of an app event in `events.<name>` (count, first, last, times newest first).
+    static func count(event name: String, in state: inout UserState, at time: Date) {
         var summary = state.events[name] ?? UserState.EventSummary(count: 0)
         summary.count += 1
         if summary.first.map({ time < $0 }) ?? true { summary.first = time }

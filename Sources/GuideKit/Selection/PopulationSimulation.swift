@@ -10,6 +10,7 @@ import Foundation
 /// ```
 public struct PopulationSimulation: Sendable {
     private let selector: Selector
+    private let machine: GuideStateMachine
     private let page: String?
     private let event: String?
     private let launch: String?
@@ -39,6 +40,7 @@ public struct PopulationSimulation: Sendable {
         includesDrafts: Bool = false
     ) {
         self.selector = Selector(guides)
+        self.machine = GuideStateMachine(guides)
         self.page = page
         self.event = event
         self.launch = launch
@@ -63,7 +65,8 @@ public struct PopulationSimulation: Sendable {
     public mutating func add(_ state: UserState) {
         var state = state
         let time = now ?? state.now ?? clock
-        if let event { GuideStateMachine.record(event: event, in: &state, at: time) }
+        // An app event only moves guides in progress, which the state machine knows, so it cannot fail.
+        if let event { _ = try? machine.record(event: event, in: &state, at: time) }
         let context = SelectionContext(
             page: page,
             event: event,

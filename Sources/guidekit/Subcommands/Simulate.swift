@@ -95,7 +95,11 @@ struct Simulate: ParsableCommand {
         var state = try Self.readUser(path, catalog: set.catalog)
         let now = time ?? state.now ?? Date()
         if let event {
-            GuideStateMachine.record(event: event, in: &state, at: now)
+            do {
+                try GuideStateMachine(set).record(event: event, in: &state, at: now)
+            } catch {
+                throw CommandFailure.error(.dataError, error.description)
+            }
         }
         let context = SelectionContext(
             page: page,

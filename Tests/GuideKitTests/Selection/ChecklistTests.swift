@@ -27,8 +27,10 @@ import Testing
 
     func state(projects: Int = 0, tasks: Int = 0, step: String? = nil) -> UserState {
         var state = UserState(id: "u")
-        for _ in 0..<projects { GuideStateMachine.record(event: "project_created", in: &state, at: Self.now) }
-        for _ in 0..<tasks { GuideStateMachine.record(event: "task_completed", in: &state, at: Self.now) }
+        for (name, count) in [("project_created", projects), ("task_completed", tasks)] where count > 0 {
+            let times = Array(repeating: Self.now, count: count)
+            state.events[name] = UserState.EventSummary(count: count, first: Self.now, last: Self.now, times: times)
+        }
         if let step {
             var progress = UserState.GuideProgress()
             progress.status = .inProgress

@@ -146,7 +146,9 @@ import Testing
     func persona(_ testCase: Case) throws {
         var state = try SelectionFixtures.persona(testCase.persona)
         let now = try #require(state.now)
-        if let event = testCase.event { GuideStateMachine.record(event: event, in: &state, at: now) }
+        if let event = testCase.event {
+            try GuideStateMachine(SelectionFixtures.examples).record(event: event, in: &state, at: now)
+        }
         let selection = Selector(SelectionFixtures.examples).select(
             for: state,
             in: SelectionContext(page: testCase.page, event: testCase.event, now: now)

@@ -75,6 +75,22 @@ import Testing
         #expect(state.guides["a"]?.status == .completed)
     }
 
+    /// `record(event:)` and `apply(.event)` are one way to record an app event: both count it and both move
+    /// a step that waits for it.
+    @Test func recordingAnAppEventMovesAStepThatWaitsForIt() throws {
+        let machine = try machine()
+        var recorded = UserState(id: "u1")
+        try machine.apply(.show(guide: "a", step: "two", variant: nil), to: &recorded, at: Self.now)
+        var applied = recorded
+        let moved = try machine.record(event: "project_created", in: &recorded, at: Self.now + 10)
+        #expect(moved.map(\.name) == [.stepCompleted, .stepViewed])
+        #expect(recorded.guides["a"]?.step == "three")
+        #expect(recorded.events["project_created"]?.count == 1)
+        let appliedEvents = try machine.apply(.event("project_created"), to: &applied, at: Self.now + 10)
+        #expect(appliedEvents == moved)
+        #expect(applied == recorded)
+    }
+
     @Test func nextBackGotoCompleteAndAdvanceOn() throws {
         let machine = try machine()
         var state = UserState(id: "u1")
@@ -128,11 +144,12 @@ import Testing
         #expect(state.guides["a"]?.status == .dismissed)
     }
 
-    @Test func appEventsKeepCountFirstLastAndTimesNewestFirst() {
+    @Test func appEventsKeepCountFirstLastAndTimesNewestFirst() throws {
+        let machine = try machine()
         var state = UserState(id: "u1")
-        GuideStateMachine.record(event: "task_completed", in: &state, at: Self.now)
-        GuideStateMachine.record(event: "task_completed", in: &state, at: Self.now - 100)
-        GuideStateMachine.record(event: "task_completed", in: &state, at: Self.now + 100)
+        try machine.record(event: "task_completed", in: &state, at: Self.now)
+        try machine.record(event: "task_completed", in: &state, at: Self.now - 100)
+        try machine.record(event: "task_completed", in: &state, at: Self.now + 100)
         let summary = state.events["task_completed"]
         #expect(summary?.count == 3)
         #expect(summary?.first == Self.now - 100)
