@@ -58,7 +58,7 @@ struct StoreConformanceTests {
             lastShown: Date(timeIntervalSince1970: 1_795_428_000),
             startedAt: Date(timeIntervalSince1970: 1_795_428_000)
         )
-        GuideStateMachine.record(event: "project_created", in: &state, at: Date(timeIntervalSince1970: 1_795_428_100))
+        GuideStateMachine.count(event: "project_created", in: &state, at: Date(timeIntervalSince1970: 1_795_428_100))
         try await store.commit(StoreChange(users: [StoredUser(state: state, appliedThrough: 1_795_428_100)]))
         let stored = try #require(try await store.user("u_1"))
         #expect(stored.state == state)

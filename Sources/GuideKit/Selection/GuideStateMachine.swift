@@ -281,7 +281,11 @@ public struct GuideStateMachine: Sendable {
     }
 
     /// Counts one occurrence of an app event in `events.<name>` (count, first, last, times newest first).
-    static func count(event name: String, in state: inout UserState, at time: Date) {
+    ///
+    /// It moves no guide: for a replay that applies the guide events an app event caused on their own (the
+    /// server stores them beside the event), and for a decision that only reads the count. Anything else
+    /// records through ``record(event:in:at:)``.
+    package static func count(event name: String, in state: inout UserState, at time: Date) {
         var summary = state.events[name] ?? UserState.EventSummary(count: 0)
         summary.count += 1
         if summary.first.map({ time < $0 }) ?? true { summary.first = time }

@@ -54,7 +54,7 @@ package struct Decider: Sendable {
             for (key, value) in request.device { state.device[key] = value }
             let now = clock()
             state.now = now
-            if let event = request.event { GuideStateMachine.record(event: event, in: &state, at: now) }
+            if let event = request.event { GuideStateMachine.count(event: event, in: &state, at: now) }
             let context = SelectionContext(page: request.page, event: request.event, launch: request.launch, now: now)
             let selection = set.selector.select(for: state, in: context, explains: request.explains)
             let exposures = exposureEvents(of: selection.decision, user: request.user, set: set, at: now)

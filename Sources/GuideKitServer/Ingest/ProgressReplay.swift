@@ -78,7 +78,7 @@ package struct ProgressReplay: Sendable {
                 var scratch = state
                 emitted = (try? guides.machine.apply(.event(name), to: &scratch, at: time)) ?? []
             }
-            GuideStateMachine.record(event: name, in: &state, at: time)
+            GuideStateMachine.count(event: name, in: &state, at: time)
         }
         var derived: [StoredEvent] = []
         for (offset, tracked) in emitted.enumerated() {
