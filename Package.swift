@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
@@ -32,7 +33,8 @@ let package = Package(
         ),
         // Cache prefetches, SSE2 byte compares and the line readers' fast paths in C (no library).
         .target(name: "CHotPath"),
-        // `guidekit serve`: the HTTP runtime (Hummingbird), its stores (memory, SQLite through GRDB), keys,
+        // `guidekit serve`: the HTTP runtime (Hummingbird), its stores (memory, SQLite through GRDB,
+        // PostgreSQL through postgres-nio), keys,
         // metrics and hot reload. Apps that only lint, simulate or report never build it.
         .target(
             name: "GuideKitServer",
@@ -41,6 +43,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -74,6 +77,8 @@ let package = Package(
                 "GuideKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // Creates a throw-away database per PostgreSQL store test.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // Runs the built `guidekit` binary on fixture folders: output, formats and exit codes.

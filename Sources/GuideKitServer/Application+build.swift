@@ -37,11 +37,7 @@ public func buildApplication(
         )
     }
     let library = try GuideLibrary(folder: configuration.guidesFolder, logger: logger)
-    let store: any GuideStore
-    switch configuration.database {
-    case .memory: store = MemoryGuideStore()
-    case .sqlite(let path): store = try SQLiteGuideStore(path: path)
-    }
+    let store = try await openStore(configuration.database, logger: logger)
     let services = ServerServices(configuration: configuration, library: library, store: store, logger: logger)
     if configuration.isDevelopmentMode {
         logger.warning("development mode: no keys are set, every route is open; listening on loopback only")
@@ -75,6 +71,22 @@ public func buildApplication(
 public func runServer(_ configuration: ServerConfiguration, logger: Logger) async throws {
     let app = try await buildApplication(configuration, logger: logger)
     try await app.runService()
+}
+
+/// Opens the store a configuration names, bringing its schema up to date.
+///
+/// - Throws: ``StoreError`` when it cannot be opened or reached.
+public func openStore(_ database: ServerConfiguration.Database, logger: Logger) async throws -> any GuideStore {
+    switch database {
+    case .memory: return MemoryGuideStore()
+    case .sqlite(let path): return try SQLiteGuideStore(path: path)
+    case .postgres(let location):
+        let store = try await PostgresGuideStore.open(location, logger: logger)
+        logger.info(
+            "store: \(location.redacted), schema version \(PostgresMigrations.latest), pool of \(location.poolSize)"
+        )
+        return store
+    }
 }
 
 /// The router with every route and the middleware: one log line per request, CORS, and errors as JSON.

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
         case memory
         /// A SQLite file in WAL mode, created when missing.
         case sqlite(path: String)
+        /// A PostgreSQL database shared by several servers (``PostgresGuideStore``).
+        case postgres(PostgresLocation)
     }
 
     /// The guides folder (with its `guidekit.yaml`).

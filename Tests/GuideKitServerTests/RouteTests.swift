@@ -221,6 +221,8 @@ struct RouteTests {
         }
     }
 
+    /// `GET /v1/report` is byte for byte what the command line prints for `GET /v1/events/export` saved as
+    /// `export.jsonl`, goal conversions (read from the product events) included.
     @Test func theReportIsTheCommandLineReportOfTheExport() async throws {
         let harness = try ServerHarness()
         try await harness.test { client in
@@ -233,23 +235,33 @@ struct RouteTests {
                     events.append(guideEvent("step_completed", user: user, step: "welcome", at: "2026-11-23T10:00:05Z"))
                     events.append(guideEvent("step_viewed", user: user, step: "sidebar", at: "2026-11-23T10:00:06Z"))
                 }
+                events.append(
+                    guideEvent("guide_started", user: user, guide: "create-first-project", at: "2026-11-23T11:00:00Z")
+                )
+                if index % 2 == 0 {
+                    events.append(
+                        #"{"type":"track","event":"project_created","user":"\#(user)","ts":"2026-11-23T12:00:00Z"}"#
+                    )
+                }
             }
-            _ = try await client.send(.post, "/v1/events", body: eventsBody(events))
+            let stored = try await client.send(.post, "/v1/events", body: eventsBody(events))
+            #expect(stored.json["accepted"] as? Int == events.count, "\(stored.text)")
             let export = try await client.send(.get, "/v1/events/export")
-            let book = try StepOrderBook(guidesFolder: ServerHarness.guidesFolder)
-            let expected = try DropOffReport(
-                reading: [.bytes(Array(export.text.utf8), name: "-", format: .jsonLines)],
-                book: book,
-                options: ReportOptions()
-            )
-            for (format, text) in [
-                ("json", JSONRenderer().render(expected)), ("csv", CSVRenderer().render(expected)),
-                ("html", HTMLRenderer().render(expected)),
-            ] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gk-report-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try Data(export.text.utf8).write(to: folder.appendingPathComponent("export.jsonl"))
+            for format in ["json", "csv", "html", "table"] {
+                let command = try runGuidekit(
+                    ["report", "export.jsonl", "--guides", ServerHarness.guidesFolder, "--format", format],
+                    in: folder
+                )
                 let reply = try await client.send(.get, "/v1/report?format=\(format)")
                 #expect(reply.status == 200)
-                #expect(reply.text == text, "format \(format)")
+                #expect(reply.text == command, "format \(format)")
             }
+            let json = try await client.send(.get, "/v1/report?format=json&guide=create-first-project")
+            #expect(json.text.contains("project_created"), "the goal is in the report: \(json.text.prefix(400))")
             let bad = try await client.send(.get, "/v1/report?format=pdf")
             #expect(bad.status == 400 && bad.errorField == "format")
             let unknown = try await client.send(.get, "/v1/report?fromat=csv")

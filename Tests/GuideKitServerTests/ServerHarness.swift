@@ -119,3 +119,29 @@ func trialAdminDecide(user: String = "u_2001", page: String = "/home") -> String
     "context": {"page": "\(page)", "locale": "en-US", "device": {"platform": "web"}}}
     """
 }
+
+/// Runs the built `guidekit` binary (beside the test bundle, or in `.build/debug`) in a folder; returns its
+/// standard output, and fails the test when it exits with an error.
+func runGuidekit(_ arguments: [String], in folder: URL) throws -> String {
+    var candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+    candidates.append(ServerHarness.repository.appendingPathComponent(".build/debug"))
+    guard
+        let binary = candidates.map({ $0.appendingPathComponent("guidekit") })
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
+    else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "the guidekit binary"]) }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(
+        process.terminationStatus == 0,
+        "guidekit \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
+    )
+    return String(decoding: data, as: UTF8.self)
+}

@@ -4,7 +4,8 @@ import Testing
 
 @testable import GuideKitServer
 
-/// One suite, run against every store.
+/// One suite, run against every store: memory and SQLite here, PostgreSQL in ``PostgresStoreTests`` (with the
+/// same checks, when a test database is configured).
 @Suite("Store conformance")
 struct StoreConformanceTests {
     enum Kind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -28,7 +29,10 @@ struct StoreConformanceTests {
 
     @Test(arguments: Kind.allCases)
     func eventsAreAppendedInOrderAndUniqueByID(kind: Kind) async throws {
-        let (store, _) = try kind.make()
+        try await Self.eventsAreAppendedInOrderAndUniqueByID(try kind.make().store)
+    }
+
+    static func eventsAreAppendedInOrderAndUniqueByID(_ store: any GuideStore) async throws {
         try await store.commit(StoreChange(events: [Self.event("a"), Self.event("b", user: "u_2")]))
         try await store.commit(StoreChange(events: [Self.event("c")]))
         await #expect(throws: StoreError.duplicateEvents(["b"])) {
@@ -47,7 +51,10 @@ struct StoreConformanceTests {
 
     @Test(arguments: Kind.allCases)
     func usersRoundTripTheirState(kind: Kind) async throws {
-        let (store, _) = try kind.make()
+        try await Self.usersRoundTripTheirState(try kind.make().store)
+    }
+
+    static func usersRoundTripTheirState(_ store: any GuideStore) async throws {
         #expect(try await store.user("u_1") == nil)
         var state = UserState(id: "u_1", user: ["plan": .string("trial"), "seats": .number(3)])
         state.guides["welcome-tour"] = UserState.GuideProgress(
@@ -68,7 +75,10 @@ struct StoreConformanceTests {
 
     @Test(arguments: Kind.allCases)
     func deletingAUserErasesTheirEventsOnly(kind: Kind) async throws {
-        let (store, _) = try kind.make()
+        try await Self.deletingAUserErasesTheirEventsOnly(try kind.make().store)
+    }
+
+    static func deletingAUserErasesTheirEventsOnly(_ store: any GuideStore) async throws {
         try await store.commit(
             StoreChange(
                 events: [Self.event("a"), Self.event("b", user: "u_2"), Self.event("c")],
@@ -83,6 +93,43 @@ struct StoreConformanceTests {
         try await store.commit(StoreChange(events: [Self.event("a")]))
         let again = try await store.deleteUser("nobody")
         #expect(again.events == 0 && again.users == 0)
+    }
+
+    /// A read-modify-write inside ``GuideStore/serializing(users:_:)`` sees its own writes, and a change refused
+    /// for a duplicate id writes nothing but leaves the rest of the work possible.
+    @Test(arguments: Kind.allCases)
+    func serializedWorkReadsItsOwnWritesAndSurvivesADuplicate(kind: Kind) async throws {
+        try await Self.serializedWorkReadsItsOwnWritesAndSurvivesADuplicate(try kind.make().store)
+    }
+
+    static func serializedWorkReadsItsOwnWritesAndSurvivesADuplicate(_ store: any GuideStore) async throws {
+        try await store.commit(StoreChange(events: [Self.event("a")]))
+        let through = try await store.serializing(users: ["u_1"]) { store in
+            await #expect(throws: StoreError.duplicateEvents(["a"])) {
+                try await store.commit(StoreChange(events: [Self.event("b"), Self.event("a")]))
+            }
+            try await store.commit(
+                StoreChange(
+                    events: [Self.event("b")],
+                    users: [StoredUser(state: UserState(id: "u_1"), appliedThrough: 7)]
+                )
+            )
+            #expect(try await store.events(of: "u_1").map(\.id) == ["a", "b"])
+            return try await store.user("u_1")?.appliedThrough
+        }
+        #expect(through == 7)
+        #expect(try await store.events(after: 0, limit: 10).map(\.id) == ["a", "b"])
+        // A body that throws writes nothing.
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.serializing(users: ["u_2"]) { store in
+                try await store.commit(StoreChange(events: [Self.event("c", user: "u_2")]))
+                throw Refused()
+            }
+        }
+        // Memory and SQLite stores have no transaction around the body (one process: the server's lock is the
+        // guarantee), so only PostgreSQL rolls the body's commit back.
+        if store is PostgresGuideStore { #expect(try await store.storedEventIDs(["c"]).isEmpty) }
     }
 
     @Test func sqliteKeepsEverythingAcrossReopening() async throws {

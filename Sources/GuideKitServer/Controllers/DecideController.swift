@@ -82,13 +82,15 @@ struct DecideController<Context: RequestContext> {
             catalog: services.library.current.compiled.catalog
         )
         let changed = try await services.locks.withLock(id) {
-            let existing = try await services.store.user(id)
-            var record = existing ?? StoredUser(state: UserState(id: id))
-            let changed = update.apply(to: &record.state)
-            if changed || existing == nil {
-                try await services.store.commit(StoreChange(users: [record]))
+            try await services.store.serializing(users: [id]) { store in
+                let existing = try await store.user(id)
+                var record = existing ?? StoredUser(state: UserState(id: id))
+                let changed = update.apply(to: &record.state)
+                if changed || existing == nil {
+                    try await store.commit(StoreChange(users: [record]))
+                }
+                return changed
             }
-            return changed
         }
         return JSONResponse.ok(#"{"user":\#(JSONString.quoted(id)),"changed":\#(changed)}"#)
     }

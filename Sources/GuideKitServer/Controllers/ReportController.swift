@@ -2,10 +2,32 @@ import Foundation
 import GuideKit
 import Hummingbird
 
-/// `GET /v1/report?format=json|csv|html&guide=…` (secret key): the drop-off report of the stored events,
-/// byte for byte what `guidekit report - --format …` prints for the export read from standard input.
+/// `GET /v1/report?format=json|csv|html|table&guide=…&window=…` (secret key): the drop-off report of the stored
+/// events, byte for byte what `guidekit report export.jsonl --format …` prints for `GET /v1/events/export`
+/// saved as `export.jsonl` (the input summary names the store's events so).
 struct ReportController<Context: RequestContext> {
     let services: ServerServices
+
+    /// The name the report gives the store's events in its input summary.
+    static var inputName: String { "export.jsonl" }
+
+    /// Every stored event as the export writes it (JSON Lines, in storage order). PostgreSQL sends them in
+    /// runs of lines joined by the database; the other stores are read a page at a time.
+    static func exportedEvents(of store: any GuideStore) async throws -> [UInt8] {
+        if let store = store as? PostgresGuideStore { return try await store.exportJSONLines() }
+        var bytes: [UInt8] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.events(after: after, limit: 5_000)
+            guard let last = page.last else { break }
+            for event in page {
+                bytes += event.line.utf8
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            after = last.sequence
+        }
+        return bytes
+    }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/report", use: report)
@@ -37,17 +59,7 @@ struct ReportController<Context: RequestContext> {
         case "table": contentType = "text/plain; charset=utf-8"
         default: throw APIError.invalidField("format", "format '\(format)' is not json, csv, html or table")
         }
-        var bytes: [UInt8] = []
-        var after: Int64 = 0
-        while true {
-            let page = try await services.store.events(after: after, limit: 5_000)
-            guard let last = page.last else { break }
-            for event in page {
-                bytes += event.line.utf8
-                bytes.append(UInt8(ascii: "\n"))
-            }
-            after = last.sequence
-        }
+        let bytes = try await Self.exportedEvents(of: services.store)
         let book: StepOrderBook
         do {
             book = try StepOrderBook(guidesFolder: services.library.folder)
@@ -55,7 +67,7 @@ struct ReportController<Context: RequestContext> {
             throw APIError.unavailable("the guides folder cannot be read for the report: \(error)")
         }
         let report = try DropOffReport(
-            reading: [.bytes(bytes, name: "-", format: .jsonLines)],
+            reading: [.bytes(bytes, name: Self.inputName, format: .jsonLines)],
             book: book,
             options: options
         )

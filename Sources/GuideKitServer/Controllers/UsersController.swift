@@ -30,7 +30,9 @@ struct UsersController<Context: RequestContext> {
     @Sendable func erase(_ request: Request, context: Context) async throws -> Response {
         _ = try RequestReading.requireSecret(request, services: services)
         let id = try self.id(context)
-        let deleted = try await services.locks.withLock(id) { try await services.store.deleteUser(id) }
+        let deleted = try await services.locks.withLock(id) {
+            try await services.store.serializing(users: [id]) { try await $0.deleteUser(id) }
+        }
         return JSONResponse.ok(
             #"{"user":\#(JSONString.quoted(id)),"deleted":{"events":\#(deleted.events),"users":\#(deleted.users)}}"#
         )

@@ -39,39 +39,57 @@ package struct Decider: Sendable {
             let hint = Suggestion.didYouMean(launch, in: set.compiled.ids).map { "; \($0)" } ?? ""
             throw APIError.unknownGuide("launch", "no guide '\(launch)' in the serving guide set\(hint)")
         }
+        let now = clock()
         return try await locks.withLock(request.user) {
-            let stored = try await store.user(request.user)
-            var record = stored ?? StoredUser(state: UserState(id: request.user))
-            var change = StoreChange()
-            if request.attributes.apply(to: &record.state) || (stored == nil && !request.attributes.isEmpty) {
-                change.users.append(record)
-            }
-            var state = record.state
-            if request.page != nil || request.url != nil {
-                state.page = UserState.Page(path: request.page, url: request.url)
-            }
-            if let locale = request.locale { state.locale = locale }
-            for (key, value) in request.device { state.device[key] = value }
-            let now = clock()
-            state.now = now
-            if let event = request.event { GuideStateMachine.count(event: event, in: &state, at: now) }
-            let context = SelectionContext(page: request.page, event: request.event, launch: request.launch, now: now)
-            let selection = set.selector.select(for: state, in: context, explains: request.explains)
-            let exposures = exposureEvents(of: selection.decision, user: request.user, set: set, at: now)
-            if !exposures.isEmpty {
-                let known = try await store.storedEventIDs(exposures.map(\.id))
-                change.events = exposures.filter { !known.contains($0.id) }
-            }
-            if !change.isEmpty {
-                do {
-                    try await store.commit(change)
-                } catch let error as StoreError where !error.duplicateIDs.isEmpty {
-                    change.events.removeAll { error.duplicateIDs.contains($0.id) }
-                    try await store.commit(change)
+            // Most decisions write nothing: they read the stored user once. One that writes (new attributes,
+            // a first exposure) is made again inside the store's per-user transaction, on the state read
+            // there, so that a server sharing the store cannot have changed the user in between.
+            let first = try await evaluate(request, set: set, now: now, store: store)
+            if first.change.isEmpty { return first.answer }
+            return try await store.serializing(users: [request.user]) { store in
+                var (answer, change) = try await evaluate(request, set: set, now: now, store: store)
+                if !change.isEmpty {
+                    do {
+                        try await store.commit(change)
+                    } catch let error as StoreError where !error.duplicateIDs.isEmpty {
+                        change.events.removeAll { error.duplicateIDs.contains($0.id) }
+                        try await store.commit(change)
+                    }
                 }
+                return answer
             }
-            return Answer(selection: selection, state: state, version: set.version)
         }
+    }
+
+    /// The decision on the stored state, and what it would write.
+    private func evaluate(
+        _ request: Request,
+        set: GuideSet,
+        now: Date,
+        store: any GuideStore
+    ) async throws -> (answer: Answer, change: StoreChange) {
+        let stored = try await store.user(request.user)
+        var record = stored ?? StoredUser(state: UserState(id: request.user))
+        var change = StoreChange()
+        if request.attributes.apply(to: &record.state) || (stored == nil && !request.attributes.isEmpty) {
+            change.users.append(record)
+        }
+        var state = record.state
+        if request.page != nil || request.url != nil {
+            state.page = UserState.Page(path: request.page, url: request.url)
+        }
+        if let locale = request.locale { state.locale = locale }
+        for (key, value) in request.device { state.device[key] = value }
+        state.now = now
+        if let event = request.event { GuideStateMachine.count(event: event, in: &state, at: now) }
+        let context = SelectionContext(page: request.page, event: request.event, launch: request.launch, now: now)
+        let selection = set.selector.select(for: state, in: context, explains: request.explains)
+        let exposures = exposureEvents(of: selection.decision, user: request.user, set: set, at: now)
+        if !exposures.isEmpty {
+            let known = try await store.storedEventIDs(exposures.map(\.id))
+            change.events = exposures.filter { !known.contains($0.id) }
+        }
+        return (Answer(selection: selection, state: state, version: set.version), change)
     }
 
     /// The exposures a decision makes: the shown experiment's variant, and every holdout.

@@ -30,26 +30,31 @@ package struct EventIngestor: Sendable {
     package func ingest(_ events: [(index: Int, event: StoredEvent)]) async throws -> Outcome {
         guard !events.isEmpty else { return Outcome() }
         let users = events.map(\.event.user)
+        // In this process one user at a time; across the servers sharing a store, one transaction holding
+        // the users' locks reads their state and writes the result.
         return try await locks.withLocks(users) {
-            var known = try await store.storedEventIDs(events.map(\.event.id))
-            for _ in 0..<3 {
-                let (outcome, change) = try await prepare(events, known: known)
-                do {
-                    try await store.commit(change)
-                    return outcome
-                } catch let error as StoreError where !error.duplicateIDs.isEmpty {
-                    // Another user's event took the id between the check and the commit: count it as a
-                    // duplicate and rebuild the change without it.
-                    known.formUnion(error.duplicateIDs)
+            try await store.serializing(users: users) { store in
+                var known = try await store.storedEventIDs(events.map(\.event.id))
+                for _ in 0..<3 {
+                    let (outcome, change) = try await prepare(events, known: known, in: store)
+                    do {
+                        try await store.commit(change)
+                        return outcome
+                    } catch let error as StoreError where !error.duplicateIDs.isEmpty {
+                        // Another user's event took the id between the check and the commit: count it as a
+                        // duplicate and rebuild the change without it.
+                        known.formUnion(error.duplicateIDs)
+                    }
                 }
+                throw StoreError.unavailable("event ids kept colliding with concurrent writes; retry the request")
             }
-            throw StoreError.unavailable("event ids kept colliding with concurrent writes; retry the request")
         }
     }
 
     private func prepare(
         _ events: [(index: Int, event: StoredEvent)],
-        known: Set<String>
+        known: Set<String>,
+        in store: any GuideStore
     ) async throws -> (Outcome, StoreChange) {
         var outcome = Outcome()
         var seen = known

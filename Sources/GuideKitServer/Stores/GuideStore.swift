@@ -2,10 +2,13 @@
 ///
 /// Events are append-only and unique by id; a user's state is replaced as a whole. Every write is one
 /// ``commit(_:)``: committed (durable, for a store on disk) before it returns, or not at all. The server
-/// serialises the writes of one user, so a store needs no per-user locking of its own.
+/// serialises the writes of one user in its process, and runs each read-modify-write of a user inside
+/// ``serializing(users:_:)``, which a store shared by several processes (``PostgresGuideStore``) turns into
+/// one transaction holding a per-user lock.
 ///
-/// Implementations: ``MemoryGuideStore`` (tests) and ``SQLiteGuideStore`` (the default, a file in WAL mode).
-/// One conformance suite in the tests runs against each.
+/// Implementations: ``MemoryGuideStore`` (tests), ``SQLiteGuideStore`` (the default, a file in WAL mode) and
+/// ``PostgresGuideStore`` (several servers on one database). One conformance suite in the tests runs against
+/// each.
 public protocol GuideStore: Sendable {
     /// The stored user, or `nil` when the store has never seen them.
     func user(_ id: String) async throws -> StoredUser?
@@ -34,4 +37,30 @@ public protocol GuideStore: Sendable {
 
     /// Closes the store; later calls fail.
     func close() async throws
+
+    /// Runs a read-modify-write of some users so that no other process writes them meanwhile.
+    ///
+    /// `body` gets the store to read and write with: for a store shared by several servers, a view of one
+    /// transaction that holds a lock per user until `body` returns (then it commits) or throws (then nothing
+    /// of it is written). A store of one process runs `body` on itself, each ``commit(_:)`` on its own: the
+    /// server already serialises the users inside its process.
+    ///
+    /// - Parameters:
+    ///   - users: the user ids `body` reads and writes.
+    ///   - body: the work, given the store to use.
+    /// - Returns: what `body` returns.
+    func serializing<T: Sendable>(
+        users: [String],
+        _ body: @escaping @Sendable (any GuideStore) async throws -> T
+    ) async throws -> T
+}
+
+extension GuideStore {
+    /// A store used by one process runs `body` on itself: the server's per-user lock is enough.
+    public func serializing<T: Sendable>(
+        users: [String],
+        _ body: @escaping @Sendable (any GuideStore) async throws -> T
+    ) async throws -> T {
+        try await body(self)
+    }
 }

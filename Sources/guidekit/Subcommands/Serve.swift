@@ -9,7 +9,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the guides over HTTP: decide, events, users, export and report, with hot reload.",
         discussion: """
             Every option can also be set with its GUIDEKIT_* environment variable (GUIDEKIT_GUIDES, \
-            GUIDEKIT_DATABASE, GUIDEKIT_HOST, GUIDEKIT_PORT, GUIDEKIT_ALLOW_ORIGIN, comma-separated); a flag \
+            GUIDEKIT_DATABASE or GUIDEKIT_DATABASE_URL, GUIDEKIT_DATABASE_POOL_SIZE, GUIDEKIT_DATABASE_TIMEOUT, \
+            GUIDEKIT_HOST, GUIDEKIT_PORT, GUIDEKIT_ALLOW_ORIGIN, comma-separated); a flag \
             wins over the variable. The keys are read from the environment only, so they never show in a \
             process list: GUIDEKIT_PUBLIC_KEY (browsers), GUIDEKIT_SECRET_KEY (backends) and \
             GUIDEKIT_IDENTITY_SECRET (identity signatures). Without keys the server runs in development \
@@ -18,14 +19,35 @@ struct Serve: AsyncParsableCommand {
             Examples:
               guidekit serve
               GUIDEKIT_SECRET_KEY=… GUIDEKIT_PUBLIC_KEY=… guidekit serve --host 0.0.0.0 --allow-origin https://app.example.com
+              guidekit serve --database postgres://guidekit:secret@db.internal:5432/guidekit --port 8081
+              guidekit serve --database postgres://guidekit:secret@db.internal/guidekit --migrate-only
             """
     )
 
     @Option(help: "The guides folder (GUIDEKIT_GUIDES; default guides).")
     var guides: String?
 
-    @Option(help: "The SQLite file, or :memory: (GUIDEKIT_DATABASE; default guidekit.sqlite).")
+    @Option(
+        help: """
+            A SQLite file, :memory:, or postgres://user:password@host:port/database for several servers on one \
+            database (GUIDEKIT_DATABASE_URL or GUIDEKIT_DATABASE; default guidekit.sqlite).
+            """
+    )
     var database: String?
+
+    @Option(help: "PostgreSQL: the most connections this server opens (GUIDEKIT_DATABASE_POOL_SIZE; default 10).")
+    var databasePoolSize: Int?
+
+    @Option(
+        help: """
+            PostgreSQL: seconds an operation may wait for the database before the request gets a 503 \
+            (GUIDEKIT_DATABASE_TIMEOUT; default 10).
+            """
+    )
+    var databaseTimeout: Double?
+
+    @Flag(help: "Bring the database schema up to date, print what was applied, and exit (for deploy pipelines).")
+    var migrateOnly = false
 
     @Option(help: "The address to bind (GUIDEKIT_HOST; default 127.0.0.1).")
     var host: String?
@@ -57,8 +79,37 @@ struct Serve: AsyncParsableCommand {
         }
         var configuration = ServerConfiguration()
         configuration.guidesFolder = setting(guides, "GUIDES") ?? "guides"
-        let databasePath = setting(database, "DATABASE") ?? "guidekit.sqlite"
-        configuration.database = databasePath == ":memory:" ? .memory : .sqlite(path: databasePath)
+        let databasePath = database ?? setting(nil, "DATABASE_URL") ?? setting(nil, "DATABASE") ?? "guidekit.sqlite"
+        if PostgresLocation.isURL(databasePath) {
+            var location: PostgresLocation
+            do {
+                location = try PostgresLocation(url: databasePath)
+            } catch {
+                throw ValidationError(
+                    "--database: \(error.description.replacingOccurrences(of: "the store is unavailable: ", with: ""))"
+                )
+            }
+            if let text = setting(databasePoolSize.map(String.init), "DATABASE_POOL_SIZE") {
+                guard let value = Int(text), (1...1_000).contains(value) else {
+                    throw ValidationError("database pool size '\(text)' is not a number from 1 to 1000")
+                }
+                location.poolSize = value
+            }
+            if let text = setting(databaseTimeout.map { String($0) }, "DATABASE_TIMEOUT") {
+                guard let value = Double(text), value > 0, value <= 3_600 else {
+                    throw ValidationError("database timeout '\(text)' is not a number of seconds from 0 to 3600")
+                }
+                location.timeout = value
+            }
+            configuration.database = .postgres(location)
+        } else {
+            if databasePoolSize != nil || databaseTimeout != nil {
+                throw ValidationError(
+                    "--database-pool-size and --database-timeout apply to a postgres:// database, not '\(databasePath)'"
+                )
+            }
+            configuration.database = databasePath == ":memory:" ? .memory : .sqlite(path: databasePath)
+        }
         configuration.host = setting(host, "HOST") ?? "127.0.0.1"
         if let text = setting(port.map(String.init), "PORT") {
             guard let value = Int(text), (0...65_535).contains(value) else {
@@ -88,6 +139,10 @@ struct Serve: AsyncParsableCommand {
         }
         logger.logLevel = parsed
         configuration.demo = demo
+        if migrateOnly {
+            try await migrate(configuration.database, logger: logger)
+            return
+        }
         if demo {
             logger.notice("demo app: open http://\(configuration.host):\(configuration.port)/home in a browser")
         }
@@ -99,6 +154,30 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ServerConfigurationError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(64)
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// `--migrate-only`: opens the store (which applies what is missing), says what it did, and closes it.
+    private func migrate(_ database: ServerConfiguration.Database, logger: Logger) async throws {
+        do {
+            let store = try await openStore(database, logger: logger)
+            var line: String
+            switch database {
+            case .postgres(let location):
+                let applied = (store as? PostgresGuideStore)?.appliedMigrations ?? []
+                line =
+                    applied.isEmpty
+                    ? "\(location.redacted): schema up to date (version \(PostgresMigrations.latest))"
+                    : "\(location.redacted): applied migration(s) \(applied.map(String.init).joined(separator: ", ")); "
+                        + "schema version \(PostgresMigrations.latest)"
+            case .sqlite(let path): line = "\(path): schema up to date"
+            case .memory: line = ":memory: needs no migration"
+            }
+            try await store.close()
+            print(line)
         } catch let error as StoreError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(1)

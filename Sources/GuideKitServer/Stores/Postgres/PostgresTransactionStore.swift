@@ -1,0 +1,60 @@
+import PostgresNIO
+
+/// A view of one open transaction of a ``PostgresGuideStore``, holding the advisory locks of some users: what
+/// ``PostgresGuideStore/serializing(users:_:)`` hands its body. Its reads see the transaction's own writes;
+/// nothing is visible to other servers until the transaction commits.
+struct PostgresTransactionStore: GuideStore {
+    let connection: PostgresConnection
+
+    func user(_ id: String) async throws -> StoredUser? {
+        try await PostgresStatements.user(id, on: connection)
+    }
+
+    func storedEventIDs(_ ids: [String]) async throws -> Set<String> {
+        try await PostgresStatements.storedEventIDs(ids, on: connection)
+    }
+
+    func events(of user: String) async throws -> [StoredEvent] {
+        try await PostgresStatements.events(of: user, on: connection)
+    }
+
+    /// Writes the change under a savepoint, so that a change refused for a duplicate id leaves the
+    /// transaction (and its locks) usable for the retry without it.
+    func commit(_ change: StoreChange) async throws {
+        guard !change.isEmpty else { return }
+        let logger = PostgresStatements.logger
+        try await connection.query("SAVEPOINT guidekit_change", logger: logger)
+        do {
+            try await PostgresStatements.write(change, on: connection)
+            try await connection.query("RELEASE SAVEPOINT guidekit_change", logger: logger)
+        } catch {
+            try await connection.query("ROLLBACK TO SAVEPOINT guidekit_change", logger: logger)
+            throw error
+        }
+    }
+
+    func events(after sequence: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await PostgresStatements.events(after: sequence, limit: limit, on: connection)
+    }
+
+    func deleteUser(_ id: String) async throws -> (events: Int, users: Int) {
+        try await PostgresStatements.lockUsers([id], on: connection)
+        return try await PostgresStatements.deleteUser(id, on: connection)
+    }
+
+    func counts() async throws -> (users: Int, events: Int) {
+        try await PostgresStatements.counts(on: connection)
+    }
+
+    /// The transaction is the pooled store's; closing the view closes nothing.
+    func close() async throws {}
+
+    /// Already inside a transaction: takes the further users' locks and runs `body` here.
+    func serializing<T: Sendable>(
+        users: [String],
+        _ body: @escaping @Sendable (any GuideStore) async throws -> T
+    ) async throws -> T {
+        try await PostgresStatements.lockUsers(users, on: connection)
+        return try await body(self)
+    }
+}
