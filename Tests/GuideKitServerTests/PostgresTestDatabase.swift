@@ -5,8 +5,9 @@ import Testing
 
 @testable import GuideKitServer
 
-/// The PostgreSQL server the store tests use: `GUIDEKIT_TEST_POSTGRES_URL` (which `.ci/run` sets to a
-/// throw-away cluster). Each test gets a database of its own, dropped at the end.
+/// The PostgreSQL server the store tests use: `GUIDEKIT_TEST_POSTGRES_URL`.
+///
+/// `.ci/run` sets it to a throw-away cluster. Each test gets a database of its own, dropped at the end.
 enum PostgresTestDatabase {
     /// The URL of a database the tests may create databases from, or `nil`.
     static let url: String? = ProcessInfo.processInfo.environment["GUIDEKIT_TEST_POSTGRES_URL"].flatMap {

@@ -11,7 +11,9 @@ struct ReportController<Context: RequestContext> {
     /// The name the report gives the store's events in its input summary.
     static var inputName: String { "export.jsonl" }
 
-    /// Every stored event as the export writes it (JSON Lines, in storage order). PostgreSQL sends them in
+    /// Every stored event as the export writes it (JSON Lines, in storage order).
+    ///
+    /// PostgreSQL sends them in
     /// runs of lines joined by the database; the other stores are read a page at a time.
     static func exportedEvents(of store: any GuideStore) async throws -> [UInt8] {
         if let store = store as? PostgresGuideStore { return try await store.exportJSONLines() }

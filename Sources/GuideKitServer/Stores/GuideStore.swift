@@ -49,6 +49,7 @@ public protocol GuideStore: Sendable {
     ///   - users: the user ids `body` reads and writes.
     ///   - body: the work, given the store to use.
     /// - Returns: what `body` returns.
+    /// - Throws: what `body` throws, and ``StoreError/unavailable(_:)`` when the store cannot be reached.
     func serializing<T: Sendable>(
         users: [String],
         _ body: @escaping @Sendable (any GuideStore) async throws -> T

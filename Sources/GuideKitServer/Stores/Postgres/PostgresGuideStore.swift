@@ -38,6 +38,7 @@ public final class PostgresGuideStore: GuideStore {
     /// - Parameters:
     ///   - location: the database and the pool's size and timeout.
     ///   - logger: where migrations are logged.
+    /// - Returns: the store, its schema up to date.
     /// - Throws: ``StoreError/unavailable(_:)`` naming the database (never its password) and the cause.
     public static func open(
         _ location: PostgresLocation,
@@ -162,8 +163,9 @@ public final class PostgresGuideStore: GuideStore {
         }
     }
 
-    /// The events of every user as JSON Lines, in storage order, exactly as `GET /v1/events/export` streams
-    /// them: the report's input. The database joins the lines of 20,000 events into one value, so a report
+    /// The events of every user as JSON Lines, in storage order, as `GET /v1/events/export` streams them.
+    ///
+    /// This is the report's input. The database joins the lines of 20,000 events into one value, so a report
     /// reads a few hundred rows per million events instead of a million.
     public func exportJSONLines() async throws -> [UInt8] {
         try await run { connection in

@@ -160,7 +160,9 @@ package enum PostgresStatements {
         }
     }
 
-    /// A user's advisory lock key: FNV-1a over the id's UTF-8 bytes, as a signed 64-bit number. Two users
+    /// A user's advisory lock key: FNV-1a over the id's UTF-8 bytes, as a signed 64-bit number.
+    ///
+    /// Two users
     /// sharing a key only wait on each other; they never mix their data.
     static func lockKey(_ user: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

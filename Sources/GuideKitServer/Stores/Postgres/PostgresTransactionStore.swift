@@ -1,7 +1,8 @@
 import PostgresNIO
 
-/// A view of one open transaction of a ``PostgresGuideStore``, holding the advisory locks of some users: what
-/// ``PostgresGuideStore/serializing(users:_:)`` hands its body. Its reads see the transaction's own writes;
+/// A view of one open transaction of a ``PostgresGuideStore`` that holds the advisory locks of some users.
+///
+/// ``PostgresGuideStore/serializing(users:_:)`` hands it to its body. Its reads see the transaction's own writes;
 /// nothing is visible to other servers until the transaction commits.
 struct PostgresTransactionStore: GuideStore {
     let connection: PostgresConnection
