@@ -39,7 +39,20 @@ public enum APIRoutes {
         APIRoute(method: "GET", path: "/v1/openapi.yaml", statuses: [200], needsSecretKey: false),
         APIRoute(method: "GET", path: "/healthz", statuses: [200, 503], needsSecretKey: false),
         APIRoute(method: "GET", path: "/metrics", statuses: [200, 401, 403], needsSecretKey: true),
+        APIRoute(method: "GET", path: "/sdk/guidekit.js", statuses: [200, 304], needsSecretKey: false),
+        APIRoute(method: "GET", path: "/sdk/guidekit.global.js", statuses: [200, 304], needsSecretKey: false),
     ]
+
+    /// The demo app's routes, served only with `--demo` (development mode): its script, its style and the
+    /// page paths the example guides target, each answered with the app's single page.
+    public static let demo: [APIRoute] =
+        ["/demo/app.js", "/demo/app.css"].map {
+            APIRoute(method: "GET", path: $0, statuses: [200, 304], needsSecretKey: false)
+        }
+        + [
+            "/", "/home", "/projects", "/projects/new", "/projects/{project}/board", "/projects/{project}/list",
+            "/settings", "/settings/members",
+        ].map { APIRoute(method: "GET", path: $0, statuses: [200, 304], needsSecretKey: false) }
 
     /// The methods a path has, for a `405`.
     static func methods(for path: String) -> [String] {

@@ -20,7 +20,29 @@ struct OpenAPITests {
         return Array(lines[(start + 1)..<end])
     }
 
-    @Test(arguments: APIRoutes.all)
+    /// The routes the router really has, with the demo on, are the listed ones: none unlisted, none missing.
+    @Test func theRouterServesExactlyTheListedRoutes() throws {
+        let harness = try ServerHarness(demo: true)
+        let served = Set(buildRouter(harness.services).routes.map { "\($0.method.rawValue) \($0.path.description)" })
+        let listed = Set((APIRoutes.all + APIRoutes.demo).map { "\($0.method) \($0.path)" })
+        #expect(
+            served.subtracting(listed).isEmpty,
+            "served but not in APIRoutes: \(served.subtracting(listed).sorted())"
+        )
+        #expect(
+            listed.subtracting(served).isEmpty,
+            "in APIRoutes but not served: \(listed.subtracting(served).sorted())"
+        )
+    }
+
+    /// Without `--demo` the router has only the API's routes.
+    @Test func withoutTheDemoOnlyTheAPIIsServed() throws {
+        let harness = try ServerHarness()
+        let served = Set(buildRouter(harness.services).routes.map { "\($0.method.rawValue) \($0.path.description)" })
+        #expect(served == Set(APIRoutes.all.map { "\($0.method) \($0.path)" }))
+    }
+
+    @Test(arguments: APIRoutes.all + APIRoutes.demo)
     func everyRouteAndStatusIsDocumented(route: APIRoute) throws {
         let block = try #require(Self.block(of: route.path), "\(route.path) is not in Schemas/openapi.yaml")
         let method = "    \(route.method.lowercased()):"

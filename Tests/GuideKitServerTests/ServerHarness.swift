@@ -26,6 +26,7 @@ struct ServerHarness {
         store: any GuideStore = MemoryGuideStore(),
         guidesFolder: String = ServerHarness.guidesFolder,
         origins: [String] = [],
+        demo: Bool = false,
         now: Date = ServerHarness.now
     ) throws {
         var configuration = ServerConfiguration()
@@ -35,6 +36,7 @@ struct ServerHarness {
         configuration.secretKey = secretKey
         configuration.identitySecret = identitySecret
         configuration.allowedOrigins = origins
+        configuration.demo = demo
         configuration.clock = { now }
         var logger = Logger(label: "test")
         logger.logLevel = .warning

@@ -7,12 +7,12 @@ import Hummingbird
 struct WebController<Context: RequestContext> {
     let services: ServerServices
 
-    /// The page paths the demo app answers with its single page (the app routes them itself).
+    /// The page paths the demo app answers with its single page (the app routes them itself), in the router's
+    /// `:name` form.
     static var demoPages: [String] {
-        [
-            "/", "/home", "/projects", "/projects/new", "/projects/:project/board", "/projects/:project/list",
-            "/settings", "/settings/members",
-        ]
+        APIRoutes.demo.map(\.path).filter { !$0.hasPrefix("/demo/") }.map {
+            $0.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+        }
     }
 
     func addRoutes(to router: Router<Context>) {
