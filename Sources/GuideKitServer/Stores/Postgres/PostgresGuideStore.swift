@@ -153,6 +153,8 @@ public final class PostgresGuideStore: GuideStore {
                         return try await body(PostgresTransactionStore(connection: connection))
                     } catch let error as StoreError {
                         throw error
+                    } catch let error as PSQLError {
+                        throw error  // the database's failure, made a StoreError below
                     } catch {
                         throw BodyError(error: error)
                     }
