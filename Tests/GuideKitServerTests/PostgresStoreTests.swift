@@ -247,6 +247,17 @@ struct PostgresStoreTests {
         try await PostgresTestDatabase.drop(location)
     }
 
+    /// `GET /v1/report` and `guidekit report --database postgres://…` are both the command line's report of
+    /// the saved export, byte for byte.
+    @Test func theReportOfTheDatabaseIsTheCommandLineReport() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            try await RouteTests.reportMatchesTheCommandLine(
+                try ServerHarness(store: store),
+                database: try PostgresTestDatabase.url(of: store.location)
+            )
+        }
+    }
+
     /// A database that is not there: opening fails within the timeout, naming the database but not the password.
     @Test func anUnreachableDatabaseIsAClearError() async throws {
         var location = try PostgresLocation(url: "postgres://guidekit:hunter2@127.0.0.1:1/nowhere?sslmode=disable")

@@ -95,3 +95,13 @@ extension PostgresTestDatabase {
         )
     }
 }
+
+extension PostgresTestDatabase {
+    /// The test server's URL with another database in its path.
+    static func url(of location: PostgresLocation) throws -> String {
+        let text = try #require(url)
+        var components = try #require(URLComponents(string: text))
+        components.path = "/\(location.database)"
+        return try #require(components.string)
+    }
+}

@@ -224,7 +224,20 @@ struct RouteTests {
     /// `GET /v1/report` is byte for byte what the command line prints for `GET /v1/events/export` saved as
     /// `export.jsonl`, goal conversions (read from the product events) included.
     @Test func theReportIsTheCommandLineReportOfTheExport() async throws {
-        let harness = try ServerHarness()
+        try await Self.reportMatchesTheCommandLine(try ServerHarness(), database: nil)
+    }
+
+    /// `guidekit report --database` on a SQLite store prints what `GET /v1/report` answers.
+    @Test func theReportOfASQLiteStoreIsTheCommandLineReportOfTheDatabase() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gk-\(UUID().uuidString).sqlite").path
+        let harness = try ServerHarness(store: try SQLiteGuideStore(path: path))
+        try await Self.reportMatchesTheCommandLine(harness, database: path)
+    }
+
+    /// Stores a population's events (goal conversions among them), then compares `GET /v1/report` in every
+    /// format with `guidekit report export.jsonl` on the saved export and, given a database, with
+    /// `guidekit report --database`.
+    static func reportMatchesTheCommandLine(_ harness: ServerHarness, database: String?) async throws {
         try await harness.test { client in
             var events: [String] = []
             for index in 0..<30 {
@@ -259,6 +272,13 @@ struct RouteTests {
                 let reply = try await client.send(.get, "/v1/report?format=\(format)")
                 #expect(reply.status == 200)
                 #expect(reply.text == command, "format \(format)")
+                if let database {
+                    let stored = try runGuidekit(
+                        ["report", "--database", database, "--guides", ServerHarness.guidesFolder, "--format", format],
+                        in: folder
+                    )
+                    #expect(stored == command, "report --database, format \(format)")
+                }
             }
             let json = try await client.send(.get, "/v1/report?format=json&guide=create-first-project")
             #expect(json.text.contains("project_created"), "the goal is in the report: \(json.text.prefix(400))")

@@ -8,29 +8,6 @@ import Hummingbird
 struct ReportController<Context: RequestContext> {
     let services: ServerServices
 
-    /// The name the report gives the store's events in its input summary.
-    static var inputName: String { "export.jsonl" }
-
-    /// Every stored event as the export writes it (JSON Lines, in storage order).
-    ///
-    /// PostgreSQL sends them in
-    /// runs of lines joined by the database; the other stores are read a page at a time.
-    static func exportedEvents(of store: any GuideStore) async throws -> [UInt8] {
-        if let store = store as? PostgresGuideStore { return try await store.exportJSONLines() }
-        var bytes: [UInt8] = []
-        var after: Int64 = 0
-        while true {
-            let page = try await store.events(after: after, limit: 5_000)
-            guard let last = page.last else { break }
-            for event in page {
-                bytes += event.line.utf8
-                bytes.append(UInt8(ascii: "\n"))
-            }
-            after = last.sequence
-        }
-        return bytes
-    }
-
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/report", use: report)
     }
@@ -61,7 +38,7 @@ struct ReportController<Context: RequestContext> {
         case "table": contentType = "text/plain; charset=utf-8"
         default: throw APIError.invalidField("format", "format '\(format)' is not json, csv, html or table")
         }
-        let bytes = try await Self.exportedEvents(of: services.store)
+        let bytes = try await StoreExport.jsonLines(of: services.store)
         let book: StepOrderBook
         do {
             book = try StepOrderBook(guidesFolder: services.library.folder)
@@ -69,7 +46,7 @@ struct ReportController<Context: RequestContext> {
             throw APIError.unavailable("the guides folder cannot be read for the report: \(error)")
         }
         let report = try DropOffReport(
-            reading: [.bytes(bytes, name: Self.inputName, format: .jsonLines)],
+            reading: [.bytes(bytes, name: StoreExport.inputName, format: .jsonLines)],
             book: book,
             options: options
         )

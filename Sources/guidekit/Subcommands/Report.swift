@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import GuideKit
+import GuideKitServer
+import Logging
 
 /// `guidekit report`: the drop-off report of event logs.
-struct Report: ParsableCommand {
+struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report per guide version and step who reached it, who left there and how long it took.",
         discussion: """
@@ -15,6 +17,7 @@ struct Report: ParsableCommand {
               guidekit report events.jsonl
               guidekit report events.csv --guide welcome-tour --compare welcome-tour@3..4
               guidekit report events.jsonl --by variant --format html -o report.html
+              guidekit report --database postgres://guidekit@db.internal/guidekit --format json
 
             """ + ExitStatus.help(failedCheck: "with --strict, an input line is bad")
                 + "\n--compare with nothing to compare (a version or group without events) is a data error (65)."
@@ -26,7 +29,15 @@ struct Report: ParsableCommand {
     }
 
     @Argument(help: "Event logs (.jsonl, .json, .csv); - reads standard input.")
-    var events: [String]
+    var events: [String] = []
+
+    @Option(
+        help: """
+            Report the events stored by guidekit serve instead of logs: postgres://user:password@host:port/database \
+            or a SQLite file. The same report as GET /v1/report (its input is named export.jsonl).
+            """
+    )
+    var database: String?
 
     @Option(help: "The guides folder.")
     var guides = "guides"
@@ -64,7 +75,16 @@ struct Report: ParsableCommand {
     @Flag(help: "Exit with status 1 when any input line is bad.")
     var strict = false
 
-    func run() throws {
+    func validate() throws {
+        if events.isEmpty && database == nil {
+            throw ValidationError("give event logs (- for standard input), or --database for a guidekit serve store")
+        }
+        if !events.isEmpty && database != nil {
+            throw ValidationError("give event logs or --database, not both")
+        }
+    }
+
+    func run() async throws {
         var options = ReportOptions()
         options.guides = onlyGuides
         options.since = try since.map { try timestamp($0, option: "--since") }
@@ -114,7 +134,8 @@ struct Report: ParsableCommand {
             let hint = Suggestion.didYouMean(id, in: book.current.keys.sorted()).map { "; \($0)" } ?? ""
             throw CommandFailure.error(.usage, "--guide \(id): no guide '\(id)' in \(guides)\(hint)")
         }
-        let sources = events.map { EventSource(argument: $0, format: forced) }
+        var sources = events.map { EventSource(argument: $0, format: forced) }
+        if let database { sources = [try await Self.storeEvents(database)] }
         let report: DropOffReport
         do {
             report = try DropOffReport(reading: sources, book: book, options: options)
@@ -146,6 +167,36 @@ struct Report: ParsableCommand {
                 .failedCheck,
                 "\(report.input.badLines) bad input line(s); see the input summary"
             )
+        }
+    }
+
+    /// The events of a guidekit serve store, as its export writes them.
+    private static func storeEvents(_ database: String) async throws -> EventSource {
+        let configuration: ServerConfiguration.Database
+        if PostgresLocation.isURL(database) {
+            do {
+                configuration = .postgres(try PostgresLocation(url: database))
+            } catch {
+                throw ValidationError("--database: \(error.description)")
+            }
+        } else {
+            guard FileManager.default.fileExists(atPath: database) else {
+                throw CommandFailure.error(
+                    .noInput,
+                    "--database \(database): no such file (a SQLite store, or postgres://…)"
+                )
+            }
+            configuration = .sqlite(path: database)
+        }
+        var logger = Logger(label: "GuideKit")
+        logger.logLevel = .warning
+        do {
+            let store = try await openStore(configuration, logger: logger)
+            let bytes = try await StoreExport.jsonLines(of: store)
+            try await store.close()
+            return .bytes(bytes, name: StoreExport.inputName, format: .jsonLines)
+        } catch let error as StoreError {
+            throw CommandFailure.error(.ioError, "--database: \(error.description)")
         }
     }
 
