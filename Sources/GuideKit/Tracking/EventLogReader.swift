@@ -19,10 +19,12 @@ import Darwin
 /// its chunks and hands events of users it does not own to their owner (see ``EventTally``).
 ///
 /// A CSV field in quotes may hold a line break, so a cut at a line end may fall inside a record. The
-/// threads count the quotes of each chunk as they read it; when an odd number of quotes comes before
-/// a cut, the whole read is done again, and this time the file is cut where the quotes before the cut
-/// are even (found in one extra pass through the file, on one thread). Input that cannot be read
-/// twice (standard input, a pipe) is read as a stream, never cut.
+/// first chunk starts at a record; a chunk that ends inside a quoted field (an unclosed quote where
+/// the file goes on) means the next began inside a record, and when none does, every chunk began at
+/// a record. Otherwise the whole read is done again, and this time the file is cut at record ends
+/// found in one extra pass through the file, on one thread, by the same ``CSVRecordScanner`` (so the
+/// records, and the bad ones, are those of a reading from the start on one thread). Input that cannot
+/// be read twice (standard input, a pipe) is read as a stream, never cut.
 struct EventLogReader {
     var filter: EventTally.Filter
     var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -40,7 +42,7 @@ struct EventLogReader {
     /// The most of the CPU's instructions the C event runs may use (`gk_reader_state.instructions`):
     /// 0 all it has; tests force the copies for older CPUs.
     var eventRunInstructions = 0
-    /// While a file is scanned for quotes before it is cut, it is read this many bytes at a time.
+    /// While a file is scanned for record ends before it is cut, it is read this many bytes at a time.
     var scanStep = 1 << 20
     /// Called by a reading thread before it reads each window of a file, with the window's offset
     /// (tests truncate the file there, as log rotation may).
@@ -69,15 +71,15 @@ struct EventLogReader {
     func read(_ sources: [EventSource], book: StepOrderBook) throws -> Result {
         if sources.allSatisfy(\.canBeReadAgain) {
             do {
-                return try read(sources, book: book, countsQuotesFirst: false)
+                return try read(sources, book: book, findsRecordEndsFirst: false)
             } catch is CutInsideQuotes {
                 // Read again from the start: tallies cannot take back what a wrongly cut chunk added.
             }
         }
-        return try read(sources, book: book, countsQuotesFirst: true)
+        return try read(sources, book: book, findsRecordEndsFirst: true)
     }
 
-    private func read(_ sources: [EventSource], book: StepOrderBook, countsQuotesFirst: Bool) throws -> Result {
+    private func read(_ sources: [EventSource], book: StepOrderBook, findsRecordEndsFirst: Bool) throws -> Result {
         let registry = GroupRegistry(book: book)
         let mailbox = Mailbox(threads: threads)
         let tallies = (0..<threads).map {
@@ -95,7 +97,7 @@ struct EventLogReader {
                     path: path,
                     format: source.format,
                     into: tallies,
-                    countsQuotesFirst: countsQuotesFirst
+                    findsRecordEndsFirst: findsRecordEndsFirst
                 )
             case .standardInput:
                 size = try readStream(InputFile.standardInput(), format: source.format, into: tallies)
@@ -108,7 +110,7 @@ struct EventLogReader {
                         name: name,
                         format: format,
                         into: tallies,
-                        countsQuotesFirst: countsQuotesFirst
+                        findsRecordEndsFirst: findsRecordEndsFirst
                     )
                 }
             }
@@ -142,7 +144,7 @@ struct EventLogReader {
         path: String,
         format: EventLogFormat,
         into tallies: [EventTally],
-        countsQuotesFirst: Bool
+        findsRecordEndsFirst: Bool
     ) throws -> Int {
         let file: InputFile
         do {
@@ -158,7 +160,7 @@ struct EventLogReader {
             name: path,
             format: format,
             into: tallies,
-            countsQuotesFirst: countsQuotesFirst
+            findsRecordEndsFirst: findsRecordEndsFirst
         )
         return file.size
     }
@@ -206,7 +208,7 @@ struct EventLogReader {
     /// as an error, never a fault on a mapped page.
     ///
     /// - Throws: ``CutInsideQuotes`` when a chunk of a CSV buffer turns out to have begun inside a
-    ///   quoted field (only when `countsQuotesFirst` is false); ``EventLogError`` when the file cannot
+    ///   quoted field (only when `findsRecordEndsFirst` is false); ``EventLogError`` when the file cannot
     ///   be read or got shorter while it was read.
     private func readBuffer(
         _ store: ByteStore,
@@ -214,7 +216,7 @@ struct EventLogReader {
         name: String,
         format: EventLogFormat,
         into tallies: [EventTally],
-        countsQuotesFirst: Bool
+        findsRecordEndsFirst: Bool
     ) throws {
         guard count > 0 else { return }
         var start = 0
@@ -232,8 +234,8 @@ struct EventLogReader {
         let body = count - start
         let chunks: ChunkQueue
         if tallies.count > 1, body >= minimumPartSize {
-            if format == .csv, countsQuotesFirst {
-                let cuts = try cutsOutsideQuotes(store, start: start, end: count, chunks: tallies.count * 16)
+            if format == .csv, findsRecordEndsFirst {
+                let cuts = try cutsAtRecordEnds(store, start: start, end: count, chunks: tallies.count * 16)
                 chunks = ChunkQueue(bounds: cuts)
             } else {
                 chunks = ChunkQueue(
@@ -247,8 +249,8 @@ struct EventLogReader {
         } else {
             chunks = ChunkQueue(bounds: [start, count])
         }
-        // Quotes are counted while reading when the cuts were not checked before.
-        let countsQuotes = format == .csv && !countsQuotesFirst && chunks.isCut
+        // Whether a chunk ended inside quotes matters when the cuts were not found at record ends before.
+        let checksCuts = format == .csv && !findsRecordEndsFirst && chunks.isCut
         let csvLayout = layout
         let window = windowSize
         let shared = SharedTallies(tallies)
@@ -260,10 +262,9 @@ struct EventLogReader {
             while let (chunk, range) = chunks.next() {
                 tally.chunk = chunk
                 tally.lineInPart = 0
+                tally.endedInsideQuotes = false
                 var position = range.lowerBound
                 let end = range.upperBound
-                var quotesCounted = position
-                var quotes = 0
                 var size = window
                 while position < end {
                     let stop = min(end, position + size)
@@ -275,11 +276,6 @@ struct EventLogReader {
                         failure.record(error)
                         chunks.cancel()
                         return
-                    }
-                    if countsQuotes, stop > quotesCounted, let bytes = slice.baseAddress {
-                        let from = bytes.assumingMemoryBound(to: UInt8.self) + (quotesCounted - position)
-                        quotes += gk_count_byte(from, stop - quotesCounted, 0x22)
-                        quotesCounted = stop
                     }
                     let used =
                         if let csvLayout {
@@ -294,14 +290,14 @@ struct EventLogReader {
                     position += used
                     tally.drainInbox()
                 }
-                chunks.finish(chunk, lines: tally.lineInPart, quotes: quotes)
+                chunks.finish(chunk, lines: tally.lineInPart, endsInsideQuotes: tally.endedInsideQuotes && end < count)
             }
         }
         if let error = failure.error { throw EventLogError(error) }
         if case .file(let file) = store, file.currentSize < count {
             throw EventLogError(InputFileError.shrank(path: name, from: count, to: file.currentSize))
         }
-        if countsQuotes, !chunks.cutsAreOutsideQuotes { throw CutInsideQuotes() }
+        if checksCuts, !chunks.cutsAreOutsideQuotes { throw CutInsideQuotes() }
         // Issue lines were counted from the start of their chunk: add the lines before it (and the header).
         let before = chunks.linesBefore(header: start > 0 ? 1 : 0)
         for tally in tallies {
@@ -315,52 +311,48 @@ struct EventLogReader {
         }
     }
 
-    /// About `chunks` chunks of equal size, each cut at the first line end after its planned end that
-    /// has an even number of quotes before it (so outside any quoted field): one pass through the
-    /// bytes, read `scanStep` bytes at a time.
+    /// About `chunks` chunks of equal size, each cut at the first record end at or after its planned end:
+    /// one pass through the bytes on one thread, read `scanStep` bytes at a time (more when one record is
+    /// longer), by the scanner that the readers read records with.
     ///
-    /// A cut is left out when no such line end comes before the next planned one (an unclosed quote).
+    /// A cut is left out when no record ends before the next planned one (an unclosed quote).
     ///
     /// - Throws: ``EventLogError`` when the file cannot be read or got shorter.
-    private func cutsOutsideQuotes(_ store: ByteStore, start: Int, end: Int, chunks: Int) throws -> [Int] {
+    private func cutsAtRecordEnds(_ store: ByteStore, start: Int, end: Int, chunks: Int) throws -> [Int] {
         let reader = BlockReader(store)
         var cuts = [start]
-        var quotes = 0
         var position = start
         var chunk = 1
         func planned(_ chunk: Int) -> Int { start + (end - start) * chunk / chunks }
+        var size = scanStep
         do {
             while chunk < chunks, position < end {
-                let target = planned(chunk)
-                if position < target {
-                    let stop = min(target, position + scanStep)
-                    let block = try reader.read(from: position, count: stop - position)
-                    if let bytes = block.baseAddress {
-                        quotes += gk_count_byte(bytes.assumingMemoryBound(to: UInt8.self), block.count, 0x22)
-                    }
-                    position = stop
+                let stop = min(end, position + size)
+                let block = try reader.read(from: position, count: stop - position)
+                guard let raw = block.baseAddress else { break }
+                let base = raw.assumingMemoryBound(to: UInt8.self)
+                var offset = 0
+                while offset < block.count, chunk < chunks,
+                    let record = CSVRecordScanner.scan(
+                        base,
+                        from: offset,
+                        end: block.count,
+                        isFinal: stop == end,
+                        field: { _, _ in }
+                    )
+                {
+                    offset = record.end
+                    let recordEnd = position + offset
+                    guard recordEnd >= planned(chunk) else { continue }
+                    if recordEnd < end { cuts.append(recordEnd) }
+                    while chunk < chunks, planned(chunk) <= recordEnd { chunk += 1 }
+                }
+                if offset == 0 {
+                    size *= 2  // one record longer than the block
                     continue
                 }
-                // From the planned end: the first line end with an even number of quotes before it.
-                let limit = planned(chunk + 1)
-                var found = false
-                while position < limit, !found {
-                    let block = try reader.read(from: position, count: min(limit, position + (64 << 10)) - position)
-                    var index = 0
-                    while index < block.count {
-                        let byte = block[index]
-                        index += 1
-                        if byte == 0x22 {
-                            quotes += 1
-                        } else if byte == 0x0A, quotes % 2 == 0 {
-                            found = true
-                            break
-                        }
-                    }
-                    position += index
-                }
-                if found, position < end { cuts.append(position) }
-                chunk += 1
+                position += offset
+                size = scanStep
             }
         } catch {
             throw EventLogError(error)
@@ -466,7 +458,8 @@ private final class ChunkQueue: @unchecked Sendable {
     private var bounds: [Int]
     /// Per chunk handed out (so its count is the number handed out): the lines it held.
     private var lines: [Int] = []
-    private var quotes: [Int] = []
+    /// Per chunk handed out: whether it ended inside a quoted CSV field before the end of the input.
+    private var endsInsideQuotes: [Bool] = []
     /// For chunks cut as they are taken: the bytes, their end, the share of the rest a chunk takes and
     /// the smallest chunk.
     private let store: ByteStore?
@@ -527,29 +520,26 @@ private final class ChunkQueue: @unchecked Sendable {
         }
         let chunk = lines.count
         lines.append(0)
-        quotes.append(0)
+        endsInsideQuotes.append(false)
         return (chunk, bounds[chunk]..<bounds[chunk + 1])
     }
 
-    /// Records that `chunk` has been read and held `lines` lines and `quotes` quote characters.
-    func finish(_ chunk: Int, lines count: Int, quotes quoteCount: Int) {
+    /// Records that `chunk` has been read, held `lines` lines, and whether it ended inside a quoted CSV
+    /// field before the end of the input.
+    func finish(_ chunk: Int, lines count: Int, endsInsideQuotes isInside: Bool) {
         lock.lock()
         lines[chunk] = count
-        quotes[chunk] = quoteCount
+        endsInsideQuotes[chunk] = isInside
         lock.unlock()
     }
 
-    /// Whether an even number of quotes comes before every cut, so that no chunk began inside a quoted
-    /// CSV field.
+    /// Whether no chunk ended inside a quoted CSV field before the end of the input, so that every
+    /// chunk began at a record (the first does; each next one does when the one before ended at a
+    /// record end).
     var cutsAreOutsideQuotes: Bool {
         lock.lock()
         defer { lock.unlock() }
-        var total = 0
-        for count in quotes {
-            total += count
-            if total % 2 != 0 { return false }
-        }
-        return true
+        return !endsInsideQuotes.contains(true)
     }
 
     /// The number of lines before each chunk, counting `header` lines before the first.

@@ -23,20 +23,43 @@ struct CSVLayout: Sendable {
         var variant = -1
     }
 
-    /// Reads the header at the start of `buffer`.
+    /// The header's column names, after the CSV quoting is undone and spaces around them are trimmed.
+    var names: [String]
+
+    /// Reads the header at the start of `buffer`: its first line (after a UTF-8 byte order mark), which
+    /// every reader of event logs takes as the header.
     ///
-    /// - Throws: ``EventLogError`` when the header lacks a required column.
-    init(header buffer: UnsafeRawBufferPointer, groupProperty: String?, path: String) throws {
-        let headerEnd = buffer.firstIndex(of: 0x0A).map { $0 + 1 } ?? buffer.count
-        var bytes = Array(buffer[..<headerEnd])
+    /// - Throws: ``EventLogError`` when the header is not valid CSV, names a column twice or lacks a
+    ///   required column.
+    init(header buffer: UnsafeRawBufferPointer, groupProperty: String?, path: String) throws(EventLogError) {
+        let bytes = buffer.bindMemory(to: UInt8.self)
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        bytes.removeFirst(bom)
-        let lineEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
-        headerLength = bom + min(lineEnd + 1, bytes.count)
-        var line = Array(bytes[..<lineEnd])
-        if line.last == 0x0D { line.removeLast() }
-        let names = String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+        let lineEnd = bytes[bom...].firstIndex(of: 0x0A) ?? bytes.count
+        headerLength = min(lineEnd + 1, bytes.count)
+        var names: [String] = []
+        if let base = bytes.baseAddress, lineEnd > bom {
+            // The header line alone, as a whole input: a quoted name cannot run past its line.
+            let record = CSVRecordScanner.scan(base, from: bom, end: lineEnd, isFinal: true) { _, slice in
+                names.append(
+                    CSVRecordScanner.text(slice, base).trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+                )
+            }
+            if let problem = record?.problem {
+                let message =
+                    problem == .unclosedQuote
+                    ? "the CSV header has an unclosed quote (a column name cannot hold a line break)"
+                    : "the CSV header is not valid CSV (\(problem.detail))"
+                throw EventLogError(path: path, message: message)
+            }
+        }
+        if names.isEmpty {
+            throw EventLogError(
+                path: path,
+                message:
+                    "the CSV header is empty; the first line must name the columns, e.g. ts,user,guide,version,step,type"
+            )
+        }
+        self.names = names
         if let message = Self.repeatedColumn(in: names) { throw EventLogError(path: path, message: message) }
         let groupKey = groupProperty.map { Array($0.utf8) }
         roles = names.map { name in
@@ -176,115 +199,30 @@ extension EventTally {
                     position = next
                     continue
                 }
-                let recordStart = position
                 let recordLine = lineInPart + 1
                 var fields = RawEventFields()
-                var column = 0
-                var cursor = position
-                var problem: String?
-                var newlines = 0
-                var complete = false
-                var recordEnd = end
-                while true {
-                    var slice = FieldSlice(start: cursor, count: 0, kind: .string)
-                    if cursor < end, base[cursor] == 0x22 {
-                        // A quoted field: "" stands for one quote; newlines are data.
-                        var index = cursor + 1
-                        var closed = false
-                        var doubled = false
-                        while index < end {
-                            let byte = base[index]
-                            if byte == 0x22 {
-                                if index + 1 < end, base[index + 1] == 0x22 {
-                                    doubled = true
-                                    index += 2
-                                    continue
-                                }
-                                closed = true
-                                break
-                            }
-                            if byte == 0x0A { newlines += 1 }
-                            index += 1
-                        }
-                        guard closed else { break }  // runs to the end of the buffer
-                        slice = FieldSlice(
-                            start: cursor + 1,
-                            count: index - cursor - 1,
-                            kind: doubled ? .escapedString : .string
-                        )
-                        cursor = index + 1
-                        if cursor < end, base[cursor] != 0x2C, base[cursor] != 0x0A, base[cursor] != 0x0D {
-                            problem = problem ?? "text after a closing quote"
-                        }
-                    }
-                    // The unquoted rest of the field up to a comma or the line end.
-                    let fieldStart = cursor
-                    // Eight bytes at a time up to the first comma, newline or quote; then byte by byte.
-                    while cursor + 8 <= end {
-                        let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: cursor, as: UInt64.self)
-                        let special = swarHasByte(word, 0x2C) | swarHasByte(word, 0x0A) | swarHasByte(word, 0x22)
-                        if special == 0 {
-                            cursor += 8
-                            continue
-                        }
-                        cursor += special.trailingZeroBitCount >> 3
-                        break
-                    }
-                    while cursor < end {
-                        let byte = base[cursor]
-                        if byte == 0x2C || byte == 0x0A { break }
-                        if byte == 0x22 { problem = problem ?? "a quote inside an unquoted field" }
-                        cursor += 1
-                    }
-                    if slice.start == fieldStart {
-                        var stop = cursor
-                        if cursor < end || isFinal, stop > fieldStart, base[stop - 1] == 0x0D,
-                            cursor == end || base[cursor] == 0x0A
-                        {
-                            stop -= 1
-                        }
-                        slice.count = stop - fieldStart
-                    }
-                    if column < columnCount, slice.count > 0 {
-                        assignCSV(slice, role: roles[column], to: &fields)
-                    }
-                    column += 1
-                    if cursor >= end {
-                        if isFinal { complete = true }
-                        recordEnd = end
-                        break
-                    }
-                    if base[cursor] == 0x0A {
-                        complete = true
-                        recordEnd = cursor + 1
-                        newlines += 1
-                        break
-                    }
-                    cursor += 1  // the comma
+                let scanned = CSVRecordScanner.scan(base, from: position, end: end, isFinal: isFinal) { column, slice in
+                    if column < columnCount, slice.count > 0 { assignCSV(slice, role: roles[column], to: &fields) }
                 }
-                if !complete {
-                    guard isFinal else { return recordStart }
-                    // Unbalanced quote at the end of the input.
-                    lineInPart += 1
-                    lines += 1
-                    note(.truncatedLine, line: recordLine, detail: "an unclosed quote")
-                    return end
-                }
-                position = recordEnd
-                let physical = max(newlines, 1)
-                lineInPart += physical
-                lines += physical
-                if column == 1, fields.time.kind == .absent, isBlank(base, recordStart, recordEnd) { continue }
-                if let problem {
-                    note(.invalidCSV, line: recordLine, detail: problem)
+                guard let record = scanned else { return position }  // unfinished: the caller reads on
+                position = record.end
+                lineInPart += record.lines
+                lines += record.lines
+                if record.isBlank { continue }
+                if let problem = record.problem {
+                    if problem == .unclosedQuote {
+                        endedInsideQuotes = true
+                        note(.truncatedLine, line: recordLine, detail: record.problemDetail)
+                    } else {
+                        note(.invalidCSV, line: recordLine, detail: record.problemDetail)
+                    }
                     continue
                 }
-                guard column == columnCount else {
-                    let isLast = recordEnd == end && base[end - 1] != 0x0A
+                guard record.fieldCount == columnCount else {
                     note(
-                        isLast && column < columnCount ? .truncatedLine : .invalidCSV,
+                        !record.endsWithLineEnd && record.fieldCount < columnCount ? .truncatedLine : .invalidCSV,
                         line: recordLine,
-                        detail: "\(column) fields where the header has \(columnCount)"
+                        detail: "\(record.fieldCount) fields where the header has \(columnCount)"
                     )
                     continue
                 }
@@ -350,13 +288,6 @@ extension EventTally {
             finish(fields, base: base, line: lineInPart, escapes: .csv)
             return lineEnd + 1
         }
-    }
-
-    private func isBlank(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        for index in start..<end where base[index] != 0x0A && base[index] != 0x0D && base[index] != 0x20 {
-            return false
-        }
-        return true
     }
 
     @inline(__always)

@@ -121,6 +121,9 @@ final class EventTally {
     var fileIndex = 0
     /// The chunk of the file being read (see ``EventLogReader``); ``lineInPart`` counts from its start.
     var chunk = 0
+    /// Whether the part being read ended inside a quoted CSV field (an unclosed quote): when it is not the
+    /// end of the file, the part after it was cut inside a record (see ``EventLogReader``).
+    var endedInsideQuotes = false
     /// The line number within the part of the file being read.
     var lineInPart: Int {
         get { hot.pointee.lineInPart }

@@ -3,8 +3,9 @@ import Foundation
 /// Reads an event log into per-event records for the tracker, with the same formats, Segment mapping and
 /// line checks as the report's reader (which tallies instead of keeping events).
 ///
-/// JSON lines are scanned byte by byte (``JSONScanner``, which builds only the fields it needs); CSV records follow RFC 4180 (quoted fields may hold
-/// commas, doubled quotes and line breaks). Every line that cannot be used is reported with its reason and
+/// JSON lines are scanned byte by byte (``JSONScanner``, which builds only the fields it needs); CSV records
+/// are found by the report reader's ``CSVRecordScanner`` (RFC 4180: quoted fields may hold commas, doubled
+/// quotes and line breaks). Every line that cannot be used is reported with its reason and
 /// line number through `issue`; nothing is skipped silently (blank lines are not events).
 struct TrackerLogReader {
     /// A field's value before it is checked.
@@ -68,152 +69,70 @@ struct TrackerLogReader {
 
     // MARK: - CSV
 
-    private static let requiredColumns = ["ts", "user", "guide", "version", "type"]
-
+    /// Reads a CSV log: the header and the records as the report's reader finds them (``CSVLayout``,
+    /// ``CSVRecordScanner``), each column under the name of its role, so that both readers take the same
+    /// column for each field.
     private func readCSV(
         _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) throws(EventLogError) {
-        var cursor = 0
-        var line = 1
-        var header: [String]?
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        let layout = try CSVLayout(header: UnsafeRawBufferPointer(bytes), groupProperty: nil, path: file)
+        let keys = zip(layout.names, layout.roles).map { Self.key(name: $0, role: $1) }
+        var cursor = layout.headerLength
+        var line = 2
+        var values: [(Int, FieldSlice)] = []
         while cursor < bytes.count {
+            values.removeAll(keepingCapacity: true)
+            let scanned = CSVRecordScanner.scan(base, from: cursor, end: bytes.count, isFinal: true) { column, slice in
+                values.append((column, slice))
+            }
+            guard let record = scanned else { return }  // not reached: the input is final
             let startLine = line
-            let record = Self.csvRecord(bytes, cursor: &cursor, line: &line)
-            switch record {
-            case .blank:
+            cursor = record.end
+            line += record.lines
+            if record.isBlank { continue }
+            if let problem = record.problem {
+                issue(problem == .unclosedQuote ? .truncatedLine : .invalidCSV, startLine, record.problemDetail)
                 continue
-            case .invalid(let detail):
-                if header == nil {
-                    throw EventLogError(path: file, message: "the CSV header is not valid CSV (\(detail))")
-                }
-                issue(.invalidCSV, startLine, detail)
-            case .truncated:
-                if header == nil { throw EventLogError(path: file, message: "the CSV header has an unclosed quote") }
-                issue(.truncatedLine, startLine, "an unclosed quote at the end of the input")
-            case .fields(let values):
-                guard let columns = header else {
-                    let names = values.map { $0.trimmingCharacters(in: .whitespaces) }
-                    if let message = CSVLayout.repeatedColumn(in: names) {
-                        throw EventLogError(path: file, message: message)
-                    }
-                    let missing = Self.requiredColumns.filter { !names.contains($0) }
-                    if !missing.isEmpty {
-                        throw EventLogError(
-                            path: file,
-                            message:
-                                "the CSV header lacks \(missing.joined(separator: ", ")); the first row must name "
-                                + "the columns, e.g. ts,user,guide,version,step,type"
-                        )
-                    }
-                    header = names
-                    continue
-                }
-                guard values.count == columns.count else {
-                    issue(.invalidCSV, startLine, "\(values.count) fields where the header has \(columns.count)")
-                    continue
-                }
-                var fields: [String: Field] = [:]
-                for (name, value) in zip(columns, values) where !value.isEmpty {
-                    fields[name] = .string(value)
-                }
-                finish(fields, line: startLine, event: event, issue: issue, isCSV: true)
             }
+            guard record.fieldCount == keys.count else {
+                let isTruncated = !record.endsWithLineEnd && record.fieldCount < keys.count
+                issue(
+                    isTruncated ? .truncatedLine : .invalidCSV,
+                    startLine,
+                    "\(record.fieldCount) fields where the header has \(keys.count)"
+                )
+                continue
+            }
+            var fields: [String: Field] = [:]
+            for (column, slice) in values where slice.count > 0 {
+                guard let key = keys[column] else { continue }
+                // A second column for `user` (`userId`, `anonymousId`) counts only when the first is empty,
+                // as in the report's reader.
+                if key == "userId", fields[key] != nil { continue }
+                fields[key] = .string(CSVRecordScanner.text(slice, base))
+            }
+            finish(fields, line: startLine, event: event, issue: issue, isCSV: true)
         }
     }
 
-    private enum CSVRecord {
-        case blank
-        case fields([String])
-        case invalid(String)
-        case truncated
-    }
-
-    /// Reads one record at `cursor` and moves past its line end; `line` counts the line breaks crossed.
-    private static func csvRecord(_ bytes: UnsafeBufferPointer<UInt8>, cursor: inout Int, line: inout Int) -> CSVRecord
-    {
-        var values: [String] = []
-        var field: [UInt8] = []
-        var problem: String?
-        var index = cursor
-        var isQuoted = false
-        var wasQuoted = false
-        var sawAnything = false
-        func endRecord() -> Int {
-            // Skips to the end of the physical line after an error.
-            var end = index
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            return end
+    /// The name under which ``finish(_:line:event:issue:isCSV:)`` looks up a CSV column's value, or `nil`
+    /// for a column that it does not read.
+    private static func key(name: String, role: JSONLineScanner.Role) -> String? {
+        switch role {
+        case .time: "ts"
+        case .timestamp: "timestamp"
+        case .user: "user"
+        case .userId, .anonymousId: "userId"
+        case .guide: "guide"
+        case .version: "version"
+        case .step: "step"
+        case .type: "type"
+        case .variant: "variant"
+        case .ignored, .group, .event, .properties: name == "id" || name == "messageId" ? name : nil
         }
-        func finishRecord() -> CSVRecord {
-            if let problem { return .invalid(problem) }
-            if !sawAnything && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
-            values.append(String(decoding: field, as: UTF8.self))
-            return .fields(values)
-        }
-        while true {
-            if index >= bytes.count {
-                if isQuoted {
-                    cursor = index
-                    return .truncated
-                }
-                break
-            }
-            let byte = bytes[index]
-            if isQuoted {
-                if byte == 0x22 {
-                    if index + 1 < bytes.count, bytes[index + 1] == 0x22 {
-                        field.append(0x22)
-                        index += 2
-                        continue
-                    }
-                    isQuoted = false
-                    index += 1
-                    continue
-                }
-                if byte == 0x0A { line += 1 }
-                field.append(byte)
-                index += 1
-                continue
-            }
-            switch byte {
-            case 0x2C:
-                values.append(String(decoding: field, as: UTF8.self))
-                field = []
-                wasQuoted = false
-                sawAnything = true
-                index += 1
-            case 0x0A:
-                index += 1
-                cursor = index
-                line += 1
-                return finishRecord()
-            case 0x0D where index + 1 < bytes.count && bytes[index + 1] == 0x0A:
-                index += 1
-            case 0x22:
-                if !field.isEmpty || wasQuoted {
-                    problem = wasQuoted ? "text after a closing quote" : "a quote inside an unquoted field"
-                    index = endRecord()
-                } else {
-                    isQuoted = true
-                    wasQuoted = true
-                    sawAnything = true
-                    index += 1
-                }
-            default:
-                if wasQuoted {
-                    problem = "text after a closing quote"
-                    index = endRecord()
-                } else {
-                    field.append(byte)
-                    sawAnything = true
-                    index += 1
-                }
-            }
-        }
-        cursor = index
-        return finishRecord()
     }
 
     // MARK: - Checks
