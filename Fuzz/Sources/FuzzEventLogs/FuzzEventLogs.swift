@@ -55,7 +55,8 @@ struct Setup {
 /// 1. The report read with the C event runs (in the picked threads and windows) equals the report read
 ///    by the Swift reader alone on one thread, or both readers refuse the log with the same error.
 /// 2. The tracker's reader (`state --events`) finds as many events and as many bad lines of each reason
-///    as the report's reader.
+///    as the report's reader, and the same first lines of each reason; or both refuse the log with the
+///    same message.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEventLogs(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -63,9 +64,7 @@ public func fuzzEventLogs(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     let source = EventSource.bytes(bytes, name: "fuzz", format: setup.format)
     let general = read(source, setup, threads: 1, windowSize: nil, usesEventRuns: false)
-    var threads = setup.threads
-    if case .success(let report) = general, isKnownDivergence(.csvPartsAfterBadQuotes, report, setup) { threads = 1 }
-    let fast = read(source, setup, threads: threads, windowSize: setup.windowSize, usesEventRuns: true)
+    let fast = read(source, setup, threads: setup.threads, windowSize: setup.windowSize, usesEventRuns: true)
     switch (fast, general) {
     case (.success(let fast), .success(let general)):
         if fast != general {
@@ -92,7 +91,14 @@ public func fuzzEventLogs(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case (.failure(let fast), .failure(let general)):
         if "\(fast)" != "\(general)" { fatalError("different errors: \(fast) / \(general)") }
         var tracker = Tracker(guides: guides)
-        if (try? tracker.read(source)) != nil { fatalError("the report refused the log, the tracker read it: \(fast)") }
+        do {
+            try tracker.read(source)
+            fatalError("the report refused the log, the tracker read it: \(fast)")
+        } catch {
+            if error.message != (general as? EventLogError)?.message {
+                fatalError("the report and the tracker refuse the log differently: \(general) / \(error)")
+            }
+        }
     default:
         fatalError("one reader failed, the other did not: \(fast) / \(general)")
     }
@@ -131,7 +137,6 @@ func compareWithTracker(_ report: DropOffReport, source: EventSource) {
     do {
         try tracker.read(source)
     } catch {
-        if isKnownDivergence(.csvHeaderWithBadQuote, error) { return }
         fatalError("the report read the log, the tracker refused it: \(error)")
     }
     _ = tracker.states()
@@ -145,6 +150,16 @@ func compareWithTracker(_ report: DropOffReport, source: EventSource) {
                 + "\(summary.issues); report \(reportEvents) events, \(reportIssues)"
         )
     }
+    // The first places of each reason (the tracker's are `name:line: detail`).
+    for skipped in report.input.skipped {
+        let trackerLines = (summary.places[skipped.issue] ?? []).map { $0.split(separator: ":", maxSplits: 2)[1] }
+        let reportLines = skipped.first.map { Substring(String($0.line)) }
+        if trackerLines != reportLines {
+            fatalError(
+                "the tracker and the report place \(skipped.issue) differently: \(trackerLines) / \(reportLines)"
+            )
+        }
+    }
 }
 
 /// Builds the fixtures before the first input (libFuzzer calls this once).
@@ -156,29 +171,4 @@ public func initialize(_ argc: UnsafeMutableRawPointer, _ argv: UnsafeMutableRaw
             + #"{"ts":"2026-11-01T10:00:00Z","user":"u","guide":"welcome-tour","version":3,"type":"guide_started"}"#
     )
     return 0
-}
-
-// MARK: - Known divergences (temporary)
-
-/// Divergences found by this target and routed to the readers' owners; each is skipped until its fix is on
-/// main, and then removed from here (see Fuzz/README.md).
-enum KnownDivergence {
-    /// CSV cut into parts by several threads: after a malformed quote (`text after a closing quote`, a
-    /// quote inside an unquoted field), the parts' quote counting and the one-thread reader resume at
-    /// different records, so the bad lines and their reasons differ.
-    case csvPartsAfterBadQuotes
-    /// A CSV header with a quote inside an unquoted name: the tracker refuses the file ("the CSV header is
-    /// not valid CSV"), the report's reader accepts it.
-    case csvHeaderWithBadQuote
-}
-
-/// Whether a report's input falls under a known divergence.
-func isKnownDivergence(_ known: KnownDivergence, _ report: DropOffReport, _ setup: Setup) -> Bool {
-    guard known == .csvPartsAfterBadQuotes, setup.format == .csv, setup.threads > 1 else { return false }
-    return report.input.skipped.contains { $0.issue == .invalidCSV || $0.issue == .truncatedLine }
-}
-
-/// Whether the tracker's refusal of a log the report read falls under a known divergence.
-func isKnownDivergence(_ known: KnownDivergence, _ error: EventLogError) -> Bool {
-    known == .csvHeaderWithBadQuote && error.message.hasPrefix("the CSV header is not valid CSV")
 }
