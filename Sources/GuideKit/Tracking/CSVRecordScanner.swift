@@ -50,7 +50,9 @@ enum CSVRecordScanner {
         /// took (they are all in the one skipped record).
         var problemDetail: String {
             guard let problem else { return "" }
-            if problem == .unclosedQuote, lines > 1 { return "an unclosed quote (its field takes the last \(lines) lines)" }
+            if problem == .unclosedQuote, lines > 1 {
+                return "an unclosed quote (its field takes the last \(lines) lines)"
+            }
             return problem.detail
         }
     }
