@@ -56,7 +56,8 @@ GK_INLINE unsigned long long hash_bytes(const unsigned char *bytes, long count) 
 
 unsigned long long gk_hash_bytes(const unsigned char *bytes, long count) { return hash_bytes(bytes, count); }
 
-/// The event type's code, or -1 (the codes of Swift's `GuideEventType.code`).
+/// The event type's code, or -1 (the codes of Swift's `GuideEventType.code`: 0 guide_started … 5
+/// guide_snoozed, 6 step_target_missing).
 GK_INLINE int type_code(const unsigned char *bytes, long count) {
     switch (count) {
     case 11: return memcmp(bytes, "step_viewed", 11) == 0 ? 1 : -1;
@@ -67,6 +68,7 @@ GK_INLINE int type_code(const unsigned char *bytes, long count) {
     case 15:
         if (memcmp(bytes, "guide_completed", 15) == 0) return 3;
         return memcmp(bytes, "guide_dismissed", 15) == 0 ? 4 : -1;
+    case 19: return memcmp(bytes, "step_target_missing", 19) == 0 ? 6 : -1;
     default: return -1;
     }
 }
@@ -223,8 +225,8 @@ GK_INLINE int take_pending(gk_reader_state *state, const unsigned char *span, lo
 /// take the line.
 GK_INLINE int take_keyed(gk_reader_state *state, const unsigned char *base, const gk_key_entry *key, int type,
                          const gk_field *time_field, const gk_field *user) {
-    // A step event needs a step (Swift's reader reports it).
-    if ((type == 1 || type == 2) && key->stepKey < 0) return TAKE_GENERAL;
+    // A step event, and a step whose target was missing, needs a step (Swift's reader reports it).
+    if ((type == 1 || type == 2 || type == 6) && key->stepKey < 0) return TAKE_GENERAL;
     if (time_field->kind != GK_FIELD_STRING) return TAKE_GENERAL;
     double time;
     if (!cached_time(state, base + time_field->start, time_field->count, &time)) return TAKE_GENERAL;

@@ -21,7 +21,7 @@ typedef struct {
     unsigned group;
     /// The step's index in the group's order, -1 for none, -2 when not in the order.
     int step;
-    /// The event type's code (0 guide_started … 5 guide_snoozed).
+    /// The event type's code (0 guide_started … 5 guide_snoozed, 6 step_target_missing).
     unsigned char type;
 } gk_routed_event;
 

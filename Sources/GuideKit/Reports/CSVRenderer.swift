@@ -14,7 +14,7 @@ public struct CSVRenderer: Sendable {
         "guide", "version", "group", "idx", "step", "reached", "completed", "dismissed", "snoozed", "dropped",
         "in_progress", "drop_rate", "median_s", "p90_s", "timed_users", "clock_skew", "started", "no_step_shown",
         "finished", "completion_rate", "order_source", "step_variant", "title", "optional", "goal_event",
-        "goal_reached", "goal_rate", "goal_ci95_low", "goal_ci95_high",
+        "goal_reached", "goal_rate", "goal_ci95_low", "goal_ci95_high", "not_shown_target_missing",
     ]
 
     /// The report as CSV with a header row.
@@ -33,7 +33,7 @@ public struct CSVRenderer: Sendable {
                     guide.orderSource.rawValue, guide.stepVariant ?? "", step.title ?? "", String(step.isOptional),
                     guide.goal?.event ?? "", guide.goal?.converted.map { String($0.count) } ?? "",
                     Self.rate(guide.goal?.converted?.value), Self.rate(guide.goal?.converted?.interval?.lowerBound),
-                    Self.rate(guide.goal?.converted?.interval?.upperBound),
+                    Self.rate(guide.goal?.converted?.interval?.upperBound), String(step.notShown.targetMissing),
                 ]
                 out += cells.map(Self.field).joined(separator: ",") + "\n"
             }

@@ -91,6 +91,8 @@ struct ReportAssembler {
         var completed: [Int]
         var dismissedAt: [Int]
         var snoozed: [Int]
+        /// Users per step whose target was missing (`step_target_missing`).
+        var targetMissing: [Int]
         var dropped: [Int]
         var inProgress: [Int]
         var skewed: [Int]
@@ -109,6 +111,7 @@ struct ReportAssembler {
                 completed[step] += other.completed[step]
                 dismissedAt[step] += other.dismissedAt[step]
                 snoozed[step] += other.snoozed[step]
+                targetMissing[step] += other.targetMissing[step]
                 dropped[step] += other.dropped[step]
                 inProgress[step] += other.inProgress[step]
                 skewed[step] += other.skewed[step]
@@ -121,6 +124,7 @@ struct ReportAssembler {
             completed = reached
             dismissedAt = reached
             snoozed = reached
+            targetMissing = reached
             dropped = reached
             inProgress = reached
             skewed = reached
@@ -274,6 +278,15 @@ struct ReportAssembler {
                 }
             }
         }
+        // Steps not shown: one entry per user and step whose target was missing.
+        var targetMissing = Array(repeating: 0, count: total)
+        for entry in tally.targetMissing {
+            let record = records[Int(entry >> 32)]
+            let group = Int(record.group)
+            let step = Int(entry & 0xFFFF_FFFF)
+            guard isKnown[group], step < stepCounts[group] else { continue }
+            targetMissing[offsets[group] + step] += 1
+        }
         func durations(_ list: Int) -> DurationList {
             DurationList(
                 histogram: usesHistograms ? UnsafePointer(histograms + list * histogramSize) : nil,
@@ -298,6 +311,7 @@ struct ReportAssembler {
             counts.completed = counters(completed)
             counts.dismissedAt = counters(dismissedAt)
             counts.snoozed = counters(snoozed)
+            counts.targetMissing = Array(targetMissing[first..<first + steps])
             counts.dropped = counters(dropped)
             counts.inProgress = counters(inProgress)
             counts.skewed = counters(skewed)
@@ -395,6 +409,7 @@ struct ReportAssembler {
                         completed: count.completed[index],
                         dismissed: count.dismissedAt[index],
                         snoozed: count.snoozed[index],
+                        notShown: StepReport.NotShown(targetMissing: count.targetMissing[index]),
                         dropped: count.dropped[index],
                         inProgress: count.inProgress[index],
                         dropRate: Rate(count.dropped[index], of: count.reached[index]),

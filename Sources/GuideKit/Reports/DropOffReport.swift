@@ -158,6 +158,8 @@ public struct StepReport: Sendable, Hashable {
     public var dismissed: Int
     /// Users with a guide_snoozed at the step.
     public var snoozed: Int
+    /// Users to whom the step was not shown, by reason.
+    public var notShown = NotShown()
     /// Users whose furthest step is this one, who did not finish, and whose last event is older than
     /// the window.
     public var dropped: Int
@@ -172,6 +174,24 @@ public struct StepReport: Sendable, Hashable {
     /// Whether some users skip the step by design (its own `when`, or a branch jumps over it), so fewer
     /// users reaching it is not a drop.
     public var isOptional = false
+}
+
+extension StepReport {
+    /// The users to whom a step was not shown, by reason (a user may count under several reasons).
+    public struct NotShown: Sendable, Hashable {
+        /// Users whose client waited for the step's target (the element it points at) and reported it
+        /// missing (`step_target_missing`).
+        public var targetMissing = 0
+
+        /// Every reason in a fixed order with its users: its name as the JSON and CSV outputs write it
+        /// (`target_missing`), its label for people (`target missing`) and its count.
+        public var reasons: [(name: String, label: String, users: Int)] {
+            [("target_missing", "target missing", targetMissing)]
+        }
+
+        /// Whether no user missed the step for any reason.
+        public var isEmpty: Bool { reasons.allSatisfy { $0.users == 0 } }
+    }
 }
 
 /// What was read and what was not used.

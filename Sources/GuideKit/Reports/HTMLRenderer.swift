@@ -88,9 +88,14 @@ public struct HTMLRenderer: Sendable {
         }
         out += "</div>\n"
         out += funnel(guide)
+        // "not shown" (with its reasons) only for a guide version where some step was not shown.
+        let hasNotShown = guide.steps.contains { !$0.notShown.isEmpty }
         out += "<table class=\"steps\"><thead><tr><th>#</th><th>step</th><th>reached</th><th>completed</th>"
-        out +=
-            "<th>dropped</th><th>in progress</th><th>drop-off</th><th>dismissed</th><th>median</th><th>p90</th></tr></thead><tbody>\n"
+        out += "<th>dropped</th><th>in progress</th>"
+        if hasNotShown {
+            out += "<th title=\"the step was not shown: its target never appeared on the page\">not shown</th>"
+        }
+        out += "<th>drop-off</th><th>dismissed</th><th>median</th><th>p90</th></tr></thead><tbody>\n"
         for step in guide.steps {
             let worst = guide.worstStep == step.index
             out += worst ? "<tr class=\"worst\">" : "<tr>"
@@ -101,6 +106,9 @@ public struct HTMLRenderer: Sendable {
             out +=
                 "<td>\(F.count(step.reached))</td><td>\(F.count(step.completed))</td><td>\(F.count(step.dropped))</td>"
             out += "<td>\(F.count(step.inProgress))</td>"
+            if hasNotShown {
+                out += "<td class=\"not-shown\">\(escape(TableRenderer.notShownText(step.notShown)))</td>"
+            }
             out += "<td title=\"95% CI\(escape(interval(step.dropRate)))\">\(F.percent(step.dropRate.value))</td>"
             out += "<td>\(F.count(step.dismissed))</td>"
             out += "<td>\(F.duration(step.time.median))</td><td>\(F.duration(step.time.p90))</td></tr>\n"

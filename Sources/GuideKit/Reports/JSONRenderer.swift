@@ -113,6 +113,7 @@ public struct JSONRenderer: Sendable {
             ("completed", .int(step.completed)),
             ("dismissed", .int(step.dismissed)),
             ("snoozed", .int(step.snoozed)),
+            ("not_shown", .object(step.notShown.reasons.map { ($0.name, .int($0.users)) })),
             ("dropped", .int(step.dropped)),
             ("in_progress", .int(step.inProgress)),
             ("drop_rate", .double(step.dropRate.value)),

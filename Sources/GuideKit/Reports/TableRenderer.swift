@@ -59,11 +59,14 @@ public struct TableRenderer: Sendable {
         out += " (\(F.count(finish.users)) users\(finish.skewed > 0 ? ", \(finish.skewed) clock skew" : ""))\n"
         if let goal = guide.goal { out += "  goal \(goal.label): \(Self.goalText(goal.converted, open: goal.open))\n" }
 
-        let header = ["#", "step", "reached", "completed", "dropped", "in progress", "drop-off", "", "median", "p90"]
+        // "not shown" (with its reasons) only for a guide version where some step was not shown.
+        let hasNotShown = guide.steps.contains { !$0.notShown.isEmpty }
+        var header = ["#", "step", "reached", "completed", "dropped", "in progress", "drop-off", "", "median", "p90"]
+        if hasNotShown { header.insert("not shown", at: 6) }
         var rows: [[String]] = []
         for step in guide.steps {
             let isWorst = guide.worstStep == step.index
-            rows.append([
+            var row = [
                 String(step.index + 1),
                 step.id + (step.isOptional ? " (optional)" : ""),
                 F.count(step.reached),
@@ -74,9 +77,11 @@ public struct TableRenderer: Sendable {
                 F.bar(step.dropRate.value, width: 10) + (isWorst ? " ◀ worst" : ""),
                 F.duration(step.time.median),
                 F.duration(step.time.p90),
-            ])
+            ]
+            if hasNotShown { row.insert(Self.notShownText(step.notShown), at: 6) }
+            rows.append(row)
         }
-        let rightAligned: Set<Int> = [0, 2, 3, 4, 5, 6, 8, 9]
+        let rightAligned: Set<Int> = hasNotShown ? [0, 2, 3, 4, 5, 6, 7, 9, 10] : [0, 2, 3, 4, 5, 6, 8, 9]
         var widths = header.map(\.count)
         for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
         func line(_ cells: [String]) -> String {
@@ -103,6 +108,12 @@ public struct TableRenderer: Sendable {
                 + "\n"
         }
         return out
+    }
+
+    /// A step's users not shown with their reasons (`2 target missing`), or `0`.
+    static func notShownText(_ notShown: StepReport.NotShown) -> String {
+        let parts = notShown.reasons.filter { $0.users > 0 }.map { "\(ReportFormatting.count($0.users)) \($0.label)" }
+        return parts.isEmpty ? "0" : parts.joined(separator: ", ")
     }
 
     private func comparison(_ comparison: Comparison) -> String {

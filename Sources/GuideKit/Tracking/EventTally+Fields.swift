@@ -75,6 +75,9 @@ extension EventTally {
         line: Int,
         escapes: EscapeStyle
     ) {
+        if escapes == .json, fields.type.kind == .escapedString || fields.segmentEvent.kind == .escapedString {
+            return finishDecodingNames(fields, base: base, line: line)
+        }
         // The type first: other Segment calls are not guide events at all.
         var typeCode: UInt8?
         if fields.isSegmentCall {
@@ -102,7 +105,9 @@ extension EventTally {
         }
         guard let type = typeCode else { return }
         let hasStep = fields.step.isPresent && fields.step.count > 0
-        if !hasStep, type == 1 || type == 2 { return reject(.missingStep, fields, base, line) }
+        if !hasStep, type == 1 || type == 2 || type == GuideEventType.targetMissingCode {
+            return reject(.missingStep, fields, base, line)
+        }
         guard fields.time.kind == .string, let time = seconds(base + fields.time.start, fields.time.count) else {
             return reject(.badTimestamp, fields, base, line)
         }
@@ -180,6 +185,49 @@ extension EventTally {
         }
     }
 
+    /// Reads an event whose `type` or Segment `event` holds JSON escapes (`"step\u005fviewed"`).
+    ///
+    /// Its fields are decoded into bytes of their own and read from there, so that the names are matched decoded, as
+    /// the tracker matches them. Rare, so out of line.
+    @inline(never)
+    func finishDecodingNames(_ fields: RawEventFields, base: UnsafePointer<UInt8>, line: Int) {
+        var bytes: [UInt8] = []
+        var value: [UInt8] = []
+        var isValid = true
+        func take(_ slice: FieldSlice) -> FieldSlice {
+            switch slice.kind {
+            case .absent, .null, .other: return slice
+            case .escapedString: isValid = decode(slice, base, .json, into: &value) && isValid
+            case .string, .number: value = Array(UnsafeBufferPointer(start: base + slice.start, count: slice.count))
+            }
+            defer { bytes += value }
+            return FieldSlice(start: bytes.count, count: value.count, kind: slice.kind == .number ? .number : .string)
+        }
+        var decoded = fields
+        decoded.time = take(fields.time)
+        decoded.user = take(fields.user)
+        decoded.guide = take(fields.guide)
+        decoded.version = take(fields.version)
+        decoded.step = take(fields.step)
+        decoded.type = take(fields.type)
+        decoded.groupValue = take(fields.groupValue)
+        decoded.variant = take(fields.variant)
+        decoded.segmentEvent = take(fields.segmentEvent)
+        guard isValid else { return note(.invalidJSON, line: line, detail: "a bad escape") }
+        bytes.append(0)  // never empty
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let decodedBase = buffer.baseAddress else { return }
+            if decoded.type.kind == .string {
+                let type = decodedBase + decoded.type.start
+                let count = decoded.type.count
+                if (count == 5 && memcmp(type, "track", 5) == 0) || JSONLineScanner.isOtherSegmentCall(type, count) {
+                    decoded.isSegmentCall = true
+                }
+            }
+            finish(decoded, base: decodedBase, line: line, escapes: .json)
+        }
+    }
+
     /// Why an event cannot be used (see ``reject(_:_:_:_:)``).
     enum Rejection {
         case segmentWithoutName, otherSegmentEvent
@@ -193,7 +241,7 @@ extension EventTally {
     @inline(never)
     func reject(_ rejection: Rejection, _ fields: RawEventFields, _ base: UnsafePointer<UInt8>, _ line: Int) {
         switch rejection {
-        case .segmentWithoutName: note(.otherEvent, line: line, detail: "a Segment call without a guide event name")
+        case .segmentWithoutName: note(.otherEvent, line: line, detail: "a Segment '\(text(fields.type, base))' call")
         case .otherSegmentEvent:
             note(.otherEvent, line: line, detail: "Segment event '\(text(fields.segmentEvent, base))'")
         case .missing(let field): note(.missingField, line: line, detail: "no '\(field)'")
@@ -202,9 +250,6 @@ extension EventTally {
             // report's goal pass.
             let type = text(fields.type, base)
             if type == "exposure" { return note(.otherEvent, line: line, detail: "an exposure") }
-            if type == "step_target_missing" {
-                return note(.otherEvent, line: line, detail: "a step whose target never appeared (not shown)")
-            }
             note(.unknownType, line: line, detail: "type '\(type)'")
         case .missingStep: note(.missingField, line: line, detail: "no 'step' on a step event")
         case .badTimestamp: note(.badTimestamp, line: line, detail: "ts '\(text(fields.time, base))'")

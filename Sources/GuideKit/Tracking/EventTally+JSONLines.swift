@@ -296,7 +296,7 @@ struct JSONLineScanner {
     }
 
     /// `page`, `screen`, `identify`, `group` and `alias` calls are Segment calls but never guide events.
-    private static func isOtherSegmentCall(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    static func isOtherSegmentCall(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         for name in ["page", "screen", "identify", "group", "alias"] where name.utf8.count == count {
             if name.utf8.elementsEqual(UnsafeBufferPointer(start: bytes, count: count)) { return true }
         }

@@ -82,6 +82,9 @@ final class EventTally {
 
     // Owner side.
     let runs = RunTable()
+    /// The steps whose target was missing (`step_target_missing`), as run << 32 | step index: one entry
+    /// per user and step, as each run is one user's within one group.
+    var targetMissing = Set<UInt64>()
 
     /// Lines read.
     var lines: Int {
@@ -537,6 +540,11 @@ final class EventTally {
             if type == 3, time < times.pointee.completed { times.pointee.completed = time }
         }
         guard step >= 0 else { return }
+        if type == GuideEventType.targetMissingCode {
+            // The step was not shown: no slot, only the user and step.
+            targetMissing.insert(UInt64(run) << 32 | UInt64(UInt32(bitPattern: step)))
+            return
+        }
         if record.pointee.firstSlot == RunTable.noSlots {
             record.pointee.firstSlot = runs.addSlots(Int(stepCounts[group]))
             slots = runs.slotPointers

@@ -51,7 +51,17 @@ public enum GuideEventType: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Recognises a raw `type` value from its UTF-8 bytes without making a string.
+    /// The `type` of the event the web SDK sends when a step's target never appeared: the step was not shown.
+    ///
+    /// The SDK waited for the element the step points at. Not a guide event (no progress changes), but the report counts it
+    /// per step as "not shown" with this reason.
+    public static let stepTargetMissing = "step_target_missing"
+
+    /// The tally's code of ``stepTargetMissing`` events (after the six guide event types').
+    static let targetMissingCode: UInt8 = 6
+
+    /// Recognises a raw `type` value from its UTF-8 bytes without making a string: a guide event type's
+    /// code, or ``targetMissingCode``.
     @inline(__always)
     static func code(bytes: UnsafeRawPointer, count: Int) -> UInt8? {
         func equals(_ literal: StaticString) -> Bool { memcmp(literal.utf8Start, bytes, count) == 0 }
@@ -60,6 +70,7 @@ public enum GuideEventType: String, Sendable, Hashable, CaseIterable {
         case 13: return equals("guide_started") ? 0 : equals("guide_snoozed") ? 5 : nil
         case 14: return equals("step_completed") ? 2 : nil
         case 15: return equals("guide_completed") ? 3 : equals("guide_dismissed") ? 4 : nil
+        case 19: return equals("step_target_missing") ? targetMissingCode : nil
         default: return nil
         }
     }

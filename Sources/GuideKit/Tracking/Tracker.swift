@@ -34,6 +34,10 @@ public struct Tracker: Sendable {
         public var events = 0
         /// Events applied to the states.
         public var applied = 0
+        /// `step_target_missing` events read.
+        ///
+        /// Each is a step not shown because its target never appeared on the page. They change no progress (the report counts them per step as not shown).
+        public var stepsNotShown = 0
         /// Events that repeated an earlier one (same user, time, guide, version, type and step, or same id).
         public var duplicates = 0
         /// Events of users not asked for (`users`).
@@ -102,6 +106,10 @@ public struct Tracker: Sendable {
                 try reader.read(
                     raw.bindMemory(to: UInt8.self),
                     event: { add($0) },
+                    notShown: {
+                        summary.events += 1
+                        summary.stepsNotShown += 1
+                    },
                     issue: { note($0, place: "\(source.name):\($1): \($2)") }
                 )
             } catch {

@@ -26,16 +26,19 @@ struct TrackerLogReader {
     /// - Parameters:
     ///   - bytes: the whole log.
     ///   - event: called with each usable event.
+    ///   - notShown: called for each usable `step_target_missing` event (a step not shown because its target
+    ///     never appeared), which changes no progress.
     ///   - issue: called with each unusable line: the reason, the 1-based line and what was wrong.
     /// - Throws: ``EventLogError`` when a CSV header lacks a required column.
     func read(
         _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
+        notShown: () -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) throws(EventLogError) {
         switch format {
-        case .jsonLines: readJSONLines(bytes, event: event, issue: issue)
-        case .csv: try readCSV(bytes, event: event, issue: issue)
+        case .jsonLines: readJSONLines(bytes, event: event, notShown: notShown, issue: issue)
+        case .csv: try readCSV(bytes, event: event, notShown: notShown, issue: issue)
         }
     }
 
@@ -44,6 +47,7 @@ struct TrackerLogReader {
     private func readJSONLines(
         _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
+        notShown: () -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) {
         var start = 0
@@ -63,7 +67,7 @@ struct TrackerLogReader {
                 issue(reason, line, reason == .truncatedLine ? "the last line is unfinished" : scanner.problem ?? "")
                 continue
             }
-            finish(fields, line: line, event: event, issue: issue)
+            finish(fields, line: line, event: event, notShown: notShown, issue: issue)
         }
     }
 
@@ -75,6 +79,7 @@ struct TrackerLogReader {
     private func readCSV(
         _ bytes: UnsafeBufferPointer<UInt8>,
         event: (TrackerEvent) -> Void,
+        notShown: () -> Void,
         issue: (InputIssue, Int, String) -> Void
     ) throws(EventLogError) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
@@ -114,11 +119,11 @@ struct TrackerLogReader {
                 if key == "userId", fields[key] != nil { continue }
                 fields[key] = .string(CSVRecordScanner.text(slice, base))
             }
-            finish(fields, line: startLine, event: event, issue: issue, isCSV: true)
+            finish(fields, line: startLine, event: event, notShown: notShown, issue: issue, isCSV: true)
         }
     }
 
-    /// The name under which ``finish(_:line:event:issue:isCSV:)`` looks up a CSV column's value, or `nil`
+    /// The name under which ``finish(_:line:event:notShown:issue:isCSV:)`` looks up a CSV column's value, or `nil`
     /// for a column that it does not read.
     private static func key(name: String, role: JSONLineScanner.Role) -> String? {
         switch role {
@@ -144,6 +149,7 @@ struct TrackerLogReader {
         _ fields: [String: Field],
         line: Int,
         event: (TrackerEvent) -> Void,
+        notShown: () -> Void,
         issue: (InputIssue, Int, String) -> Void,
         isCSV: Bool = false
     ) {
@@ -155,6 +161,7 @@ struct TrackerLogReader {
             }
         }
         var name: TrackedGuideEvent.Name?
+        var isTargetMissing = false
         let type = fields["type"]
         if !isCSV, case .string(let call)? = type, call == "track" || Self.otherSegmentCalls.contains(call) {
             guard call == "track", case .string(let segmentName)? = fields["event"] else {
@@ -174,7 +181,11 @@ struct TrackerLogReader {
         guard let versionText = text("version") else { return issue(.missingField, line, "no 'version'") }
         if name == nil {
             guard let type else { return issue(.missingField, line, "no 'type'") }
-            guard case .string(let raw) = type, let known = TrackedGuideEvent.Name(rawValue: raw) else {
+            if case .string(let raw) = type, let known = TrackedGuideEvent.Name(rawValue: raw) {
+                name = known
+            } else if case .string(GuideEventType.stepTargetMissing) = type {
+                isTargetMissing = true
+            } else {
                 let shown: String =
                     switch type {
                     case .string(let value), .number(let value): value
@@ -183,16 +194,11 @@ struct TrackerLogReader {
                     }
                 // An exposure (a variant assignment the server records) is not a guide event: a note.
                 if shown == "exposure" { return issue(.otherEvent, line, "an exposure") }
-                if shown == "step_target_missing" {
-                    return issue(.otherEvent, line, "a step whose target never appeared (not shown)")
-                }
                 return issue(.unknownType, line, "type '\(quotedValue(shown))'")
             }
-            name = known
         }
-        guard let name else { return }
         let step = text("step").flatMap { $0.isEmpty ? nil : $0 }
-        if step == nil, name == .stepViewed || name == .stepCompleted {
+        if step == nil, isTargetMissing || name == .stepViewed || name == .stepCompleted {
             return issue(.missingField, line, "no 'step' on a step event")
         }
         guard case .string? = fields["ts"] ?? fields["timestamp"], let seconds = Timestamp.eventSeconds(parsing: ts)
@@ -204,6 +210,9 @@ struct TrackerLogReader {
         else {
             return issue(.badVersion, line, "version '\(quotedValue(versionText))'")
         }
+        // A step not shown: the report counts it per step; the state does not change.
+        if isTargetMissing { return notShown() }
+        guard let name else { return }
         let variant = text("variant").flatMap { $0.isEmpty ? nil : $0 }
         let tracked = TrackedGuideEvent(
             name,

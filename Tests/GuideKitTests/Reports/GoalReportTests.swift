@@ -85,7 +85,7 @@ import Testing
         #expect((goalJSON["ci95"] as? [Double])?.count == 2)
         let csv = CSVRenderer().render(report)
         #expect(
-            csv.split(separator: "\n")[0].hasSuffix("goal_event,goal_reached,goal_rate,goal_ci95_low,goal_ci95_high")
+            csv.split(separator: "\n")[0].contains("goal_event,goal_reached,goal_rate,goal_ci95_low,goal_ci95_high")
         )
         #expect(csv.split(separator: "\n")[1].contains(",project_created,1,0.5,"))
         let html = HTMLRenderer().render(report)

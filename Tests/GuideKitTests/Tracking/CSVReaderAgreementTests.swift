@@ -29,6 +29,7 @@ import Testing
     /// The report's reading of `bytes` with the given settings.
     static func report(
         _ bytes: [UInt8],
+        format: EventLogFormat = .csv,
         threads: Int,
         windowSize: Int? = nil,
         usesEventRuns: Bool
@@ -36,7 +37,7 @@ import Testing
         do {
             return .success(
                 try DropOffReport(
-                    reading: [.bytes(bytes, name: "log", format: .csv)],
+                    reading: [.bytes(bytes, name: "log", format: format)],
                     book: StepOrderBook(current: [tourOutline]),
                     options: noWindow(),
                     threads: threads,
@@ -65,10 +66,10 @@ import Testing
         }
     }
 
-    static func trackerReading(_ bytes: [UInt8]) -> Reading {
+    static func trackerReading(_ bytes: [UInt8], format: EventLogFormat = .csv) -> Reading {
         var tracker = Tracker(guides: CompiledGuideSet(guides: [], project: nil))
         do {
-            try tracker.read(.bytes(bytes, name: "log", format: .csv))
+            try tracker.read(.bytes(bytes, name: "log", format: format))
         } catch {
             return Reading(error: error.message)
         }
@@ -81,12 +82,19 @@ import Testing
     }
 
     /// Reads `bytes` every way, expects every reading to agree, and returns the one reading.
-    static func agreedReading(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Reading {
-        let general = report(bytes, threads: 1, usesEventRuns: false)
+    static func agreedReading(
+        _ bytes: [UInt8],
+        format: EventLogFormat = .csv,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> Reading {
+        let general = report(bytes, format: format, threads: 1, usesEventRuns: false)
         let others = [
-            ("C event runs", report(bytes, threads: 1, usesEventRuns: true)),
-            ("3 threads, 64-byte windows, C runs", report(bytes, threads: 3, windowSize: 64, usesEventRuns: true)),
-            ("3 threads", report(bytes, threads: 3, usesEventRuns: false)),
+            ("C event runs", report(bytes, format: format, threads: 1, usesEventRuns: true)),
+            (
+                "3 threads, 64-byte windows, C runs",
+                report(bytes, format: format, threads: 3, windowSize: 64, usesEventRuns: true)
+            ),
+            ("3 threads", report(bytes, format: format, threads: 3, usesEventRuns: false)),
         ]
         let expected = reading(general)
         for (name, other) in others {
@@ -98,7 +106,7 @@ import Testing
             }
         }
         #expect(
-            trackerReading(bytes) == expected,
+            trackerReading(bytes, format: format) == expected,
             "the tracker differs from the report",
             sourceLocation: sourceLocation
         )
@@ -228,5 +236,26 @@ import Testing
         }
         let reading = Self.agreedReading(log)
         #expect(reading.events == count + (count + 1) / 3)
+    }
+
+    /// A `type` or Segment `event` written with JSON escapes is the name it decodes to, in the report as in
+    /// the tracker (the report matched the escaped bytes: an unknown type where the tracker read an event).
+    @Test(
+        arguments: [
+            (#""type":"step\u005fviewed""#, 1, [:]),
+            (#""type":"step\u005ftarget_missing""#, 1, [:]),
+            (#""type":"tr\u0061ck","event":"Guide Step Viewed""#, 1, [:]),
+            (#""type":"track","event":"Guide Step Vi\u0065wed""#, 1, [:]),
+            (#""type":"expo\u0073ure""#, 0, [InputIssue.otherEvent: 1]),
+            (#""type":"p\u0061ge""#, 0, [.otherEvent: 1]),
+            (#""type":"step\u005fview""#, 0, [.unknownType: 1]),
+        ] as [(String, Int, [InputIssue: Int])]
+    )
+    func escapedNamesReadAsTheirText(type: String, events: Int, issues: [InputIssue: Int]) {
+        let line =
+            #"{"ts":"2026-11-01T10:00:00Z","user":"u\u0031","guide":"t\u006fur","version":1,"step":"a",\#(type)}"#
+        let reading = Self.agreedReading(Array((line + "\n").utf8), format: .jsonLines)
+        #expect(reading.events == events)
+        #expect(reading.issues == issues)
     }
 }

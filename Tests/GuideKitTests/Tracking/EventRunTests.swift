@@ -73,6 +73,7 @@ import Testing
         var random = SeededNumbers(state: seed)
         let types = [
             "guide_started", "step_viewed", "step_completed", "guide_completed", "guide_dismissed", "guide_snoozed",
+            "step_target_missing",
         ]
         var events: [Values] = []
         for index in 0..<count {
