@@ -1,3 +1,4 @@
+import Foundation
 import FuzzSupport
 import GuideKit
 
@@ -12,10 +13,10 @@ public func fuzzCondition(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard response.hasPrefix("{\"result\": ") || response.hasPrefix("{\"error\": "), !response.contains("\n") else {
         fatalError("not one JSON answer line: \(response)")
     }
-    if let node = try? JSONSourceParser.parse(line), case .mapping(let pairs) = node.content {
-        for pair in pairs where pair.key.jsonValue == .string("condition") {
-            _ = ConditionLinter(catalog: Catalog()).diagnostics(for: pair.value)
-        }
+    if let request = try? JSONDecoder().decode([String: Value].self, from: Data(line.utf8)),
+        let condition = request["condition"]
+    {
+        _ = ConditionLinter(catalog: Catalog()).diagnostics(for: condition)
     }
     return 0
 }

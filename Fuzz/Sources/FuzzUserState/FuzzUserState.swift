@@ -28,7 +28,7 @@ public func fuzzUserState(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for state in states.prefix(8) {
         _ = Tracker.renderYAML(state)
         let json = Tracker.renderJSON(state)
-        _ = PopulationGenerator.jsonLine(state)
+        _ = try? JSONEncoder().encode(state)
         do {
             let again = try UserState(json: json, file: "rendered.json")
             if again != state { fatalError("the JSON rendering reads back as another state:\n\(json)") }

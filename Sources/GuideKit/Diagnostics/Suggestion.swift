@@ -1,5 +1,5 @@
 /// Finds the closest known name to a misspelled one, for `did you mean …?` fixes.
-public enum Suggestion {
+package enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
     ///
     /// A candidate qualifies when at most a third of the longer word's characters (and at least one)
@@ -9,7 +9,7 @@ public enum Suggestion {
     ///   - word: what the author wrote.
     ///   - candidates: the names that are valid at that place.
     /// - Returns: the best candidate, or `nil` when none is close.
-    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    package static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = Array(word.lowercased().unicodeScalars)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -27,7 +27,7 @@ public enum Suggestion {
     ///   - word: what the author wrote.
     ///   - candidates: the names that are valid at that place.
     /// - Returns: the fix text, or `nil`.
-    public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String? {
+    package static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String? {
         closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
     }
 

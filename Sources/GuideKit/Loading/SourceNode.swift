@@ -5,18 +5,18 @@
 /// their raw text and whether they were quoted, so each is read as the type expected at its position
 /// (YAML 1.2 core schema): `locale: no` stays the string `no` and `version: 1.10` stays `1.10` where a
 /// string is expected.
-public struct SourceNode: Sendable, Hashable {
+package struct SourceNode: Sendable, Hashable {
     /// A scalar as written.
-    public struct Scalar: Sendable, Hashable {
+    package struct Scalar: Sendable, Hashable {
         /// The scalar's text after YAML unescaping and folding.
-        public var text: String
+        package var text: String
         /// `true` for a plain (unquoted, non-block) scalar, the only kind whose type is inferred.
-        public var isPlain: Bool
+        package var isPlain: Bool
         /// An explicit tag (`!!str`), if any.
-        public var tag: String?
+        package var tag: String?
 
         /// Creates a scalar.
-        public init(text: String, isPlain: Bool, tag: String? = nil) {
+        package init(text: String, isPlain: Bool, tag: String? = nil) {
             self.text = text
             self.isPlain = isPlain
             self.tag = tag
@@ -24,21 +24,21 @@ public struct SourceNode: Sendable, Hashable {
     }
 
     /// A key and its value in a mapping, in document order.
-    public struct Pair: Sendable, Hashable {
+    package struct Pair: Sendable, Hashable {
         /// The key (a scalar in every GuideKit file).
-        public var key: SourceNode
+        package var key: SourceNode
         /// The value.
-        public var value: SourceNode
+        package var value: SourceNode
 
         /// Creates a pair.
-        public init(key: SourceNode, value: SourceNode) {
+        package init(key: SourceNode, value: SourceNode) {
             self.key = key
             self.value = value
         }
     }
 
     /// What the node holds.
-    public enum Content: Sendable, Hashable {
+    package enum Content: Sendable, Hashable {
         /// A scalar.
         case scalar(Scalar)
         /// A sequence, in order.
@@ -48,12 +48,12 @@ public struct SourceNode: Sendable, Hashable {
     }
 
     /// What the node holds.
-    public var content: Content
+    package var content: Content
     /// Where the node starts.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
     /// Creates a node.
-    public init(_ content: Content, at location: SourceLocation) {
+    package init(_ content: Content, at location: SourceLocation) {
         self.content = content
         self.location = location
     }

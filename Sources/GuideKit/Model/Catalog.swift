@@ -71,12 +71,12 @@ public struct Catalog: Sendable, Hashable {
         /// The segment's name.
         public var name: String
         /// Its condition as written.
-        public var condition: SourceNode
+        package var condition: SourceNode
         /// Where it is declared.
         public var location: SourceLocation
 
         /// Creates a segment.
-        public init(name: String, condition: SourceNode, location: SourceLocation) {
+        package init(name: String, condition: SourceNode, location: SourceLocation) {
             self.name = name
             self.condition = condition
             self.location = location

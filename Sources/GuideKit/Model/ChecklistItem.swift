@@ -5,12 +5,12 @@ public struct ChecklistItem: Sendable, Hashable {
     /// The text shown.
     public var label: String
     /// A condition, as written, that ticks the item; `nil` means the user ticks it.
-    public var doneWhen: SourceNode?
+    package var doneWhen: SourceNode?
     /// Where the item is.
     public var location: SourceLocation
 
     /// Creates an item.
-    public init(id: Located<String>, label: String, doneWhen: SourceNode? = nil, at location: SourceLocation) {
+    package init(id: Located<String>, label: String, doneWhen: SourceNode? = nil, at location: SourceLocation) {
         self.id = id
         self.label = label
         self.doneWhen = doneWhen

@@ -30,7 +30,7 @@ public struct Guide: Sendable, Hashable {
     /// Free labels.
     public var tags: [String]
     /// Who may see the guide, as written (a targeting condition); `nil` means everyone.
-    public var audience: SourceNode?
+    package var audience: SourceNode?
     /// When the guide starts; `nil` means on any page.
     public var trigger: Trigger?
     /// The window in which the guide may start.
@@ -51,7 +51,7 @@ public struct Guide: Sendable, Hashable {
     public var location: SourceLocation
 
     /// Creates a guide; every field but the id defaults to its empty value.
-    public init(
+    package init(
         id: Located<String>,
         name: String = "",
         description: String? = nil,

@@ -52,7 +52,7 @@ public struct Step: Sendable, Hashable {
     /// What moves the user to the next step without a button.
     public var advanceOn: AdvanceOn?
     /// A condition, as written: the step is skipped when it is false.
-    public var when: SourceNode?
+    package var when: SourceNode?
     /// Branches, first match wins; empty means the next step in order.
     public var next: [Branch]
     /// Checklist items.
@@ -63,7 +63,7 @@ public struct Step: Sendable, Hashable {
     public var location: SourceLocation
 
     /// Creates a step.
-    public init(
+    package init(
         id: Located<String>,
         kind: Located<Kind>,
         title: String? = nil,

@@ -94,7 +94,7 @@ extension UserState {
     ///   - node: the document.
     ///   - catalog: the types `user.*` and `account.*` attributes must have; `nil` checks none.
     /// - Throws: ``UserStateError`` naming the field and its place.
-    public init(_ node: SourceNode, catalog: Catalog? = nil) throws(UserStateError) {
+    package init(_ node: SourceNode, catalog: Catalog? = nil) throws(UserStateError) {
         try self.init(node, hasLocations: true, catalog: catalog)
     }
 

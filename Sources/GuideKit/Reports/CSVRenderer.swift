@@ -5,12 +5,12 @@ import Foundation
 /// The guide's totals (and its goal conversion) are repeated on each row so the file stands alone in a
 /// spreadsheet. Numbers are rounded as the table shows them: rates to a tenth of a percent, seconds to a
 /// tenth.
-public struct CSVRenderer: Sendable {
+package struct CSVRenderer: Sendable {
     /// Creates a renderer.
-    public init() {}
+    package init() {}
 
     /// The column names, in order.
-    public static let columns = [
+    package static let columns = [
         "guide", "version", "group", "idx", "step", "reached", "completed", "dismissed", "snoozed", "dropped",
         "in_progress", "drop_rate", "median_s", "p90_s", "timed_users", "clock_skew", "started", "no_step_shown",
         "finished", "completion_rate", "order_source", "step_variant", "title", "optional", "goal_event",
@@ -18,7 +18,7 @@ public struct CSVRenderer: Sendable {
     ]
 
     /// The report as CSV with a header row.
-    public func render(_ report: DropOffReport) -> String {
+    package func render(_ report: DropOffReport) -> String {
         var out = Self.columns.joined(separator: ",") + "\n"
         for guide in report.guides {
             for step in guide.steps {

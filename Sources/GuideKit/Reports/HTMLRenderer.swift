@@ -6,17 +6,17 @@ import Foundation
 /// finished, worst step, dismissed, goal), then the comparisons and experiments, then per guide version a
 /// funnel chart (dismissals drawn on the bars, optional steps marked) and the step table with titles, and
 /// the input summary.
-public struct HTMLRenderer: Sendable {
+package struct HTMLRenderer: Sendable {
     /// The page title.
-    public var title: String
+    package var title: String
 
     /// Creates a renderer.
-    public init(title: String = "GuideKit drop-off report") {
+    package init(title: String = "GuideKit drop-off report") {
         self.title = title
     }
 
     /// The report as an HTML document.
-    public func render(_ report: DropOffReport) -> String {
+    package func render(_ report: DropOffReport) -> String {
         var out = """
             <!DOCTYPE html>
             <html lang="en">

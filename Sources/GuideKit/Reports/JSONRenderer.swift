@@ -2,12 +2,12 @@
 ///
 /// Keys are snake_case and always present; absent numbers are `null`. Numbers print in Swift's
 /// shortest round-trip form, so a value read back is exactly the value computed.
-public struct JSONRenderer: Sendable {
+package struct JSONRenderer: Sendable {
     /// Creates a renderer.
-    public init() {}
+    package init() {}
 
     /// The report as pretty-printed JSON, ending with a newline.
-    public func render(_ report: DropOffReport) -> String {
+    package func render(_ report: DropOffReport) -> String {
         var out = ""
         write(root(report), indent: 0, into: &out)
         return out + "\n"

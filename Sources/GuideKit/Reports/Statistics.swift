@@ -2,9 +2,9 @@ import Foundation
 
 /// The statistics the report uses: exact percentiles, Wilson intervals, two-proportion z-tests and
 /// Holm's correction.
-public enum Statistics {
+package enum Statistics {
     /// The 97.5th percentile of the standard normal distribution (a 95% two-sided interval).
-    public static let z95 = 1.959_963_984_540_054
+    package static let z95 = 1.959_963_984_540_054
 
     /// The `q` quantile of sorted values with linear interpolation between closest ranks (R-7, numpy's
     /// default `linear` method, DuckDB's `quantile_cont`).
@@ -13,7 +13,7 @@ public enum Statistics {
     ///   - sorted: values in ascending order.
     ///   - q: the quantile, 0…1.
     /// - Returns: the quantile, or `nil` for no values.
-    public static func quantile(sorted: [Double], _ q: Double) -> Double? {
+    package static func quantile(sorted: [Double], _ q: Double) -> Double? {
         guard !sorted.isEmpty else { return nil }
         let position = Double(sorted.count - 1) * q
         let lower = Int(position.rounded(.down))
@@ -28,7 +28,7 @@ public enum Statistics {
     ///   - values: the values, reordered in place.
     ///   - qs: the quantiles wanted, 0…1.
     /// - Returns: one value per quantile, `nil` for no values.
-    public static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double?] {
+    package static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double?] {
         values.withUnsafeMutableBufferPointer { quantiles(in: $0, qs, as: { $0 }) }
     }
 
@@ -149,7 +149,7 @@ public enum Statistics {
     ///   - trials: the count of trials.
     ///   - z: the normal quantile (1.96 for 95%).
     /// - Returns: the interval's bounds, or `nil` when `trials` is 0.
-    public static func wilson(successes: Int, trials: Int, z: Double = z95) -> ClosedRange<Double>? {
+    package static func wilson(successes: Int, trials: Int, z: Double = z95) -> ClosedRange<Double>? {
         guard trials > 0 else { return nil }
         let n = Double(trials)
         let p = Double(successes) / n
@@ -163,7 +163,7 @@ public enum Statistics {
     ///
     /// - Returns: `z` (positive when the second proportion is higher) and the two-sided p-value, or
     ///   `nil` when a sample is empty or the pooled proportion is 0 or 1 (no variance).
-    public static func twoProportionZTest(x1: Int, n1: Int, x2: Int, n2: Int) -> (z: Double, p: Double)? {
+    package static func twoProportionZTest(x1: Int, n1: Int, x2: Int, n2: Int) -> (z: Double, p: Double)? {
         guard n1 > 0, n2 > 0 else { return nil }
         let p1 = Double(x1) / Double(n1)
         let p2 = Double(x2) / Double(n2)
@@ -178,7 +178,7 @@ public enum Statistics {
     ///
     /// - Parameter pValues: the raw p-values.
     /// - Returns: the adjusted p-values; compare each with α to control the family-wise error rate.
-    public static func holm(_ pValues: [Double]) -> [Double] {
+    package static func holm(_ pValues: [Double]) -> [Double] {
         let m = pValues.count
         let order = pValues.indices.sorted { (pValues[$0], $0) < (pValues[$1], $1) }
         var adjusted = [Double](repeating: 1, count: m)

@@ -2,17 +2,17 @@ import Foundation
 
 /// Renders a report as a terminal table: per guide version a summary line and one row per step, the
 /// worst step marked, then the comparison and the input summary.
-public struct TableRenderer: Sendable {
+package struct TableRenderer: Sendable {
     /// Whether to use ANSI colours (only on a terminal).
-    public var usesColor: Bool
+    package var usesColor: Bool
 
     /// Creates a renderer.
-    public init(usesColor: Bool = false) {
+    package init(usesColor: Bool = false) {
         self.usesColor = usesColor
     }
 
     /// The report as text.
-    public func render(_ report: DropOffReport) -> String {
+    package func render(_ report: DropOffReport) -> String {
         var out = ""
         if report.guides.isEmpty {
             out += "No guide events to report.\n"

@@ -15,23 +15,23 @@ import Foundation
 /// var generator = EventLogGenerator(guides, seed: 7, start: start, days: 14)
 /// for event in generator.generate(users: 1_000) { print(event.jsonLine) }
 /// ```
-public struct EventLogGenerator: Sendable {
+package struct EventLogGenerator: Sendable {
     /// One event of the generated log.
-    public struct Event: Sendable, Hashable {
+    package struct Event: Sendable, Hashable {
         /// The user id.
-        public var user: String
+        package var user: String
         /// The guide event.
-        public var event: TrackedGuideEvent
+        package var event: TrackedGuideEvent
         /// The session id.
-        public var session: String
+        package var session: String
         /// The user's platform (`web`, `desktop`, `ios`, `android`).
-        public var platform: String
+        package var platform: String
 
         /// The event as a line of the event format (`Schemas/event.schema.json`), without a newline.
         ///
         /// Fields: `ts, user, guide, version, step, type, variant, session, platform`; `guide_started` and
         /// `guide_completed` carry no step.
-        public var jsonLine: String {
+        package var jsonLine: String {
             var members: [(String, OrderedJSON)] = [
                 ("ts", .string(Timestamp.string(from: event.time))),
                 ("user", .string(user)),
@@ -52,7 +52,7 @@ public struct EventLogGenerator: Sendable {
     /// Who was held out of an experiment, by guide id and variant.
     ///
     /// They saw nothing, so the log has no event of theirs.
-    public private(set) var holdouts: [String: [String: Set<String>]] = [:]
+    package private(set) var holdouts: [String: [String: Set<String>]] = [:]
 
     private let guides: CompiledGuideSet
     private let selector: Selector
@@ -69,7 +69,7 @@ public struct EventLogGenerator: Sendable {
     ///   - seed: the seed; the same seed gives the same log.
     ///   - start: when the log starts.
     ///   - days: how many days it covers.
-    public init(_ guides: CompiledGuideSet, seed: UInt64, start: Date, days: Int) {
+    package init(_ guides: CompiledGuideSet, seed: UInt64, start: Date, days: Int) {
         self.guides = guides
         self.selector = Selector(guides)
         self.machine = GuideStateMachine(guides)
@@ -83,7 +83,7 @@ public struct EventLogGenerator: Sendable {
     ///
     /// - Parameter users: how many users.
     /// - Returns: the events.
-    public mutating func generate(users: Int) -> [Event] {
+    package mutating func generate(users: Int) -> [Event] {
         var events: [Event] = []
         for _ in 0..<max(0, users) { events += journey() }
         return events.enumerated()

@@ -14,18 +14,18 @@ import Foundation
 /// let state = generator.next()
 /// print(PopulationGenerator.jsonLine(state))
 /// ```
-public struct PopulationGenerator: Sendable {
+package struct PopulationGenerator: Sendable {
     private var random: SplitMix64
     private var index = 0
     /// The `now` of every generated user.
-    public let now: Date
+    package let now: Date
 
     /// Creates a generator.
     ///
     /// - Parameters:
     ///   - seed: the seed; the same seed gives the same users.
     ///   - now: the time of every user's state.
-    public init(seed: UInt64, now: Date) {
+    package init(seed: UInt64, now: Date) {
         self.random = SplitMix64(seed: seed)
         self.now = now
     }
@@ -33,7 +33,7 @@ public struct PopulationGenerator: Sendable {
     /// The next user.
     ///
     /// - Returns: a user state.
-    public mutating func next() -> UserState {
+    package mutating func next() -> UserState {
         index += 1
         let id = "u_\(100_000 + index)"
         let day = 86_400.0
@@ -163,7 +163,7 @@ public struct PopulationGenerator: Sendable {
     ///
     /// - Parameter state: the state.
     /// - Returns: the JSON text without a newline.
-    public static func jsonLine(_ state: UserState) -> String {
+    package static func jsonLine(_ state: UserState) -> String {
         sorted(state.document).rendered(pretty: false)
     }
 

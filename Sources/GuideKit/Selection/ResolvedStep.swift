@@ -258,11 +258,11 @@ public struct ResolvedStep: Sendable, Hashable, Codable {
     public var locale: String?
     /// The title (Markdown source; inline only).
     public var title: String?
-    /// The title as safe inline HTML (see ``SafeMarkdown``).
+    /// The title as safe inline HTML (raw HTML escaped; only `http`, `https`, `mailto` and relative links kept).
     public var titleHTML: String?
     /// The body (Markdown source).
     public var body: String?
-    /// The body as safe HTML (see ``SafeMarkdown``).
+    /// The body as safe HTML (raw HTML escaped; only `http`, `https`, `mailto` and relative links kept).
     public var bodyHTML: String?
     /// The CSS selector the step points at.
     public var target: String?

@@ -22,12 +22,12 @@ import Foundation
 /// SafeMarkdown.html("Read the [guide](https://acme.com) <b>now</b>")
 /// // <p>Read the <a href="https://acme.com" rel="noopener noreferrer">guide</a> &lt;b&gt;now&lt;/b&gt;</p>
 /// ```
-public enum SafeMarkdown {
+package enum SafeMarkdown {
     /// Renders Markdown blocks as HTML.
     ///
     /// - Parameter markdown: the Markdown source.
     /// - Returns: the HTML (blocks joined by newlines), empty for blank text.
-    public static func html(_ markdown: String) -> String {
+    package static func html(_ markdown: String) -> String {
         var output: [String] = []
         var paragraph: [Substring] = []
         var list: (ordered: Bool, items: [[Substring]])?
@@ -104,7 +104,7 @@ public enum SafeMarkdown {
     ///
     /// - Parameter markdown: the Markdown source.
     /// - Returns: the HTML.
-    public static func inlineHTML(_ markdown: String) -> String {
+    package static func inlineHTML(_ markdown: String) -> String {
         let lines = markdown.split(whereSeparator: \.isNewline).map(trimmed)
         return inline(lines.joined(separator: " ")[...])
     }
@@ -114,7 +114,7 @@ public enum SafeMarkdown {
     ///
     /// - Parameter destination: the destination as written.
     /// - Returns: whether it is allowed.
-    public static func isAllowedLink(_ destination: some StringProtocol) -> Bool {
+    package static func isAllowedLink(_ destination: some StringProtocol) -> Bool {
         guard !destination.isEmpty else { return false }
         for scalar in destination.unicodeScalars {
             if scalar.value <= 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) { return false }

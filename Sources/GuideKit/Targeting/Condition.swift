@@ -55,7 +55,7 @@ public struct Condition: Sendable, Hashable {
     ///   - node: the condition, a mapping.
     ///   - catalog: the project's catalog, for `$segment` and for saved groups.
     ///   - groups: more saved groups (or replacements), by name, for `$inGroup` / `$notInGroup`.
-    public init(_ node: SourceNode, catalog: Catalog = Catalog(), groups: [String: [Value]] = [:]) {
+    package init(_ node: SourceNode, catalog: Catalog = Catalog(), groups: [String: [Value]] = [:]) {
         var compiler = ConditionCompiler(catalog: catalog, groups: groups)
         storage = Storage(root: compiler.clause(node), location: node.location)
     }

@@ -35,10 +35,27 @@ public struct ConditionLinter: Sendable {
     ///
     /// - Parameter node: the condition as written (a mapping).
     /// - Returns: the diagnostics, in document order.
-    public func diagnostics(for node: SourceNode) -> [Diagnostic] {
+    package func diagnostics(for node: SourceNode) -> [Diagnostic] {
         var walker = LintWalker(linter: self)
         walker.condition(node)
         return walker.diagnostics.sorted { $0.location < $1.location }
+    }
+
+    /// The findings for one condition given as a value (for example read from JSON), as
+    /// ``Condition/init(_:catalog:groups:)`` compiles it.
+    ///
+    /// A value keeps no places, so every finding is at line 1, column 1 of no file; lint a guide or project
+    /// file (``Linter``) to have each finding at its line.
+    ///
+    /// ```swift
+    /// let condition: Value = .object(["user.plan": .string("trail")])
+    /// for diagnostic in ConditionLinter(catalog: catalog).diagnostics(for: condition) { print(diagnostic) }
+    /// ```
+    ///
+    /// - Parameter condition: the condition, an object.
+    /// - Returns: the diagnostics.
+    public func diagnostics(for condition: Value) -> [Diagnostic] {
+        diagnostics(for: SourceNode(condition, at: SourceLocation(file: "", line: 1, column: 1)))
     }
 
     /// The project-level findings for the catalog's segments: every `$segment` cycle, once, at the

@@ -9,20 +9,20 @@
 /// place that was located, never from the line's start again), and duplicate keys are found with a set
 /// once an object has more than a few keys. Nesting deeper than ``maximumDepth`` is an error with its
 /// place, not a stack overflow.
-public struct JSONSourceParser {
+package struct JSONSourceParser {
     /// A JSON syntax error with its place.
-    public struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
         /// What is wrong.
-        public var message: String
+        package var message: String
         /// Where.
-        public var location: SourceLocation
+        package var location: SourceLocation
 
         /// `file:line:column: message`.
-        public var description: String { "\(location): \(message)" }
+        package var description: String { "\(location): \(message)" }
     }
 
     /// The deepest nesting of arrays and objects the parser accepts.
-    public static let maximumDepth = 512
+    package static let maximumDepth = 512
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private let file: String
@@ -41,7 +41,7 @@ public struct JSONSourceParser {
     ///   - file: the file name for locations.
     /// - Returns: the document.
     /// - Throws: ``SyntaxError`` at the first error.
-    public static func parse(_ text: String, file: String = "") throws(SyntaxError) -> SourceNode {
+    package static func parse(_ text: String, file: String = "") throws(SyntaxError) -> SourceNode {
         var text = text
         let result = text.withUTF8 { bytes in
             Result { () throws(SyntaxError) in try parse(bytes: bytes, file: file) }

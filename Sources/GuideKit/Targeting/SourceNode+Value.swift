@@ -4,7 +4,7 @@ extension SourceNode {
     /// A quoted scalar is a string; a plain scalar is `null` (`null`, `~` or empty), a boolean (`true`, `false`, in any of YAML 1.2's
     /// spellings), a number when it is a JSON number, else a string. Mappings keep the first of duplicate
     /// keys.
-    public var jsonValue: Value {
+    package var jsonValue: Value {
         switch content {
         case .scalar(let scalar): return scalar.jsonValue
         case .sequence(let items): return .array(items.map(\.jsonValue))
@@ -50,7 +50,7 @@ extension SourceNode {
 
 extension SourceNode.Scalar {
     /// The scalar read as JSON would read it; see ``SourceNode/jsonValue``.
-    public var jsonValue: Value {
+    package var jsonValue: Value {
         guard isPlain, tag == nil || tag == "?" else { return .string(text) }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null

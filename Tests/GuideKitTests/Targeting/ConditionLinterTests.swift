@@ -226,4 +226,20 @@ struct ConditionLinterTests {
         let diagnostics = ConditionLinter(catalog: Catalog()).diagnostics(for: node)
         #expect(diagnostics.map(\.rule) == ["unknown-operator"])
     }
+
+    /// A condition given as a value (as `Condition(_:)` compiles it) is linted as the same text would be,
+    /// without places.
+    @Test func aConditionGivenAsAValue() {
+        let condition: Value = .object([
+            "user.plan": .string("trail"),
+            "user.seats": .object(["$gtee": .number(1)]),
+        ])
+        let diagnostics = ConditionLinter(catalog: Self.catalog).diagnostics(for: condition)
+        #expect(diagnostics.map(\.rule).sorted() == ["unknown-operator", "value-not-allowed"])
+        let suggestsTrial = diagnostics.contains {
+            $0.message.contains("did you mean 'trial'?") || $0.fix?.contains("trial") == true
+        }
+        #expect(suggestsTrial)
+        #expect(diagnostics.allSatisfy { $0.location == SourceLocation(file: "", line: 1, column: 1) })
+    }
 }
