@@ -113,7 +113,10 @@ extension Tracker.Summary {
         let fileWord = files.count == 1 ? "file" : "files"
         var parts = ["\(number(applied)) applied"]
         if duplicates > 0 { parts.append("\(number(duplicates)) duplicates") }
-        if stepsNotShown > 0 { parts.append("\(number(stepsNotShown)) steps not shown (target missing)") }
+        if stepsNotShown > 0 {
+            let noun = stepsNotShown == 1 ? "step" : "steps"
+            parts.append("\(number(stepsNotShown)) \(noun) not shown (target missing)")
+        }
         if otherUsers > 0 { parts.append("\(number(otherUsers)) of other users") }
         if afterAsOf > 0 { parts.append("\(number(afterAsOf)) after the as-of time") }
         var text =
