@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DUCKDB = """
 import sys, time, duckdb
 start = time.perf_counter()
-count = duckdb.sql("SELECT count(*) FROM read_json(?, format='newline_delimited')", params=[sys.argv[1]]).fetchone()[0]
+count = duckdb.execute("SELECT count(*) FROM read_json(?, format='newline_delimited')", [sys.argv[1]]).fetchone()[0]
 print(count, time.perf_counter() - start)
 """
 

@@ -11,6 +11,10 @@ public enum Timestamp {
     /// - Parameter text: the timestamp as written.
     /// - Returns: seconds since the Unix epoch (with the fraction), or `nil` when `text` is not valid.
     public static func seconds(parsing text: some StringProtocol) -> Double? {
+        // A native string's bytes are read in place; only other storage is copied first.
+        if let seconds = text.utf8.withContiguousStorageIfAvailable({ seconds(parsing: UnsafeRawBufferPointer($0)) }) {
+            return seconds
+        }
         var text = String(text)
         return text.withUTF8 { seconds(parsing: UnsafeRawBufferPointer($0)) }
     }

@@ -51,6 +51,7 @@ extension UserState {
         line number: Int,
         catalog: Catalog?
     ) -> Result<UserState, UserStateError> {
+        if let state = fastReading(jsonLine: line, catalog: catalog) { return .success(state) }
         let node: SourceNode
         do {
             node = try JSONSourceParser.parse(bytes: line, file: file, line: number)
@@ -261,26 +262,26 @@ private struct StateReader {
         }
     }
 
-    func string(_ node: SourceNode, _ path: String) throws(UserStateError) -> String {
+    func string(_ node: SourceNode, _ path: @autoclosure () -> String) throws(UserStateError) -> String {
         guard case .scalar(let scalar) = node.content, scalar.jsonValue != .null else {
-            throw error(.wrongType, "'\(path)' must be a string", path, node)
+            throw error(.wrongType, "'\(path())' must be a string", path(), node)
         }
         return scalar.text
     }
 
-    func count(_ node: SourceNode, _ path: String) throws(UserStateError) -> Int {
+    func count(_ node: SourceNode, _ path: @autoclosure () -> String) throws(UserStateError) -> Int {
         guard case .number(let number) = node.jsonValue, number >= 0, number.rounded() == number, number < 1e15 else {
-            throw error(.wrongType, "'\(path)' must be a whole number ≥ 0", path, node)
+            throw error(.wrongType, "'\(path())' must be a whole number ≥ 0", path(), node)
         }
         return Int(number)
     }
 
-    func timestamp(_ node: SourceNode, _ path: String) throws(UserStateError) -> Date {
+    func timestamp(_ node: SourceNode, _ path: @autoclosure () -> String) throws(UserStateError) -> Date {
         guard case .string(let text) = node.jsonValue, let date = Timestamp.date(parsing: text) else {
             throw error(
                 .invalidTimestamp,
-                "'\(path)' must be \(Timestamp.expectedForm), not \(node.scalarText.map { "'\($0)'" } ?? "a collection")",
-                path,
+                "'\(path())' must be \(Timestamp.expectedForm), not \(node.scalarText.map { "'\($0)'" } ?? "a collection")",
+                path(),
                 node
             )
         }
@@ -293,18 +294,19 @@ private struct StateReader {
         var last: Date?
         var times: [Date]?
         for pair in try mapping(node, path) {
-            let fieldPath = "\(path).\(pair.key)"
             switch pair.key {
-            case "count": count = try self.count(pair.value, fieldPath)
-            case "first": first = try timestamp(pair.value, fieldPath)
-            case "last": last = try timestamp(pair.value, fieldPath)
+            case "count": count = try self.count(pair.value, "\(path).\(pair.key)")
+            case "first": first = try timestamp(pair.value, "\(path).\(pair.key)")
+            case "last": last = try timestamp(pair.value, "\(path).\(pair.key)")
             case "times":
                 guard case .sequence(let items) = pair.value.content else {
+                    let fieldPath = "\(path).\(pair.key)"
                     throw error(.wrongType, "'\(fieldPath)' must be a list of timestamps", fieldPath, pair.value)
                 }
                 var dates: [Date] = []
+                dates.reserveCapacity(items.count)
                 for (offset, item) in items.enumerated() {
-                    dates.append(try timestamp(item, "\(fieldPath).\(offset)"))
+                    dates.append(try timestamp(item, "\(path).times.\(offset)"))
                 }
                 times = dates
             default:
@@ -313,7 +315,7 @@ private struct StateReader {
                     .unknownField,
                     "'\(pair.key)' is not an event field (count, first, last, times)"
                         + (Suggestion.didYouMean(pair.key, in: fields).map { "; \($0)" } ?? ""),
-                    fieldPath,
+                    "\(path).\(pair.key)",
                     pair.keyNode
                 )
             }
@@ -345,35 +347,34 @@ private struct StateReader {
             "snoozed_until",
         ]
         for pair in try mapping(node, path) {
-            let fieldPath = "\(path).\(pair.key)"
             switch pair.key {
             case "status":
-                let text = try string(pair.value, fieldPath)
+                let text = try string(pair.value, "\(path).\(pair.key)")
                 guard let status = UserState.GuideStatus(rawValue: text) else {
                     let allowed = UserState.GuideStatus.allCases.map(\.rawValue)
                     throw error(
                         .invalidValue,
                         "'\(text)' is not a guide status (\(allowed.joined(separator: ", ")))"
                             + (Suggestion.didYouMean(text, in: allowed).map { "; \($0)" } ?? ""),
-                        fieldPath,
+                        "\(path).\(pair.key)",
                         pair.value
                     )
                 }
                 progress.status = status
-            case "step": progress.step = try string(pair.value, fieldPath)
-            case "variant": progress.variant = try string(pair.value, fieldPath)
-            case "version": progress.version = try count(pair.value, fieldPath)
-            case "shows": progress.shows = try count(pair.value, fieldPath)
-            case "last_shown": progress.lastShown = try timestamp(pair.value, fieldPath)
-            case "started_at": progress.startedAt = try timestamp(pair.value, fieldPath)
-            case "completed_at": progress.completedAt = try timestamp(pair.value, fieldPath)
-            case "snoozed_until": progress.snoozedUntil = try timestamp(pair.value, fieldPath)
+            case "step": progress.step = try string(pair.value, "\(path).\(pair.key)")
+            case "variant": progress.variant = try string(pair.value, "\(path).\(pair.key)")
+            case "version": progress.version = try count(pair.value, "\(path).\(pair.key)")
+            case "shows": progress.shows = try count(pair.value, "\(path).\(pair.key)")
+            case "last_shown": progress.lastShown = try timestamp(pair.value, "\(path).\(pair.key)")
+            case "started_at": progress.startedAt = try timestamp(pair.value, "\(path).\(pair.key)")
+            case "completed_at": progress.completedAt = try timestamp(pair.value, "\(path).\(pair.key)")
+            case "snoozed_until": progress.snoozedUntil = try timestamp(pair.value, "\(path).\(pair.key)")
             default:
                 throw error(
                     .unknownField,
                     "'\(pair.key)' is not a guide progress field"
                         + (Suggestion.didYouMean(pair.key, in: fields).map { "; \($0)" } ?? ""),
-                    fieldPath,
+                    "\(path).\(pair.key)",
                     pair.keyNode
                 )
             }

@@ -74,7 +74,8 @@ public struct PopulationSimulation: Sendable {
             now: time,
             includesDrafts: includesDrafts
         )
-        let selection = selector.select(for: state, in: context, builder: &builder)
+        // Only the guide is counted: the step is not rendered for an app.
+        let selection = selector.select(for: state, in: context, resolvesStep: false, builder: &builder)
         report.users += 1
         if selection.decision.guideID == nil { report.nothingShown += 1 }
         for (index, verdict) in selection.verdicts.enumerated() {

@@ -83,26 +83,33 @@ public struct Selector: Sendable {
     }
 
     /// ``select(for:in:explains:)`` with the document built in reusable buffers.
+    ///
+    /// With `resolvesStep` false the decision names the guide but does not carry the shown step as an app
+    /// draws it (its Markdown rendered to HTML): a population count reads only the guide.
     package func select(
         for state: UserState,
         in context: SelectionContext,
         explains: Bool = false,
+        resolvesStep: Bool = true,
         builder: inout ConditionDocument.Builder
     ) -> Selection {
         select(
             for: state,
             in: context,
             document: document(for: state, in: context, builder: &builder),
-            explains: explains
+            explains: explains,
+            resolvesStep: resolvesStep
         )
     }
 
-    /// ``select(for:in:explains:)`` over a prepared document.
+    /// ``select(for:in:explains:)`` over a prepared document; `resolvesStep` false leaves out
+    /// ``Decision/step``.
     package func select(
         for state: UserState,
         in context: SelectionContext,
         document: ConditionDocument,
-        explains: Bool = false
+        explains: Bool = false,
+        resolvesStep: Bool = true
     ) -> Selection {
         let page = context.page ?? state.page?.path
         let lastOtherShow = Self.lastShows(state)
@@ -175,6 +182,7 @@ public struct Selector: Sendable {
             decision.variant = candidate.variant
             decision.resumes = candidate.resumes
             decision.launched = candidate.launched
+            guard resolvesStep else { continue }
             decision.step = ResolvedStep(
                 steps[stepIndex].step,
                 of: compiled.guide,

@@ -64,7 +64,12 @@ extension SourceNode.Scalar {
 
     /// `true` when `text` is a number in JSON's grammar (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
     static func isJSONNumber(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        if let result = text.utf8.withContiguousStorageIfAvailable({ isJSONNumber(bytes: $0) }) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer { isJSONNumber(bytes: $0) }
+    }
+
+    /// ``isJSONNumber(_:)`` on UTF-8 bytes, read in place.
+    static func isJSONNumber(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         func digits() -> Int {
             let start = index
