@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DUCKDB = """
 import sys, time, duckdb
 start = time.perf_counter()
+duckdb.execute("SET enable_progress_bar = false")
 count = duckdb.execute("SELECT count(*) FROM read_json(?, format='newline_delimited')", [sys.argv[1]]).fetchone()[0]
 print(count, time.perf_counter() - start)
 """
@@ -77,7 +78,7 @@ def main():
             sys.exit(f"guidekit counted {users} users, not {a.users}")
         mine.append(seconds)
         seconds, out = wall([sys.executable, "-c", DUCKDB, path])
-        count = int(out.split()[0])
+        count = int(out.strip().splitlines()[-1].split()[0])  # after any progress bar DuckDB draws
         if count != a.users:
             sys.exit(f"DuckDB counted {count} rows, not {a.users}")
         duck.append(seconds)
