@@ -71,6 +71,8 @@ struct StoreConformanceTests {
         #expect(stored.state == state)
         #expect(stored.appliedThrough == 1_795_428_100)
         #expect(try await store.counts() == (users: 1, events: 0))
+        let many = try await store.users(["nobody", "u_1"])
+        #expect(many.count == 1 && many["u_1"] == stored)
     }
 
     @Test(arguments: Kind.allCases)

@@ -71,6 +71,7 @@ package struct EventIngestor: Sendable {
         }
         let replay = ProgressReplay(library.current)
         var change = StoreChange()
+        let storedUsers = try await store.users(order)
         for user in order {
             // Sequences in arrival order until the store assigns its own, so ties keep arrival order.
             let new = (fresh[user] ?? []).enumerated().map { offset, event in
@@ -78,7 +79,7 @@ package struct EventIngestor: Sendable {
                 event.sequence = Int64.max - Int64(events.count - offset)
                 return event
             }
-            let stored = try await store.user(user) ?? StoredUser(state: UserState(id: user))
+            let stored = storedUsers[user] ?? StoredUser(state: UserState(id: user))
             var updated = stored
             let earliest = new.map(\.time).min() ?? .infinity
             if let through = stored.appliedThrough, earliest <= through {

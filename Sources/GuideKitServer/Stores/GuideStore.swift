@@ -13,6 +13,9 @@ public protocol GuideStore: Sendable {
     /// The stored user, or `nil` when the store has never seen them.
     func user(_ id: String) async throws -> StoredUser?
 
+    /// The stored users among `ids`, by id (one query for a store over the network).
+    func users(_ ids: [String]) async throws -> [String: StoredUser]
+
     /// The ids among `ids` that are already stored.
     func storedEventIDs(_ ids: [String]) async throws -> Set<String>
 
@@ -57,6 +60,15 @@ public protocol GuideStore: Sendable {
 }
 
 extension GuideStore {
+    /// Reads the users one at a time.
+    public func users(_ ids: [String]) async throws -> [String: StoredUser] {
+        var found: [String: StoredUser] = [:]
+        for id in ids {
+            if let user = try await user(id) { found[id] = user }
+        }
+        return found
+    }
+
     /// A store used by one process runs `body` on itself: the server's per-user lock is enough.
     public func serializing<T: Sendable>(
         users: [String],

@@ -98,6 +98,12 @@ public final class PostgresGuideStore: GuideStore {
         try await run { try await PostgresStatements.user(id, on: $0) }
     }
 
+    /// The stored users among `ids`, in one query.
+    public func users(_ ids: [String]) async throws -> [String: StoredUser] {
+        guard !ids.isEmpty else { return [:] }
+        return try await run { try await PostgresStatements.users(ids, on: $0) }
+    }
+
     /// The ids among `ids` that are already stored.
     public func storedEventIDs(_ ids: [String]) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }

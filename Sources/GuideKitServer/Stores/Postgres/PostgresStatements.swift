@@ -19,6 +19,19 @@ package enum PostgresStatements {
         return nil
     }
 
+    static func users(_ ids: [String], on connection: PostgresConnection) async throws -> [String: StoredUser] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            "SELECT id, state, applied_through FROM guidekit_user WHERE id = ANY(\(ids)::text[])",
+            logger: logger
+        )
+        var found: [String: StoredUser] = [:]
+        for try await (id, state, through) in rows.decode((String, String, Double?).self) {
+            found[id] = StoredUser(state: try UserStateCoding.decode(state, id: id), appliedThrough: through)
+        }
+        return found
+    }
+
     static func storedEventIDs(_ ids: [String], on connection: PostgresConnection) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         let rows = try await connection.query(
@@ -155,9 +168,17 @@ package enum PostgresStatements {
     /// Takes the transaction-scoped lock of each user, in one order (by key) so that two transactions never
     /// wait on each other.
     static func lockUsers(_ users: [String], on connection: PostgresConnection) async throws {
-        for key in Set(users.map(lockKey)).sorted() {
-            try await connection.query("SELECT pg_advisory_xact_lock(\(key))", logger: logger)
-        }
+        let keys = Set(users.map(lockKey)).sorted()
+        guard !keys.isEmpty else { return }
+        // One round trip: the keys in ascending order, locked in that order (a function scan yields the
+        // array's order; the planner evaluates the volatile lock after the ORDER BY).
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(key)
+            FROM unnest(\(keys)::int8[]) WITH ORDINALITY AS k(key, position) ORDER BY position
+            """,
+            logger: logger
+        )
     }
 
     /// A user's advisory lock key: FNV-1a over the id's UTF-8 bytes, as a signed 64-bit number.

@@ -11,6 +11,10 @@ struct PostgresTransactionStore: GuideStore {
         try await PostgresStatements.user(id, on: connection)
     }
 
+    func users(_ ids: [String]) async throws -> [String: StoredUser] {
+        try await PostgresStatements.users(ids, on: connection)
+    }
+
     func storedEventIDs(_ ids: [String]) async throws -> Set<String> {
         try await PostgresStatements.storedEventIDs(ids, on: connection)
     }
