@@ -268,6 +268,12 @@ def test_a_target_that_never_appears_sends_step_target_missing(demo, server):
     else:
         raise AssertionError("no step_target_missing event reached the server")
     expect(d.shadow("[data-step]")).to_have_count(0)
+    # The report from the server's store counts the step as not shown, with its reason.
+    with urllib.request.urlopen(server + "/v1/report?format=json&guide=missing-target-test", timeout=30) as response:
+        report = json.loads(response.read())
+    steps = {s["step"]: s for g in report["guides"] for s in g["steps"]}
+    assert steps["ghost"]["not_shown"] == {"target_missing": 1}, steps["ghost"]
+    assert steps["ghost"]["reached"] == 0, steps["ghost"]
     d.errors.clear()  # the SDK reports the missing target through its error listener, which the demo logs
 
 
