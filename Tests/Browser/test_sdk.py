@@ -69,6 +69,33 @@ steps:
       - {label: Close, action: complete}
 """
 
+BANNER_AND_SURVEY_GUIDE = """
+id: banner-survey-test
+name: A banner, then a survey
+version: 1
+status: published
+priority: 500
+audience:
+  user.job_function: design
+trigger:
+  page: /settings
+steps:
+  - id: notice
+    kind: banner
+    placement: top
+    title: We changed the settings page
+    body: Tell us what you think.
+    buttons:
+      - {label: Continue, action: next}
+  - id: score
+    kind: survey
+    placement: bottom
+    question: How likely are you to recommend Acme Projects?
+    scale: nps
+    buttons:
+      - {label: Skip, action: next}
+"""
+
 
 def free_port():
     with socket.socket() as s:
@@ -89,6 +116,7 @@ def server():
     project.write_text(project.read_text().replace("throttle: 4h", "throttle: 1s"))
     (guides / "missing-target-test.yaml").write_text(MISSING_TARGET_GUIDE)
     (guides / "hostile-body-test.yaml").write_text(HOSTILE_GUIDE)
+    (guides / "banner-survey-test.yaml").write_text(BANNER_AND_SURVEY_GUIDE)
     port = free_port()
     log = open(work / "server.log", "w")
     process = subprocess.Popen(
@@ -184,6 +212,15 @@ def demo(browser, server):
     for visitor in visitors:
         assert not [e for e in visitor.errors if "favicon" not in e], visitor.errors
         visitor.close()
+
+
+def assert_docked_in_view(visitor, selector):
+    """A docked card (checklist, survey) sits whole inside the viewport, at its bottom right."""
+    box = visitor.shadow(selector).first.bounding_box()
+    width, height = visitor.page.viewport_size["width"], visitor.page.viewport_size["height"]
+    assert box and box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, box
+    assert width - (box["x"] + box["width"]) < 40 and height - (box["y"] + box["height"]) < 40, box
 
 
 def wait_for_event(visitor, predicate, timeout=10):
@@ -333,6 +370,7 @@ def test_a_checklist_item_ticks_after_the_product_event(demo, server):
     expect(d.step()).to_have_attribute("data-step", "checklist", timeout=15000)
     item = d.shadow("li[data-item=create-project]")
     expect(item).not_to_have_class("done")
+    assert_docked_in_view(d, ".card.dock")
     d.shot("checklist")
     d.page.evaluate("async () => { const m = await import('/sdk/guidekit.js'); await m.default.track('project_created'); }")
     expect(item).to_have_class("done", timeout=10000)
@@ -359,3 +397,43 @@ def test_no_script_from_a_guide_body_reaches_the_page(demo):
         "[...document.querySelector('guidekit-root').shadowRoot.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if h and h.lower().startswith("javascript:")], hrefs
     d.shot("hostile")
+
+
+def test_a_banner_then_a_survey_whose_answer_reaches_the_server(demo):
+    d = demo().open("/home")
+    d.page.evaluate("""async () => {
+        const m = await import('/sdk/guidekit.js');
+        const id = sessionStorage.getItem('guidekit-demo:new-trial-admin');
+        m.default.reset();
+        await m.default.init({host: location.origin, user: {id: id + '-survey', attributes: {job_function: 'design',
+          plan: 'pro', role: 'member', signed_up_at: '2020-01-01T00:00:00Z'}}});
+        history.pushState({}, '', '/settings');
+    }""")
+    expect(d.step()).to_have_attribute("data-step", "notice", timeout=15000)
+    expect(d.step()).to_have_attribute("data-kind", "banner")
+    d.shot("banner")
+    d.shadow(".buttons button.primary").first.click()
+    expect(d.step()).to_have_attribute("data-step", "score", timeout=15000)
+    expect(d.step()).to_have_attribute("data-kind", "survey")
+    assert_docked_in_view(d, ".card.dock")
+    d.shadow('.scale button[data-value="9"]').click()
+    d.shot("survey")
+    d.shadow('button[data-action="answer"]').click()
+    user = d.page.evaluate("sessionStorage.getItem('guidekit-demo:new-trial-admin')") + "-survey"
+
+    def answered(e):
+        answer = e.get("answer", (e.get("properties") or {}).get("answer"))
+        return e.get("user") == user and e["type"] == "step_completed" and e.get("step") == "score" and answer == 9
+
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        d.page.evaluate("async () => { const m = await import('/sdk/guidekit.js'); await m.default.flush(); }")
+        with urllib.request.urlopen(d.base + "/v1/events/export", timeout=10) as response:
+            events = [json.loads(line) for line in response.read().decode().splitlines() if line]
+        if any(answered(e) for e in events):
+            break
+        time.sleep(0.3)
+    else:
+        raise AssertionError(f"no answered survey step reached the server: {[e for e in events if e.get('user') == user]}")
+    assert any(e.get("user") == user and e["type"] == "guide_completed" and e["guide"] == "banner-survey-test"
+               for e in events)

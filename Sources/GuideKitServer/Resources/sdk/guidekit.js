@@ -498,7 +498,7 @@ dialog::backdrop { background: rgba(15, 23, 42, .45); }
 .banner .buttons { margin: 0; }
 .banner button { color: var(--gk-accent-fg); border-color: rgba(255,255,255,.6); }
 .banner button.primary { background: var(--gk-accent-fg); color: var(--gk-accent); }
-.dock { position: fixed; right: 20px; bottom: 20px; width: 340px; }
+.card.dock { position: fixed; right: 20px; bottom: 20px; width: min(340px, calc(100vw - 40px)); box-sizing: border-box; }
 .items { list-style: none; padding: 0; margin: 10px 0 0; }
 .items li { display: flex; gap: 8px; align-items: center; padding: 5px 0; }
 .tick { width: 18px; height: 18px; border-radius: 50%; border: 2px solid var(--gk-border); flex: none;
