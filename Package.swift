@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // Creates a throw-away database per PostgreSQL store test.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Writes SQLite files that are not GuideKit stores, for the read-only opening's tests.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Runs the built `guidekit` binary on fixture folders: output, formats and exit codes.

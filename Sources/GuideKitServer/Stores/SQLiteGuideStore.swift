@@ -8,7 +8,7 @@ import GRDB
 /// let store = try SQLiteGuideStore(path: "guidekit.sqlite")
 /// ```
 public final class SQLiteGuideStore: GuideStore {
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
 
     /// Opens (or creates) the database file and brings its tables up to date.
     ///
@@ -26,6 +26,32 @@ public final class SQLiteGuideStore: GuideStore {
         } catch {
             throw StoreError.unavailable("\(path): \(error)")
         }
+    }
+
+    /// Opens an existing store file for reading only, as `guidekit report --database` does: nothing is created,
+    /// migrated or written, so a file that is not a GuideKit store is refused and left as it was.
+    ///
+    /// - Parameter path: the file path.
+    /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened or has no GuideKit tables.
+    public init(readingFrom path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let queue: DatabaseQueue
+        let isStore: Bool
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            isStore = try queue.read { db in try db.tableExists("event") && db.tableExists("user") }
+        } catch {
+            throw StoreError.unavailable("\(path): \(error)")
+        }
+        guard isStore else {
+            try? queue.close()
+            throw StoreError.unavailable(
+                "\(path) is not a guidekit serve store (it has no event and user tables); give the file serve --database uses"
+            )
+        }
+        pool = queue
     }
 
     private static var migrator: DatabaseMigrator {

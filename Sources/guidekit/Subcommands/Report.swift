@@ -191,7 +191,13 @@ struct Report: AsyncParsableCommand {
         var logger = Logger(label: "GuideKit")
         logger.logLevel = .warning
         do {
-            let store = try await openStore(configuration, logger: logger)
+            // A SQLite store is only read: a report never creates or migrates a file.
+            let store: any GuideStore
+            if case .sqlite(let path) = configuration {
+                store = try SQLiteGuideStore(readingFrom: path)
+            } else {
+                store = try await openStore(configuration, logger: logger)
+            }
             let bytes = try await StoreExport.jsonLines(of: store)
             try await store.close()
             return .bytes(bytes, name: StoreExport.inputName, format: .jsonLines)
