@@ -36,6 +36,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "sk_bench"
+DECIDE_BODY = {"user": {"id": "u_0000042"}, "context": {"page": "/home"}}
 
 
 def free_port():
@@ -102,55 +103,18 @@ def main():
             sys.exit(f"{tool} is missing: apt-get install wrk nginx")
     work = tempfile.mkdtemp(prefix="guidekit-bench-")
     database = os.path.join(work, "bench.sqlite")
-    port = free_port()
-    env = dict(os.environ, GUIDEKIT_SECRET_KEY=SECRET, GUIDEKIT_LOG_LEVEL="warning")
-    server = subprocess.Popen(
-        [args.binary, "serve", "--guides", os.path.join(ROOT, "guides"), "--database", database,
-         "--port", str(port), "--reload-interval", "0"], env=env, cwd=ROOT)
-    wait_ready(port, server)
+    port, server = start_instance(args.binary, database, work, "sqlite")
     print(f"load before: {os.getloadavg()}")
 
-    # Users with progress: identify + a few guide events each, in batches of 100 events.
     started = time.time()
-    batch = []
-    sent = 0
-    for index in range(args.users):
-        user = f"u_{index:07d}"
-        for kind, step in [("guide_started", None), ("step_viewed", "welcome")]:
-            event = {"type": kind, "user": user, "guide": "welcome-tour", "version": 3,
-                     "ts": "2026-11-23T10:00:%02dZ" % (1 if step else 0), "id": f"{user}-{kind}"}
-            if step:
-                event["step"] = step
-            batch.append(event)
-        if len(batch) >= 100:
-            post(port, "/v1/events", {"events": batch})
-            sent += len(batch)
-            batch = []
-    if batch:
-        post(port, "/v1/events", {"events": batch})
-        sent += len(batch)
-    load_seconds = time.time() - started
-    print(f"loaded {args.users} users ({sent} events) in {load_seconds:.1f}s from one client")
+    sent = load_users(port, args.users)
+    print(f"loaded {args.users} users ({sent} events) in {time.time() - started:.1f}s from one client")
 
     # Events/s in batches of 100 from 4 concurrent clients.
-    def client(offset, count, results):
-        for b in range(count):
-            events = [{"type": "track", "event": "task_completed", "user": f"u_{(offset * 1000 + b) % args.users:07d}",
-                       "ts": "2026-11-24T10:00:00Z", "id": f"bench-{offset}-{b}-{i}"} for i in range(100)]
-            status, body = post(port, "/v1/events", {"events": events})
-            results.append(json.loads(body)["accepted"])
-    results, threads = [], []
-    started = time.time()
-    for offset in range(4):
-        thread = threading.Thread(target=client, args=(offset, 50, results))
-        threads.append(thread)
-        thread.start()
-    for thread in threads:
-        thread.join()
-    events_rate = sum(results) / (time.time() - started)
+    rate, accepted = events_rate([port], args.users, "sqlite", one_user_per_batch=True)
     rows = [(f"x-{i}", f"u_{i % args.users:07d}", 1795500000.0, "track", None, None, None, None, "task_completed",
              json.dumps({"type": "track", "event": "task_completed", "user": f"u_{i:07d}", "ts": "2026-11-24T10:00:00Z"}))
-            for i in range(sum(results))]
+            for i in range(accepted)]
     reference = sqlite3.connect(os.path.join(work, "reference.sqlite"))
     reference.execute("PRAGMA journal_mode=WAL")
     reference.execute("PRAGMA synchronous=FULL")
@@ -162,17 +126,12 @@ def main():
         reference.executemany("INSERT INTO event (id, user, time, type, guide, version, step, variant, name, line) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     sqlite_rate = len(rows) / (time.time() - started)
-    print(f"events: {events_rate:,.0f}/s over HTTP in batches of 100 (4 clients); SQLite one transaction "
-          f"{sqlite_rate:,.0f} rows/s; ratio {events_rate / sqlite_rate:.1%}")
+    print(f"events: {rate:,.0f}/s over HTTP in batches of 100 (4 clients); SQLite one transaction "
+          f"{sqlite_rate:,.0f} rows/s; ratio {rate / sqlite_rate:.1%}")
 
     # decide vs nginx serving a static file of the same size.
-    body = {"user": {"id": "u_0000042"}, "context": {"page": "/home"}}
-    _, answer = post(port, "/v1/decide", body)
-    script = os.path.join(work, "decide.lua")
-    with open(script, "w") as handle:
-        handle.write('wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n'
-                     'wrk.headers["Authorization"] = "Bearer %s"\n' % (json.dumps(json.dumps(body)), SECRET))
-    decide = wrk(f"http://127.0.0.1:{port}/v1/decide", script, args.seconds, args.connections)
+    _, answer = post(port, "/v1/decide", DECIDE_BODY)
+    _, [decide] = decide_rate([port], work, args.seconds, args.connections)
     static = os.path.join(work, "www")
     os.makedirs(static)
     with open(os.path.join(static, "decision.json"), "wb") as handle:
@@ -207,25 +166,51 @@ def psql(url, sql):
                           capture_output=True, text=True).stdout.strip()
 
 
+def load_users(port, users):
+    """Users with progress (guide_started and step_viewed each), sent in batches of 100 events; the events sent."""
+    batch, sent = [], 0
+    for index in range(users):
+        user = f"u_{index:07d}"
+        for kind, step in [("guide_started", None), ("step_viewed", "welcome")]:
+            event = {"type": kind, "user": user, "guide": "welcome-tour", "version": 3,
+                     "ts": "2026-11-23T10:00:%02dZ" % (1 if step else 0), "id": f"{user}-{kind}"}
+            if step:
+                event["step"] = step
+            batch.append(event)
+        if len(batch) >= 100:
+            post(port, "/v1/events", {"events": batch})
+            sent, batch = sent + len(batch), []
+    if batch:
+        post(port, "/v1/events", {"events": batch})
+        sent += len(batch)
+    return sent
+
+
 def start_instance(binary, database, work, name):
     port = free_port()
     env = dict(os.environ, GUIDEKIT_SECRET_KEY=SECRET, GUIDEKIT_LOG_LEVEL="warning")
     log = open(os.path.join(work, f"{name}.log"), "w")
     process = subprocess.Popen(
         [binary, "serve", "--guides", os.path.join(ROOT, "guides"), "--database", database,
-         "--port", str(port), "--reload-interval", "0", "--database-pool-size", "8"],
+         "--port", str(port), "--reload-interval", "0"]
+        + (["--database-pool-size", "8"] if database.startswith("postgres") else []),
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     wait_ready(port, process)
     return port, process
 
 
-def events_rate(ports, users, tag, clients=4, batches=50):
-    """Accepted events/s in batches of 100 from `clients` threads spread over the instances."""
+def events_rate(ports, users, tag, clients=4, batches=50, one_user_per_batch=False):
+    """Accepted events/s in batches of 100 from `clients` threads spread over the instances, and how many.
+
+    A batch holds events of 100 users, or of one user with `one_user_per_batch` (the SQLite figures so far)."""
+    def user(offset, b, i):
+        return (offset * 1000 + b) % users if one_user_per_batch else (offset * 7919 + b * 100 + i) % users
+
     def client(offset, results):
         port = ports[offset % len(ports)]
         for b in range(batches):
             events = [{"type": "track", "event": "task_completed",
-                       "user": f"u_{(offset * 7919 + b * 100 + i) % users:07d}",
+                       "user": f"u_{user(offset, b, i):07d}",
                        "ts": "2026-11-24T10:00:00Z", "id": f"bench-{tag}-{offset}-{b}-{i}"} for i in range(100)]
             _, body = post(port, "/v1/events", {"events": events})
             results.append(json.loads(body)["accepted"])
@@ -237,16 +222,15 @@ def events_rate(ports, users, tag, clients=4, batches=50):
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(results) / (time.time() - started)
+    return sum(results) / (time.time() - started), sum(results)
 
 
 def decide_rate(ports, work, seconds, connections):
     """wrk against every instance at once; the rates summed."""
-    body = {"user": {"id": "u_0000042"}, "context": {"page": "/home"}}
     script = os.path.join(work, "decide.lua")
     with open(script, "w") as handle:
         handle.write('wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n'
-                     'wrk.headers["Authorization"] = "Bearer %s"\n' % (json.dumps(json.dumps(body)), SECRET))
+                     'wrk.headers["Authorization"] = "Bearer %s"\n' % (json.dumps(json.dumps(DECIDE_BODY)), SECRET))
     results = [None] * len(ports)
     def run(index):
         results[index] = wrk(f"http://127.0.0.1:{ports[index]}/v1/decide", script, seconds,
@@ -274,28 +258,14 @@ def bench_postgres(args):
         port, process = start_instance(args.binary, database, work, "one")
         processes.append(process)
         started = time.time()
-        batch, sent = [], 0
-        for index in range(args.users):
-            user = f"u_{index:07d}"
-            for kind, step in [("guide_started", None), ("step_viewed", "welcome")]:
-                event = {"type": kind, "user": user, "guide": "welcome-tour", "version": 3,
-                         "ts": "2026-11-23T10:00:%02dZ" % (1 if step else 0), "id": f"{user}-{kind}"}
-                if step:
-                    event["step"] = step
-                batch.append(event)
-            if len(batch) >= 100:
-                post(port, "/v1/events", {"events": batch})
-                sent, batch = sent + len(batch), []
-        if batch:
-            post(port, "/v1/events", {"events": batch})
-            sent += len(batch)
+        sent = load_users(port, args.users)
         print(f"loaded {args.users} users ({sent} events) in {time.time() - started:.1f}s from one client")
 
-        one_events = events_rate([port], args.users, "one")
+        one_events, _ = events_rate([port], args.users, "one")
         one_decide, one_detail = decide_rate([port], work, args.seconds, args.connections)
         second_port, second = start_instance(args.binary, database, work, "two")
         processes.append(second)
-        two_events = events_rate([port, second_port], args.users, "two")
+        two_events, _ = events_rate([port, second_port], args.users, "two")
         two_decide, two_detail = decide_rate([port, second_port], work, args.seconds, args.connections)
 
         script = os.path.join(work, "insert.sql")
