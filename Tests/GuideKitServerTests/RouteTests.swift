@@ -47,7 +47,7 @@ struct RouteTests {
         persona.page = nil
         persona.now = nil
         try await harness.store.commit(StoreChange(users: [StoredUser(state: persona)]))
-        let deviceJSON = JSONValue.object(device.mapValues(JSONValue.init)).rendered
+        let deviceJSON = Value.object(device).rendered
         var context = #"{"device":\#(deviceJSON)"#
         if let page { context += #","page":\#(JSONString.quoted(page))"# }
         if let locale { context += #","locale":\#(JSONString.quoted(locale))"# }

@@ -52,7 +52,7 @@ struct DecideController<Context: RequestContext> {
                     guard case .string = value else {
                         throw APIError.invalidField(device.field(key), "'\(device.field(key))' must be a string")
                     }
-                    input.device[key] = value.value
+                    input.device[key] = value
                 }
             }
         }

@@ -55,7 +55,7 @@ struct EventsController<Context: RequestContext> {
     }
 
     /// A browser's request carries the events of one user, with that user's signature.
-    private func authorizeBrowser(_ items: [JSONValue], body: FieldReader, request: Request) throws(APIError) {
+    private func authorizeBrowser(_ items: [Value], body: FieldReader, request: Request) throws(APIError) {
         var claimed = try body.string("user", maxLength: EventInput.maxIdentifierLength)
         for (index, item) in items.enumerated() {
             guard case .object(let fields) = item, case .string(let user)? = fields["user"] else { continue }

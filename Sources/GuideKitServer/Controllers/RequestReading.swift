@@ -1,4 +1,5 @@
 import Foundation
+import GuideKit
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -12,14 +13,14 @@ enum RequestReading {
     ///
     /// - Throws: ``APIError/bodyTooLarge(limit:)`` (413) past `limit` bytes, ``APIError/badJSON(_:)`` when
     ///   it is not JSON.
-    static func json(_ request: Request, limit: Int) async throws -> JSONValue {
+    static func json(_ request: Request, limit: Int) async throws -> Value {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw APIError.bodyTooLarge(limit: limit)
         }
-        return try JSONValue.parse(Array(buffer.readableBytesView))
+        return try Value.parse(Array(buffer.readableBytesView))
     }
 
     /// The key of `Authorization: Bearer <key>`, else the body's `key`.

@@ -25,7 +25,7 @@ struct StatusController<Context: RequestContext> {
         }
         let mode = services.keys.isDevelopmentMode ? "development" : "production"
         let failure = services.library.failure
-        let json = JSONValue.object([
+        let json = Value.object([
             "status": .string(reachable ? "ok" : "unavailable"),
             "mode": .string(mode),
             "guides": .object([
@@ -56,10 +56,10 @@ struct StatusController<Context: RequestContext> {
     @Sendable func guides(_ request: Request, context: Context) async throws -> Response {
         _ = try RequestReading.requireSecret(request, services: services)
         let set = services.library.current
-        func diagnostics(_ list: [Diagnostic]) -> JSONValue {
+        func diagnostics(_ list: [Diagnostic]) -> Value {
             .array(
                 list.map { diagnostic in
-                    var fields: [String: JSONValue] = [
+                    var fields: [String: Value] = [
                         "severity": .string(diagnostic.severity.rawValue), "rule": .string(diagnostic.rule),
                         "message": .string(diagnostic.message), "location": .string(diagnostic.location.description),
                     ]
@@ -68,7 +68,7 @@ struct StatusController<Context: RequestContext> {
                 }
             )
         }
-        var members: [String: JSONValue] = [
+        var members: [String: Value] = [
             "version": .string(set.version),
             "loadedAt": .string(Timestamp.string(from: set.loadedAt)),
             "folder": .string(services.library.folder),
@@ -96,7 +96,7 @@ struct StatusController<Context: RequestContext> {
                 "errors": diagnostics(failure.diagnostics),
             ])
         }
-        return JSONResponse.ok(JSONValue.object(members).rendered)
+        return JSONResponse.ok(Value.object(members).rendered)
     }
 
     /// The OpenAPI document of this API.

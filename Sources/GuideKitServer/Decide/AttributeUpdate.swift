@@ -69,13 +69,13 @@ package struct AttributeUpdate: Sendable, Hashable {
                 }
                 if value != .null { try checkType(value, attribute, field: field, namespace: namespace) }
             }
-            values[name] = value.value
+            values[name] = value
         }
         return values
     }
 
     private static func checkType(
-        _ value: JSONValue,
+        _ value: Value,
         _ attribute: Catalog.Attribute,
         field: String,
         namespace: String

@@ -10,7 +10,7 @@ enum DecisionPayload {
         let decision = selection.decision.guideID == nil ? "null" : selection.decision.renderJSON()
         var text = #"{"decision":\#(decision),"decisionId":"\#(UUID().uuidString.lowercased())""#
         if explains {
-            let simulated = (try? JSONValue.parse(Array(selection.renderJSON(user: user).utf8))) ?? .null
+            let simulated = (try? Value.parse(Array(selection.renderJSON(user: user).utf8))) ?? .null
             if case .object(let fields) = simulated {
                 text += #","verdicts":\#((fields["verdicts"] ?? .array([])).rendered)"#
             }

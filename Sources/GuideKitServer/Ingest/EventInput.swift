@@ -23,7 +23,7 @@ package enum EventInput {
     ///   - guides: the serving guide set (known guides must name their own steps).
     /// - Returns: the record to store.
     /// - Throws: ``APIError`` naming the field at fault.
-    package static func read(_ value: JSONValue, at index: Int, guides: GuideSet) throws(APIError) -> StoredEvent {
+    package static func read(_ value: Value, at index: Int, guides: GuideSet) throws(APIError) -> StoredEvent {
         let event = try FieldReader(value, at: "events[\(index)]")
         let type = try event.requiredString("type", maxLength: 64)
         let user = try event.requiredString("user", maxLength: maxIdentifierLength)
@@ -96,7 +96,7 @@ package enum EventInput {
             )
         }
         var result = stored
-        result.line = JSONValue.object(members).rendered
+        result.line = Value.object(members).rendered
         guard result.line.utf8.count <= maxEventBytes else {
             throw .invalidField(event.path, "the event is larger than \(maxEventBytes) bytes")
         }
@@ -114,7 +114,7 @@ package enum EventInput {
     ) -> StoredEvent {
         let id = "exposure-" + derivedID([user, guide, String(version)])
         let ts = Timestamp.string(from: time)
-        let line = JSONValue.object([
+        let line = Value.object([
             "type": .string("exposure"), "guide": .string(guide), "version": .number(Double(version)),
             "variant": .string(variant), "user": .string(user), "ts": .string(ts), "id": .string(id),
         ])

@@ -92,7 +92,7 @@ package struct ProgressReplay: Sendable {
     private static func derivedEvent(_ tracked: TrackedGuideEvent, from parent: StoredEvent, number: Int) -> StoredEvent
     {
         let id = "\(parent.id)~\(number)"
-        var fields: [String: JSONValue] = [
+        var fields: [String: Value] = [
             "type": .string(tracked.name.rawValue), "user": .string(parent.user), "guide": .string(tracked.guideID),
             "ts": .string(Timestamp.string(from: tracked.time)), "id": .string(id), "source": .string("server"),
         ]
@@ -109,7 +109,7 @@ package struct ProgressReplay: Sendable {
             version: tracked.version,
             step: tracked.step,
             variant: tracked.variant,
-            line: JSONValue.object(fields).rendered
+            line: Value.object(fields).rendered
         )
     }
 

@@ -11,12 +11,12 @@ package struct FieldReader: Sendable {
     /// The object's path (`context`, `events[2]`); empty for the body itself.
     package let path: String
     /// The object's members.
-    package let members: [String: JSONValue]
+    package let members: [String: Value]
 
     /// Reads an object.
     ///
     /// - Throws: ``APIError`` when the value is not an object.
-    package init(_ value: JSONValue, at path: String) throws(APIError) {
+    package init(_ value: Value, at path: String) throws(APIError) {
         guard case .object(let members) = value else {
             if path.isEmpty { throw .badJSON("the body is \(value.typeName); send a JSON object") }
             throw .invalidField(path, "'\(path)' is \(value.typeName); it must be an object")

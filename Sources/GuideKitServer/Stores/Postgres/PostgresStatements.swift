@@ -1,4 +1,5 @@
 import Foundation
+import GuideKit
 import Logging
 import PostgresNIO
 
@@ -92,13 +93,13 @@ package enum PostgresStatements {
                 times.append(event.time)
                 types.append(event.type)
                 lines.append(event.line)
-                var fields: [String: JSONValue] = [:]
+                var fields: [String: Value] = [:]
                 if let guide = event.guide { fields["g"] = .string(guide) }
                 if let version = event.version { fields["v"] = .string(String(version)) }
                 if let step = event.step { fields["s"] = .string(step) }
                 if let variant = event.variant { fields["a"] = .string(variant) }
                 if let name = event.name { fields["n"] = .string(name) }
-                optional.append(JSONValue.object(fields).rendered)
+                optional.append(Value.object(fields).rendered)
             }
             // The nullable columns travel as one small JSON object per event (postgres-nio has no arrays of
             // optionals); ORDER BY the ordinality assigns the sequences in the change's order.
