@@ -35,7 +35,7 @@ extension DropOffReport {
         if let windowSize { reader.windowSize = windowSize }
         reader.usesEventRuns = usesEventRuns
         let result = try reader.read(sources, book: book)
-        self = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
+        self = try ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
     }
 
     /// Reads event logs and builds the report with the reader's settings given, for the fuzz targets in
@@ -320,7 +320,10 @@ struct ReportAssembler {
         }
     }
 
-    func assemble() -> DropOffReport {
+    /// Builds the report.
+    ///
+    /// - Throws: the error of an ``EventStream`` that failed while the goal pass read it again.
+    func assemble() throws -> DropOffReport {
         let statistics = read.tallies[0]
         for other in read.tallies.dropFirst() { statistics.mergeStatistics(other) }
         // The log's latest time, whatever the filters left out: --guide must not move "now".
@@ -340,6 +343,7 @@ struct ReportAssembler {
         if needsGoals, statistics.issues[.otherEvent]?.count ?? 0 > 0 {
             let names = Set(outlines.compactMap(\.goalEvent))
             goalEvents = GoalEventReader(sources: sources, goalEvents: names, options: options)
+            if let failure = goalEvents?.failure { throw failure }
         }
         let goalCounts = goalEvents.flatMap { goals in
             goals.productEventCount > 0

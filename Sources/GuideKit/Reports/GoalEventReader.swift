@@ -19,6 +19,8 @@ struct GoalEventReader {
     var exposureCount = 0
     /// Sources that could not be read again (standard input), by name.
     var unreadSources: [String] = []
+    /// The error of a stream that failed while it was read again (the report fails with it).
+    var failure: (any Error)?
 
     /// One user's exposure to a variant of a guide version.
     struct ExposureKey: Hashable {
@@ -40,11 +42,20 @@ struct GoalEventReader {
             switch source {
             case .file(let path, _):
                 // A regular file only: a FIFO or a device was read once by the main pass.
-                guard let file = try? InputFile(path: path), file.isRegular,
-                    readChunks(of: file, goalEvents: goalEvents, guides: guides, options: options)
-                else {
+                guard let file = try? InputFile(path: path), file.isRegular else {
                     unreadSources.append(source.name)
                     continue
+                }
+                var offset = 0
+                do {
+                    try readChunks(goalEvents: goalEvents, guides: guides, options: options) { buffer in
+                        guard let base = buffer.baseAddress else { return 0 }
+                        let got = try file.read(into: base, at: offset, count: buffer.count)
+                        offset += got
+                        return got
+                    }
+                } catch {
+                    unreadSources.append(source.name)
                 }
             case .standardInput:
                 unreadSources.append(source.name)
@@ -52,31 +63,39 @@ struct GoalEventReader {
                 bytes.withUnsafeBytes { raw in
                     _ = scan(raw, isFinal: true, goalEvents: goalEvents, guides: guides, options: options)
                 }
+            case .stream(let stream):
+                // A stream is read again, asking for the lines this pass needs; a failure fails the report.
+                do {
+                    let reading = try stream.open(.goalEvents)
+                    try readChunks(goalEvents: goalEvents, guides: guides, options: options) {
+                        try reading.read(into: $0)
+                    }
+                } catch {
+                    failure = failure ?? error
+                }
             }
         }
     }
 
-    /// Reads a file a megabyte at a time (a line cut by a chunk's end is carried into the next); `false`
-    /// when it cannot be read.
+    /// Reads a source a megabyte at a time through `next` (a line cut by a chunk's end is carried into the
+    /// next chunk).
+    ///
+    /// - Throws: what `next` throws.
     private mutating func readChunks(
-        of file: InputFile,
         goalEvents: Set<String>,
         guides: Set<String>,
-        options: ReportOptions
-    ) -> Bool {
+        options: ReportOptions,
+        next: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws {
         let chunk = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunk)
         var carried = 0
-        var offset = 0
         while true {
             if carried == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
             let start = carried
-            let got = buffer.withUnsafeMutableBytes { raw -> Int? in
-                guard let base = raw.baseAddress else { return nil }
-                return try? file.read(into: base + start, at: offset, count: raw.count - start)
+            let got = try buffer.withUnsafeMutableBytes { raw -> Int in
+                try next(UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
             }
-            guard let got else { return false }
-            offset += got
             let isFinal = got == 0
             let used = buffer.withUnsafeBytes { raw in
                 scan(
@@ -87,7 +106,7 @@ struct GoalEventReader {
                     options: options
                 )
             }
-            if isFinal { return true }
+            if isFinal { return }
             carried = start + got - used
             if carried > 0, used > 0 {
                 buffer.withUnsafeMutableBytes { raw in

@@ -101,6 +101,8 @@ struct EventLogReader {
                 )
             case .standardInput:
                 size = try readStream(InputFile.standardInput(), format: source.format, into: tallies)
+            case .stream(let stream):
+                size = try readStream(stream, into: tallies)
             case .bytes(let bytes, let name, let format):
                 size = bytes.count
                 try bytes.withUnsafeBytes { buffer in
@@ -364,6 +366,27 @@ struct EventLogReader {
     /// Reads a pipe, a device or standard input in chunks on the first thread; the others take their
     /// users' events.
     private func readStream(_ file: InputFile, format: EventLogFormat, into tallies: [EventTally]) throws -> Int {
+        let reader = ByteReader(name: file.path) { buffer, count throws(EventLogError) in
+            do throws(InputFileError) {
+                return try file.readSome(into: buffer, count: count)
+            } catch {
+                throw EventLogError(error)
+            }
+        }
+        return try readStream(reader, format: format, into: tallies)
+    }
+
+    /// Reads an ``EventStream`` as it arrives, on the first thread (this one); its errors end the read as
+    /// they are.
+    private func readStream(_ stream: EventStream, into tallies: [EventTally]) throws -> Int {
+        let source = try stream.open(.all)
+        let reader = ByteReader(name: stream.name) { buffer, count in
+            try source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
+        }
+        return try readStream(reader, format: stream.format, into: tallies)
+    }
+
+    private func readStream(_ reader: ByteReader, format: EventLogFormat, into tallies: [EventTally]) throws -> Int {
         let state = StreamState()
         let groupProperty = filter.groupProperty
         let shared = SharedTallies(tallies)
@@ -371,7 +394,7 @@ struct EventLogReader {
             guard part == 0 else { return }
             let tally = shared.tallies[0]
             do {
-                state.total = try Self.stream(file, format, groupProperty, tally)
+                state.total = try Self.stream(reader, format, groupProperty, tally)
             } catch {
                 state.error = error
             }
@@ -381,7 +404,7 @@ struct EventLogReader {
     }
 
     private static func stream(
-        _ file: InputFile,
+        _ file: ByteReader,
         _ format: EventLogFormat,
         _ groupProperty: String?,
         _ tally: EventTally
@@ -395,18 +418,9 @@ struct EventLogReader {
         tally.chunk = 0
         while !atEnd {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-            let result = buffer.withUnsafeMutableBytes { raw -> Swift.Result<Int, InputFileError> in
-                guard let base = raw.baseAddress else { return .success(0) }
-                do throws(InputFileError) {
-                    return .success(try file.readSome(into: base + filled, count: raw.count - filled))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            let count: Int
-            switch result {
-            case .success(let got): count = got
-            case .failure(let error): throw EventLogError(error)
+            let count = try buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return try file.readSome(base + filled, raw.count - filled)
             }
             atEnd = count == 0
             filled += count
@@ -419,7 +433,7 @@ struct EventLogReader {
                     try CSVLayout(
                         header: UnsafeRawBufferPointer(rebasing: $0[..<filled]),
                         groupProperty: groupProperty,
-                        path: file.path
+                        path: file.name
                     )
                 }
                 layout = csv
@@ -673,6 +687,15 @@ private final class SharedTallies: @unchecked Sendable {
 /// A chunk of a CSV file began inside a quoted field: its records were read wrongly.
 private struct CutInsideQuotes: Error {}
 
+/// Bytes read in order from a stream: a pipe, standard input or an ``EventStream``; used by the first
+/// reading thread only.
+private struct ByteReader: @unchecked Sendable {
+    /// The name for errors.
+    var name: String
+    /// Reads up to `count` bytes into the pointer; 0 at the end.
+    var readSome: (UnsafeMutableRawPointer, Int) throws -> Int
+}
+
 /// The outcome of reading a stream on a reading thread.
 private final class StreamState: @unchecked Sendable {
     var total = 0
@@ -692,7 +715,7 @@ extension EventSource {
     fileprivate var canBeReadAgain: Bool {
         switch self {
         case .bytes: return true
-        case .standardInput: return false
+        case .standardInput, .stream: return false
         case .file(let path, _):
             var status = stat()
             return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG

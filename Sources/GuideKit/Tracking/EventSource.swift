@@ -1,4 +1,4 @@
-/// Where events come from: a file, standard input, or bytes in memory.
+/// Where events come from: a file, standard input, bytes in memory, or a stream (a database's export).
 public enum EventSource: Sendable, Hashable {
     /// A file on disk; the format comes from its extension unless given.
     case file(path: String, format: EventLogFormat? = nil)
@@ -6,6 +6,8 @@ public enum EventSource: Sendable, Hashable {
     case standardInput(format: EventLogFormat? = nil)
     /// Bytes in memory, named for the input summary.
     case bytes([UInt8], name: String, format: EventLogFormat)
+    /// Bytes that arrive in pieces, read as they come (see ``EventStream``).
+    case stream(EventStream)
 
     /// The name shown in the input summary and in diagnostics.
     public var name: String {
@@ -13,6 +15,7 @@ public enum EventSource: Sendable, Hashable {
         case .file(let path, _): path
         case .standardInput: "-"
         case .bytes(_, let name, _): name
+        case .stream(let stream): stream.name
         }
     }
 
@@ -22,6 +25,7 @@ public enum EventSource: Sendable, Hashable {
         case .file(let path, let format): format ?? EventLogFormat(path: path)
         case .standardInput(let format): format ?? .jsonLines
         case .bytes(_, _, let format): format
+        case .stream(let stream): stream.format
         }
     }
 
@@ -41,14 +45,33 @@ extension EventSource {
     ///
     /// - Throws: ``EventLogError`` when the source cannot be read, or got shorter while it was read.
     func bytes() throws(EventLogError) -> [UInt8] {
+        if case .stream(let stream) = self { return try Self.readAll(stream) }
         do throws(InputFileError) {
             switch self {
             case .file(let path, _): return try InputFile(path: path).readAll()
             case .standardInput: return try InputFile.standardInput().readAll()
             case .bytes(let bytes, _, _): return bytes
+            case .stream: return []  // read above
             }
         } catch {
             throw EventLogError(error)
+        }
+    }
+
+    private static func readAll(_ stream: EventStream) throws(EventLogError) -> [UInt8] {
+        do {
+            let source = try stream.open(.all)
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                if count == 0 { return bytes }
+                bytes += chunk[..<count]
+            }
+        } catch let error as EventLogError {
+            throw error
+        } catch {
+            throw EventLogError(.unreadable, path: stream.name, message: "cannot read the stream: \(error)")
         }
     }
 }

@@ -38,18 +38,13 @@ struct ReportController<Context: RequestContext> {
         case "table": contentType = "text/plain; charset=utf-8"
         default: throw APIError.invalidField("format", "format '\(format)' is not json, csv, html or table")
         }
-        let bytes = try await StoreExport.jsonLines(of: services.store)
         let book: StepOrderBook
         do {
             book = try StepOrderBook(guidesFolder: services.library.folder)
         } catch {
             throw APIError.unavailable("the guides folder cannot be read for the report: \(error)")
         }
-        let report = try DropOffReport(
-            reading: [.bytes(bytes, name: StoreExport.inputName, format: .jsonLines)],
-            book: book,
-            options: options
-        )
+        let report = try await StoreReport.make(of: services.store, book: book, options: options)
         let text: String
         switch format {
         case "csv": text = CSVRenderer().render(report)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GuideKit
 import GuideKitServer
-import Logging
 
 /// `guidekit report`: the drop-off report of event logs.
 struct Report: AsyncParsableCommand {
@@ -134,11 +133,14 @@ struct Report: AsyncParsableCommand {
             let hint = Suggestion.didYouMean(id, in: book.current.keys.sorted()).map { "; \($0)" } ?? ""
             throw CommandFailure.error(.usage, "--guide \(id): no guide '\(id)' in \(guides)\(hint)")
         }
-        var sources = events.map { EventSource(argument: $0, format: forced) }
-        if let database { sources = [try await Self.storeEvents(database)] }
         let report: DropOffReport
         do {
-            report = try DropOffReport(reading: sources, book: book, options: options)
+            if let database {
+                report = try await Self.storeReport(database, book: book, options: options)
+            } else {
+                let sources = events.map { EventSource(argument: $0, format: forced) }
+                report = try DropOffReport(reading: sources, book: book, options: options)
+            }
         } catch let error as EventLogError {
             throw CommandFailure(error)
         }
@@ -170,37 +172,38 @@ struct Report: AsyncParsableCommand {
         }
     }
 
-    /// The events of a guidekit serve store, as its export writes them.
-    private static func storeEvents(_ database: String) async throws -> EventSource {
-        let configuration: ServerConfiguration.Database
-        if PostgresLocation.isURL(database) {
-            do {
-                configuration = .postgres(try PostgresLocation(url: database))
-            } catch {
-                throw ValidationError("--database: \(error.description)")
+    /// The report of the events a guidekit serve store holds, read without writing to it: a PostgreSQL
+    /// database streamed with COPY, a SQLite file opened read-only.
+    private static func storeReport(
+        _ database: String,
+        book: StepOrderBook,
+        options: ReportOptions
+    ) async throws -> DropOffReport {
+        do {
+            if PostgresLocation.isURL(database) {
+                let location: PostgresLocation
+                do {
+                    location = try PostgresLocation(url: database)
+                } catch {
+                    throw ValidationError("--database: \(error.description)")
+                }
+                return try await StoreReport.make(ofDatabase: location, book: book, options: options)
             }
-        } else {
             guard FileManager.default.fileExists(atPath: database) else {
                 throw CommandFailure.error(
                     .noInput,
                     "--database \(database): no such file (a SQLite store, or postgres://…)"
                 )
             }
-            configuration = .sqlite(path: database)
-        }
-        var logger = Logger(label: "GuideKit")
-        logger.logLevel = .warning
-        do {
-            // A SQLite store is only read: a report never creates or migrates a file.
-            let store: any GuideStore
-            if case .sqlite(let path) = configuration {
-                store = try SQLiteGuideStore(readingFrom: path)
-            } else {
-                store = try await openStore(configuration, logger: logger)
+            let store = try SQLiteGuideStore(readingFrom: database)
+            do {
+                let report = try await StoreReport.make(of: store, book: book, options: options)
+                try await store.close()
+                return report
+            } catch {
+                try? await store.close()
+                throw error
             }
-            let bytes = try await StoreExport.jsonLines(of: store)
-            try await store.close()
-            return .bytes(bytes, name: StoreExport.inputName, format: .jsonLines)
         } catch let error as StoreError {
             throw CommandFailure.error(.ioError, "--database: \(error.description)")
         }

@@ -172,7 +172,7 @@ import Testing
         let result = try reader.read(sources, book: book)
         let linesInRuns = result.tallies.reduce(0) { $0 + $1.hot.pointee.linesInRuns }
         let spanKeys = result.tallies.contains { $0.hot.pointee.spanFirstColumn >= 0 }
-        let report = ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
+        let report = try ReportAssembler(read: result, sources: sources, book: book, options: options).assemble()
         return (report, linesInRuns, spanKeys)
     }
 
@@ -230,7 +230,7 @@ import Testing
         let sources = [log("ts,user,guide,version,step,type"), log("ts,user,step,version,guide,type")]
         let result = try reader.read(sources, book: book)
         #expect(result.tallies[0].hot.pointee.linesInRuns > 90)
-        let report = ReportAssembler(read: result, sources: sources, book: book, options: noWindow()).assemble()
+        let report = try ReportAssembler(read: result, sources: sources, book: book, options: noWindow()).assemble()
         #expect(report.guide("g")?.step("s")?.reached == 50)
         #expect(report.guide("s")?.step("g")?.reached == 50)
     }
