@@ -51,8 +51,10 @@ struct PostgresStoreTests {
             var expected = [full, bare]
             for index in expected.indices { expected[index].sequence = read[index].sequence }
             #expect(read == expected)
-            let export = try await store.exportJSONLines()
-            #expect(String(decoding: export, as: UTF8.self) == full.line + "\n" + bare.line + "\n")
+            let export = try await PostgresEventExport.open(store.location)
+            let lines = try PostgresReportTests.readAll(export.stream.open(.all))
+            await export.close()
+            #expect(String(decoding: lines, as: UTF8.self) == full.line + "\n" + bare.line + "\n")
         }
     }
 

@@ -4,16 +4,13 @@ public enum StoreExport {
     /// a report of the store is byte for byte `guidekit report export.jsonl` on the saved export.
     public static let inputName = "export.jsonl"
 
-    /// Every stored event as one JSON Lines text, in storage order.
-    ///
-    /// PostgreSQL sends the lines in runs the database joins (a few hundred rows per million events); the
-    /// other stores are read a page at a time.
+    /// Every stored event as one JSON Lines text, in storage order, read a page at a time (a report of a
+    /// PostgreSQL store streams them instead: ``StoreReport``).
     ///
     /// - Parameter store: the store.
     /// - Returns: the bytes, each line ending in a newline.
     /// - Throws: ``StoreError`` when the store cannot be read.
     public static func jsonLines(of store: any GuideStore) async throws -> [UInt8] {
-        if let store = store as? PostgresGuideStore { return try await store.exportJSONLines() }
         var bytes: [UInt8] = []
         var after: Int64 = 0
         while true {

@@ -133,11 +133,9 @@ final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandle
                 break  // a notice, a parameter's new value, a notification: nothing the export needs
             default:
                 // A row description, rows, an empty query: the query did not run a COPY.
-                error =
-                    error
-                    ?? .unavailable(
-                        "\(location.redacted): the database answered the export's COPY with message '\(Character(Unicode.Scalar(type)))'"
-                    )
+                let kind = Character(Unicode.Scalar(type))
+                let unexpected = "\(location.redacted): the database answered the COPY with message '\(kind)'"
+                error = error ?? .unavailable(unexpected)
                 phase = .ending
             }
         }
@@ -148,9 +146,8 @@ final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelInactive(context: ChannelHandlerContext) {
         if phase != .done {
             phase = .done
-            stream.fail(
-                error ?? .unavailable("\(location.redacted): the database closed the connection while the events were read")
-            )
+            let closed = "\(location.redacted): the database closed the connection while the events were read"
+            stream.fail(error ?? .unavailable(closed))
         }
         context.fireChannelInactive()
     }
@@ -158,7 +155,8 @@ final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandle
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if phase != .done {
             phase = .done
-            stream.fail(.unavailable("\(location.redacted): the connection failed while the events were read: \(error)"))
+            let failed = "\(location.redacted): the connection failed while the events were read: \(error)"
+            stream.fail(.unavailable(failed))
         }
         context.fireErrorCaught(error)
     }

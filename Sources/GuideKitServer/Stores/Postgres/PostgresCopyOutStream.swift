@@ -38,6 +38,13 @@ final class PostgresCopyOutStream: EventByteSource, @unchecked Sendable {
         self.idleTimeout = idleTimeout
     }
 
+    /// The bytes queued now (at most ``highWater`` and one socket read's worth more).
+    var queuedBytes: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queued
+    }
+
     /// Sets what the reader calls (on its thread) to have the event loop read the socket again.
     func onResume(_ body: @escaping @Sendable () -> Void) {
         condition.lock()

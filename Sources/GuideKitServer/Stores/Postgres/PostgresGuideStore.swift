@@ -171,25 +171,6 @@ public final class PostgresGuideStore: GuideStore {
         }
     }
 
-    /// The events of every user as JSON Lines, in storage order, as `GET /v1/events/export` streams them.
-    ///
-    /// This is the report's input. The database joins the lines of 20,000 events into one value, so a report
-    /// reads a few hundred rows per million events instead of a million.
-    public func exportJSONLines() async throws -> [UInt8] {
-        try await run { connection in
-            let rows = try await connection.query(
-                """
-                SELECT string_agg(line, E'\\n' ORDER BY sequence) || E'\\n'
-                FROM guidekit_event GROUP BY sequence / 20000 ORDER BY sequence / 20000
-                """,
-                logger: PostgresStatements.logger
-            )
-            var bytes: [UInt8] = []
-            for try await text in rows.decode(String.self) { bytes += text.utf8 }
-            return bytes
-        }
-    }
-
     /// Closes the pool; later calls fail.
     public func close() async throws {
         closed.store(true, ordering: .relaxed)
