@@ -35,7 +35,9 @@ struct PostgresReportTests {
                 #"{"type":"track","event":"project_created","user":"u_1"}"#,
                 #"{"type":"exposure","guide":"welcome-tour","user":"u_1"}"#,
             ]
-            let types = ["guide_started", "step_viewed", "step_viewed", "step_viewed", "step_viewed", "track", "exposure"]
+            let types = [
+                "guide_started", "step_viewed", "step_viewed", "step_viewed", "step_viewed", "track", "exposure",
+            ]
             let events = lines.indices.map { index in
                 StoredEvent(
                     id: "e\(index)",
@@ -75,8 +77,10 @@ struct PostgresReportTests {
     }
 
     /// Logins with a password (SCRAM-SHA-256, PostgreSQL 15's default; MD5; cleartext) read the store, and a
-    /// wrong password is a clear error that names the database, never the password. `.ci/run` makes the test
-    /// cluster ask these roles for their passwords and sets `GUIDEKIT_TEST_POSTGRES_PASSWORD_AUTH`.
+    /// wrong password is a clear error that names the database, never the password.
+    ///
+    /// `.ci/run` makes the test cluster ask these roles for their passwords and sets
+    /// `GUIDEKIT_TEST_POSTGRES_PASSWORD_AUTH`.
     @Test(
         .enabled(
             if: ProcessInfo.processInfo.environment["GUIDEKIT_TEST_POSTGRES_PASSWORD_AUTH"] == "1",
@@ -127,6 +131,7 @@ struct PostgresReportTests {
 
     /// The database ends the COPY's connection while the report reads (a restart, a fail-over): the next read
     /// throws the database's reason instead of ending the stream, so no report is made of part of the events.
+    ///
     /// Meanwhile the reader's queue stays bounded while the reader does not read.
     @Test func theDatabaseGoingAwayMidCopyFailsTheRead() async throws {
         try await PostgresTestDatabase.withStore { store in
@@ -221,8 +226,10 @@ extension PostgresTestDatabase {
         )
         do {
             var values: [String] = []
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresStatements.logger)
-            {
+            for try await row in try await connection.query(
+                PostgresQuery(unsafeSQL: sql),
+                logger: PostgresStatements.logger
+            ) {
                 values.append((try? row.decode(String?.self)).flatMap { $0 } ?? "")
             }
             try await connection.close()

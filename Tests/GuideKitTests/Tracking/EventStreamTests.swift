@@ -22,7 +22,9 @@ import Testing
         func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
             if offset == bytes.count, let failure { throw failure }
             let count = min(piece, buffer.count, bytes.count - offset)
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.withUnsafeBytes { $0 }[offset..<offset + count]))
+            buffer.copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: bytes.withUnsafeBytes { $0 }[offset..<offset + count])
+            )
             offset += count
             return count
         }
