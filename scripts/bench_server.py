@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark `guidekit serve` against its references on this machine, in one run:
 
-  decide    wrk at a fixed concurrency against POST /v1/decide, and against nginx serving a static JSON
-            file of the same size (requests/s, p50, p99, and the ratio of the rates);
-  events    accepted events/s in batches of 100 over HTTP, and the same rows inserted into SQLite from
-            one process in one transaction (the store's limit), with the ratio;
-  memory    the server's peak RSS with 100,000 stored users (and --users-big, default 0, more).
+  seeding   --users users (and --users-big for the memory figure) are written into the SQLite file directly:
+            two template users are made over HTTP, so their rows are the server's own, then copied with SQL.
+            Even ids are new trial owners whom decide shows the welcome tour's current step; odd ids have no
+            attributes and are shown nothing. Every user has the welcome tour in progress (2 events).
+  decide    wrk at a fixed concurrency against POST /v1/decide, each request for a random stored user, and
+            against nginx serving two static JSON files of the two answers' sizes in the same mix (requests/s,
+            p50, p99, and the ratio of the rates). Two answers are first checked against `guidekit simulate`.
+  events    accepted events/s in batches of 100 over HTTP from 4 clients (bodies encoded before the clock starts,
+            one kept-alive connection each): one user per batch (the web SDK's shape) and 100 users per batch;
+            against the same rows inserted into a SQLite file with the store's event table and indexes from one
+            process in one transaction (the store's limit), with the ratio.
+  memory    the server's peak RSS with --users stored users after all of the above, and with --users-big
+            (default 1,000,000) after a decide run over them.
 
 With --database postgres://… (a server and a database to connect to first; the benchmark creates and
 drops a database of its own there), the store is PostgreSQL and it measures instead, with one and with two
@@ -18,9 +26,10 @@ instances on the one database:
             report of the export saved as a file.
 
 Needs wrk and nginx (apt-get install wrk nginx) and a built guidekit (--binary, default: the release
-build at .build/release/guidekit). Prints the figures and the machine's load.
+build at .build/release/guidekit). Prints the figures, the command and the machine's load (uptime).
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -36,7 +45,6 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "sk_bench"
-DECIDE_BODY = {"user": {"id": "u_0000042"}, "context": {"page": "/home"}}
 
 
 def free_port():
@@ -94,6 +102,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", help="postgres://… to benchmark the PostgreSQL store instead of SQLite")
+    parser.add_argument("--users-big", type=int, default=1_000_000,
+                        help="a second store this large for peak RSS and decide (0: skip)")
     parser.add_argument("--report-events", type=int, default=1_000_000)
     args = parser.parse_args()
     if args.database:
@@ -102,40 +112,153 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install wrk nginx")
     work = tempfile.mkdtemp(prefix="guidekit-bench-")
+    print(f"command: {' '.join(sys.argv)}")
+    print(f"load before: {uptime()}")
     database = os.path.join(work, "bench.sqlite")
+    started = time.time()
+    templates = seed_sqlite(args.binary, database, work, args.users)
+    print(f"seeded {args.users:,} users ({args.users * 2:,} events) into the SQLite file in {time.time() - started:.0f}s; "
+          f"even ids: {templates['shown']}, odd ids: {templates['none']}")
     port, server = start_instance(args.binary, database, work, "sqlite")
-    print(f"load before: {os.getloadavg()}")
+    check_against_simulate(args.binary, port, work)
 
-    started = time.time()
-    sent = load_users(port, args.users)
-    print(f"loaded {args.users} users ({sent} events) in {time.time() - started:.1f}s from one client")
+    # Events/s in batches of 100 from 4 concurrent clients: one user per batch (the web SDK's shape) and 100
+    # users per batch (a backend's shape).
+    one_rate, one_accepted = events_rate([port], args.users, "one", one_user_per_batch=True)
+    many_rate, many_accepted = events_rate([port], args.users, "many")
+    sqlite_rate = sqlite_reference(database, work, one_accepted + many_accepted, args.users)
 
-    # Events/s in batches of 100 from 4 concurrent clients.
-    rate, accepted = events_rate([port], args.users, "sqlite", one_user_per_batch=True)
-    rows = [(f"x-{i}", f"u_{i % args.users:07d}", 1795500000.0, "track", None, None, None, None, "task_completed",
-             json.dumps({"type": "track", "event": "task_completed", "user": f"u_{i:07d}", "ts": "2026-11-24T10:00:00Z"}))
-            for i in range(accepted)]
-    reference = sqlite3.connect(os.path.join(work, "reference.sqlite"))
-    reference.execute("PRAGMA journal_mode=WAL")
-    reference.execute("PRAGMA synchronous=FULL")
-    reference.execute("CREATE TABLE event (sequence INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
-                      "user TEXT NOT NULL, time REAL NOT NULL, type TEXT NOT NULL, guide TEXT, version INTEGER, "
-                      "step TEXT, variant TEXT, name TEXT, line TEXT NOT NULL)")
-    started = time.time()
-    with reference:
-        reference.executemany("INSERT INTO event (id, user, time, type, guide, version, step, variant, name, line) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    sqlite_rate = len(rows) / (time.time() - started)
-    print(f"events: {rate:,.0f}/s over HTTP in batches of 100 (4 clients); SQLite one transaction "
-          f"{sqlite_rate:,.0f} rows/s; ratio {rate / sqlite_rate:.1%}")
+    # decide (random users, half of them shown a guide) against nginx serving static files of the answers' sizes.
+    sizes = decide_sizes(port)
+    (decide,) = decide_rate([port], work, args.seconds, args.connections, args.users)[1]
+    reference_rate = nginx_rate(work, sizes, args.seconds, args.connections, args.users)
+    rss_small = peak_rss_kib(server.pid)
+    server.terminate()
+    server.wait()
 
-    # decide vs nginx serving a static file of the same size.
-    _, answer = post(port, "/v1/decide", DECIDE_BODY)
-    _, [decide] = decide_rate([port], work, args.seconds, args.connections)
+    big = None
+    if args.users_big:
+        big_database = os.path.join(work, "big.sqlite")
+        started = time.time()
+        seed_sqlite(args.binary, big_database, work, args.users_big)
+        seeded = time.time() - started
+        big_port, big_server = start_instance(args.binary, big_database, work, "big")
+        (big_decide,) = decide_rate([big_port], work, args.seconds, args.connections, args.users_big)[1]
+        big = (seeded, big_decide, peak_rss_kib(big_server.pid))
+        big_server.terminate()
+        big_server.wait()
+
+    print()
+    print(f"events, one user per batch of 100 (4 clients): {one_rate:,.0f}/s; "
+          f"100 users per batch: {many_rate:,.0f}/s")
+    print(f"SQLite, the same rows into the store's event table and indexes, one transaction: {sqlite_rate:,.0f} rows/s")
+    print(f"events / SQLite: one user per batch {one_rate / sqlite_rate:.1%}, 100 users per batch {many_rate / sqlite_rate:.1%}")
+    print(f"decide ({args.connections} connections, a random user of {args.users:,} per request, even ids shown "
+          f"{templates['shown']} in {sizes['shown']} bytes, odd ids none in {sizes['none']} bytes): "
+          f"{decide[0]:,.0f} req/s, p50 {decide[1]:.2f} ms, p99 {decide[2]:.2f} ms {decide[3] or ''}")
+    print(f"nginx (static files of the same two sizes, the same mix): {reference_rate[0]:,.0f} req/s, "
+          f"p50 {reference_rate[1]:.2f} ms, p99 {reference_rate[2]:.2f} ms")
+    print(f"decide / nginx: {decide[0] / reference_rate[0]:.1%}")
+    print(f"peak RSS with {args.users:,} users (after every run above): {rss_small / 1024:.0f} MiB")
+    if big:
+        seeded, big_decide, rss = big
+        print(f"{args.users_big:,} users (seeded in {seeded:.0f}s): decide {big_decide[0]:,.0f} req/s, "
+              f"p50 {big_decide[1]:.2f} ms, p99 {big_decide[2]:.2f} ms ({big_decide[0] / reference_rate[0]:.1%} of nginx); "
+              f"peak RSS {rss / 1024:.0f} MiB")
+    print(f"load after: {uptime()}")
+
+
+def uptime():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def seed_sqlite(binary, database, work, users):
+    """Fills a store file with `users` users, each with a welcome-tour in progress (guide_started, step_viewed).
+
+    Two template users are made over HTTP (so their rows are what the server writes), then copied with SQL:
+    even ids are new owners on a trial (the welcome tour's audience), odd ids have no attributes. Returns what
+    the templates are."""
+    port, server = start_instance(binary, database, work, "seed")
+    now = time.time()
+    iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    templates = {"shown": "u_T000000", "none": "u_T000001"}
+    post(port, "/v1/identify", {"user": {"id": templates["shown"], "attributes": {
+        "signed_up_at": iso(now - 86400), "role": "owner", "plan": "trial"}}})
+    for user in templates.values():
+        post(port, "/v1/events", {"events": [
+            {"type": "guide_started", "user": user, "guide": "welcome-tour", "version": 3, "ts": iso(now - 3600),
+             "id": f"{user}-guide_started"},
+            {"type": "step_viewed", "user": user, "guide": "welcome-tour", "version": 3, "step": "welcome",
+             "ts": iso(now - 3599), "id": f"{user}-step_viewed"}]})
+    server.terminate()
+    server.wait()
+    db = sqlite3.connect(database)
+    rows = {}
+    for parity, user in enumerate([templates["shown"], templates["none"]]):
+        state, through = db.execute("SELECT state, appliedThrough FROM user WHERE id = ?", (user,)).fetchone()
+        events = db.execute("SELECT id, user, time, type, guide, version, step, variant, name, line FROM event "
+                            "WHERE user = ? ORDER BY sequence", (user,)).fetchall()
+        rows[parity] = (user, state, through, events)
+    db.execute("DELETE FROM event")
+    db.execute("DELETE FROM user")
+
+    def users_rows():
+        for index in range(users):
+            template, state, through, _ = rows[index % 2]
+            yield f"u_{index:07d}", state.replace(template, f"u_{index:07d}"), through
+
+    def events_rows():
+        for index in range(users):
+            template, _, _, events = rows[index % 2]
+            user = f"u_{index:07d}"
+            for event in events:
+                yield tuple(value.replace(template, user) if isinstance(value, str) else value for value in event)
+    with db:
+        db.executemany("INSERT INTO user (id, state, appliedThrough) VALUES (?, ?, ?)", users_rows())
+        db.executemany("INSERT INTO event (id, user, time, type, guide, version, step, variant, name, line) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events_rows())
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return {"shown": "the welcome tour's current step (new trial owners)", "none": "nothing (no attributes)"}
+
+
+def check_against_simulate(binary, port, work):
+    """decide answers as `guidekit simulate --user … --format json` does, for a shown and a not-shown user."""
+    for user in ["u_0000000", "u_0000001"]:
+        _, answer = post(port, "/v1/decide", {"user": {"id": user}, "context": {"page": "/home"}})
+        decision = json.loads(answer)["decision"]
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/users/{user}",
+                                         headers={"Authorization": f"Bearer {SECRET}"})
+        state = json.loads(urllib.request.urlopen(request, timeout=60).read())
+        state_path = os.path.join(work, f"{user}.json")
+        with open(state_path, "w") as handle:
+            json.dump(state, handle)
+        simulated = json.loads(subprocess.run(
+            [binary, "simulate", "--guides", os.path.join(ROOT, "guides"), "--user", state_path, "--page", "/home",
+             "--format", "json"], capture_output=True, text=True, check=True, cwd=ROOT).stdout)
+        if (simulated.get("decision") if "decision" in simulated else simulated) != decision and \
+                not (decision is None and (simulated.get("decision") or {}).get("guide") is None):
+            sys.exit(f"decide for {user} differs from simulate: {decision} vs {simulated}")
+
+
+def decide_sizes(port):
+    """The size of the decide answer for a shown (even) and a not-shown (odd) user."""
+    sizes = {}
+    for key, user in [("shown", "u_0000000"), ("none", "u_0000001")]:
+        _, answer = post(port, "/v1/decide", {"user": {"id": user}, "context": {"page": "/home"}})
+        sizes[key] = len(answer)
+    if sizes["shown"] <= sizes["none"]:
+        sys.exit(f"the even users should be shown a guide: answers of {sizes} bytes")
+    return sizes
+
+
+def nginx_rate(work, sizes, seconds, connections, users):
+    """nginx serving two static JSON files of the decide answers' sizes, chosen as decide's users are."""
     static = os.path.join(work, "www")
-    os.makedirs(static)
-    with open(os.path.join(static, "decision.json"), "wb") as handle:
-        handle.write(answer)
+    os.makedirs(static, exist_ok=True)
+    for key, size in sizes.items():
+        with open(os.path.join(static, f"{key}.json"), "wb") as handle:
+            handle.write(b'{"pad":"' + b"x" * (size - 11) + b'"}\n')
     nginx_port = free_port()
     conf = os.path.join(work, "nginx.conf")
     with open(conf, "w") as handle:
@@ -146,19 +269,41 @@ http {{ access_log off; server {{ listen 127.0.0.1:{nginx_port}; root {static};
 """)
     nginx = subprocess.Popen(["nginx", "-c", conf, "-p", work])
     time.sleep(1)
-    get_script = os.path.join(work, "get.lua")
-    with open(get_script, "w") as handle:
-        handle.write('wrk.method = "GET"\n')
-    reference_rate = wrk(f"http://127.0.0.1:{nginx_port}/decision.json", get_script, args.seconds, args.connections)
-    nginx.terminate()
-    print(f"decide: {decide[0]:,.0f} req/s, p50 {decide[1]:.2f} ms, p99 {decide[2]:.2f} ms {decide[3]}")
-    print(f"nginx ({len(answer)} bytes static): {reference_rate[0]:,.0f} req/s, p50 {reference_rate[1]:.2f} ms, "
-          f"p99 {reference_rate[2]:.2f} ms")
-    print(f"decide / nginx: {decide[0] / reference_rate[0]:.1%}")
-    print(f"peak RSS with {args.users:,} users: {peak_rss_kib(server.pid) / 1024:.0f} MiB")
-    print(f"load after: {os.getloadavg()}")
-    server.terminate()
-    server.wait()
+    script = os.path.join(work, "get.lua")
+    with open(script, "w") as handle:
+        handle.write('wrk.method = "GET"\n'
+                     'request = function()\n'
+                     '  local index = math.random(0, %d)\n'
+                     '  return wrk.format(nil, index %% 2 == 0 and "/shown.json" or "/none.json")\n'
+                     'end\n' % (users - 1))
+    try:
+        return wrk(f"http://127.0.0.1:{nginx_port}/", script, seconds, connections)
+    finally:
+        nginx.terminate()
+        nginx.wait()
+
+
+def sqlite_reference(database, work, count, users):
+    """Rows/s inserting `count` event rows into a SQLite file with the store's event table and indexes, in one
+    transaction from one process (synchronous = FULL, WAL, as the store runs)."""
+    source = sqlite3.connect(database)
+    schema = [sql for (sql,) in source.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'event' AND sql IS NOT NULL ORDER BY type DESC")]
+    source.close()
+    rows = [(f"x-{i}", f"u_{i % users:07d}", 1795500000.0, "track", None, None, None, None, "task_completed",
+             json.dumps({"type": "track", "event": "task_completed", "user": f"u_{i % users:07d}",
+                         "ts": "2026-11-24T10:00:00Z", "id": f"x-{i}"}))
+            for i in range(count)]
+    reference = sqlite3.connect(os.path.join(work, "reference.sqlite"))
+    reference.execute("PRAGMA journal_mode=WAL")
+    reference.execute("PRAGMA synchronous=FULL")
+    for sql in schema:
+        reference.execute(sql)
+    started = time.time()
+    with reference:
+        reference.executemany("INSERT INTO event (id, user, time, type, guide, version, step, variant, name, line) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows) / (time.time() - started)
 
 
 def psql(url, sql):
@@ -202,18 +347,29 @@ def start_instance(binary, database, work, name):
 def events_rate(ports, users, tag, clients=4, batches=50, one_user_per_batch=False):
     """Accepted events/s in batches of 100 from `clients` threads spread over the instances, and how many.
 
-    A batch holds events of 100 users, or of one user with `one_user_per_batch` (the SQLite figures so far)."""
+    A batch holds `track` events of 100 users, or of one user with `one_user_per_batch` (as the web SDK sends
+    them), stamped now (after every stored event: in order). The bodies are encoded before the clock starts and
+    each client keeps one connection open, so the figure is the server's, not the Python client's."""
     def user(offset, b, i):
         return (offset * 1000 + b) % users if one_user_per_batch else (offset * 7919 + b * 100 + i) % users
 
+    ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1))
+    bodies = [[json.dumps({"events": [
+        {"type": "track", "event": "task_completed", "user": f"u_{user(offset, b, i):07d}", "ts": ts,
+         "id": f"bench-{tag}-{offset}-{b}-{i}"} for i in range(100)]}).encode() for b in range(batches)]
+        for offset in range(clients)]
+
     def client(offset, results):
-        port = ports[offset % len(ports)]
-        for b in range(batches):
-            events = [{"type": "track", "event": "task_completed",
-                       "user": f"u_{user(offset, b, i):07d}",
-                       "ts": "2026-11-24T10:00:00Z", "id": f"bench-{tag}-{offset}-{b}-{i}"} for i in range(100)]
-            _, body = post(port, "/v1/events", {"events": events})
-            results.append(json.loads(body)["accepted"])
+        connection = http.client.HTTPConnection("127.0.0.1", ports[offset % len(ports)], timeout=60)
+        headers = {"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"}
+        for body in bodies[offset]:
+            connection.request("POST", "/v1/events", body, headers)
+            response = connection.getresponse()
+            answer = json.loads(response.read())
+            if response.status != 202 or answer["rejected"]:
+                sys.exit(f"events refused: {response.status} {answer}")
+            results.append(answer["accepted"])
+        connection.close()
     results, threads = [], []
     started = time.time()
     for offset in range(clients):
@@ -225,12 +381,18 @@ def events_rate(ports, users, tag, clients=4, batches=50, one_user_per_batch=Fal
     return sum(results) / (time.time() - started), sum(results)
 
 
-def decide_rate(ports, work, seconds, connections):
-    """wrk against every instance at once; the rates summed."""
+def decide_rate(ports, work, seconds, connections, users):
+    """wrk against every instance at once, each request for a random one of `users` stored users; the rates
+    summed."""
     script = os.path.join(work, "decide.lua")
     with open(script, "w") as handle:
-        handle.write('wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n'
-                     'wrk.headers["Authorization"] = "Bearer %s"\n' % (json.dumps(json.dumps(DECIDE_BODY)), SECRET))
+        handle.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                     'wrk.headers["Authorization"] = "Bearer %s"\n'
+                     'request = function()\n'
+                     '  local body = string.format(\'{"user":{"id":"u_%%07d"},"context":{"page":"/home"}}\', '
+                     'math.random(0, %d))\n'
+                     '  return wrk.format(nil, nil, nil, body)\n'
+                     'end\n' % (SECRET, users - 1))
     results = [None] * len(ports)
     def run(index):
         results[index] = wrk(f"http://127.0.0.1:{ports[index]}/v1/decide", script, seconds,
@@ -262,11 +424,11 @@ def bench_postgres(args):
         print(f"loaded {args.users} users ({sent} events) in {time.time() - started:.1f}s from one client")
 
         one_events, _ = events_rate([port], args.users, "one")
-        one_decide, one_detail = decide_rate([port], work, args.seconds, args.connections)
+        one_decide, one_detail = decide_rate([port], work, args.seconds, args.connections, args.users)
         second_port, second = start_instance(args.binary, database, work, "two")
         processes.append(second)
         two_events, _ = events_rate([port, second_port], args.users, "two")
-        two_decide, two_detail = decide_rate([port, second_port], work, args.seconds, args.connections)
+        two_decide, two_detail = decide_rate([port, second_port], work, args.seconds, args.connections, args.users)
 
         script = os.path.join(work, "insert.sql")
         line = json.dumps({"type": "track", "event": "task_completed", "user": "u_0000001",

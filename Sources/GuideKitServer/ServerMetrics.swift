@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics: requests by route and status, latencies, events, decisions and reloads.
 ///
@@ -13,18 +14,41 @@ public final class ServerMetrics: Sendable {
         .milliseconds(500), .seconds(1), .seconds(5),
     ]
 
+    /// The request counter and latency histogram of each route, method and status made so far: the registry
+    /// finds a metric by building and comparing its labels, which every request would otherwise pay.
+    private let requestMetrics = Mutex<[RequestKey: (Counter, DurationHistogram)]>([:])
+    private let decisionCounters = Mutex<[String: Counter]>([:])
+
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
     /// Creates the metrics.
     public init() {}
 
     /// Counts one request and its latency.
     public func request(route: String, method: String, status: Int, duration: Duration) {
+        let key = RequestKey(route: route, method: method, status: status)
+        if let (counter, histogram) = requestMetrics.withLock({ $0[key] }) {
+            counter.increment()
+            histogram.record(duration)
+            return
+        }
+        let metrics = makeRequestMetrics(route: route, method: method, status: status)
+        requestMetrics.withLock { $0[key] = metrics }
+        metrics.0.increment()
+        metrics.1.record(duration)
+    }
+
+    private func makeRequestMetrics(route: String, method: String, status: Int) -> (Counter, DurationHistogram) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
+        let counter = registry.makeCounter(
             descriptor: .init(metricName: "guidekit_http_requests", unitName: "total", helpText: "HTTP requests"),
             labels: labels
         )
-        .increment()
-        registry.makeDurationHistogram(
+        let histogram = registry.makeDurationHistogram(
             descriptor: .init(
                 metricName: "guidekit_http_request_duration",
                 unitName: "seconds",
@@ -33,7 +57,7 @@ public final class ServerMetrics: Sendable {
             labels: [("route", route), ("method", method)],
             buckets: latencyBuckets
         )
-        .record(duration)
+        return (counter, histogram)
     }
 
     /// Counts the outcome of an events request.
@@ -54,15 +78,21 @@ public final class ServerMetrics: Sendable {
 
     /// Counts a decision by the guide shown (`none` when nothing is).
     public func decision(guide: String?) {
-        registry.makeCounter(
+        let name = guide ?? "none"
+        if let counter = decisionCounters.withLock({ $0[name] }) {
+            counter.increment()
+            return
+        }
+        let counter = registry.makeCounter(
             descriptor: .init(
                 metricName: "guidekit_decisions",
                 unitName: "total",
                 helpText: "Decisions by guide shown"
             ),
-            labels: [("guide", guide ?? "none")]
+            labels: [("guide", name)]
         )
-        .increment()
+        decisionCounters.withLock { $0[name] = counter }
+        counter.increment()
     }
 
     /// The exposition text, with the guide set's reload figures as of now.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Renders the Markdown of guide text (titles, bodies) as HTML that is safe to insert into a page.
 ///
@@ -23,11 +24,28 @@ import Foundation
 /// // <p>Read the <a href="https://acme.com" rel="noopener noreferrer">guide</a> &lt;b&gt;now&lt;/b&gt;</p>
 /// ```
 package enum SafeMarkdown {
+    /// Texts rendered already, by source (blocks, inline).
+    ///
+    /// Every decision renders its step, and a guide's texts change only when its file does. At most
+    /// ``memoLimit`` of each; emptied when full.
+    private static let memo = Mutex<(blocks: [String: String], inline: [String: String])>(([:], [:]))
+    private static let memoLimit = 4_096
+
     /// Renders Markdown blocks as HTML.
     ///
     /// - Parameter markdown: the Markdown source.
     /// - Returns: the HTML (blocks joined by newlines), empty for blank text.
     package static func html(_ markdown: String) -> String {
+        if let html = memo.withLock({ $0.blocks[markdown] }) { return html }
+        let html = renderBlocks(markdown)
+        memo.withLock { memo in
+            if memo.blocks.count >= memoLimit { memo.blocks.removeAll() }
+            memo.blocks[markdown] = html
+        }
+        return html
+    }
+
+    private static func renderBlocks(_ markdown: String) -> String {
         var output: [String] = []
         var paragraph: [Substring] = []
         var list: (ordered: Bool, items: [[Substring]])?
@@ -105,8 +123,14 @@ package enum SafeMarkdown {
     /// - Parameter markdown: the Markdown source.
     /// - Returns: the HTML.
     package static func inlineHTML(_ markdown: String) -> String {
+        if let html = memo.withLock({ $0.inline[markdown] }) { return html }
         let lines = markdown.split(whereSeparator: \.isNewline).map(trimmed)
-        return inline(lines.joined(separator: " ")[...])
+        let html = inline(lines.joined(separator: " ")[...])
+        memo.withLock { memo in
+            if memo.inline.count >= memoLimit { memo.inline.removeAll() }
+            memo.inline[markdown] = html
+        }
+        return html
     }
 
     /// Whether a link destination may be kept: `http:`, `https:`, `mailto:` or relative, without control

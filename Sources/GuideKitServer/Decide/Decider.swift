@@ -40,13 +40,16 @@ package struct Decider: Sendable {
             throw APIError.unknownGuide("launch", "no guide '\(launch)' in the serving guide set\(hint)")
         }
         let now = clock()
+        // Most decisions write nothing: they read the stored user once, without the user's lock (a decide
+        // running beside a write for the user sees the state before or after it, as if it came first or
+        // last; a write acknowledged before the decide began is always seen). One that writes (new
+        // attributes, a first exposure) is made again holding the user's lock, inside the store's per-user
+        // transaction, on the state read there, so that neither a request of this server nor a server sharing
+        // the store can have changed the user in between.
+        let first = try await evaluate(request, set: set, now: now, store: store)
+        if first.change.isEmpty { return first.answer }
         return try await locks.withLock(request.user) {
-            // Most decisions write nothing: they read the stored user once. One that writes (new attributes,
-            // a first exposure) is made again inside the store's per-user transaction, on the state read
-            // there, so that a server sharing the store cannot have changed the user in between.
-            let first = try await evaluate(request, set: set, now: now, store: store)
-            if first.change.isEmpty { return first.answer }
-            return try await store.serializing(users: [request.user]) { store in
+            try await store.serializing(users: [request.user]) { store in
                 var (answer, change) = try await evaluate(request, set: set, now: now, store: store)
                 if !change.isEmpty {
                     do {

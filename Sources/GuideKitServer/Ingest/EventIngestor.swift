@@ -16,6 +16,9 @@ package struct EventIngestor: Sendable {
     package let library: GuideLibrary
     package let locks: KeyedLock
 
+    /// The sequence of a batch's first event until the store gives it one: above any a store assigns.
+    static let firstNewSequence = Int64(1) << 62
+
     package init(store: any GuideStore, library: GuideLibrary, locks: KeyedLock) {
         self.store = store
         self.library = library
@@ -35,7 +38,8 @@ package struct EventIngestor: Sendable {
         return try await locks.withLocks(users) {
             try await store.serializing(users: users) { store in
                 var known = try await store.storedEventIDs(events.map(\.event.id))
-                for _ in 0..<3 {
+                // Each collision makes at least one more event a duplicate, so this ends.
+                for _ in 0...events.count {
                     let (outcome, change) = try await prepare(events, known: known, in: store)
                     do {
                         try await store.commit(change)
@@ -73,16 +77,27 @@ package struct EventIngestor: Sendable {
         var change = StoreChange()
         let storedUsers = try await store.users(order)
         for user in order {
-            // Sequences in arrival order until the store assigns its own, so ties keep arrival order.
+            // Sequences in arrival order, above every stored one, until the store assigns its own, so ties keep
+            // arrival order.
             let new = (fresh[user] ?? []).enumerated().map { offset, event in
                 var event = event
-                event.sequence = Int64.max - Int64(events.count - offset)
+                event.sequence = Self.firstNewSequence + Int64(offset)
                 return event
             }
             let stored = storedUsers[user] ?? StoredUser(state: UserState(id: user))
             var updated = stored
             let earliest = new.map(\.time).min() ?? .infinity
+            var inOrder = true
             if let through = stored.appliedThrough, earliest <= through {
+                // At the latest applied instant the new events may still come after the applied ones (a
+                // product event beside a step's events, a retry): then they are applied on top too.
+                inOrder = false
+                if earliest == through {
+                    let applied = try await store.events(of: user, at: through)
+                    inOrder = replay.follow(new, through: through, applied: applied)
+                }
+            }
+            if !inOrder {
                 // Out of order: rebuild from every event of the user, old and new.
                 let all = try await store.events(of: user) + new
                 let rebuilt = replay.replay(all, onto: stored.state, newIDs: Set(new.map(\.id)))
@@ -90,10 +105,7 @@ package struct EventIngestor: Sendable {
                 updated.appliedThrough = rebuilt.through
                 change.events += new + rebuilt.derived
             } else {
-                var derived: [StoredEvent] = []
-                for event in replay.ordered(new) {
-                    derived += replay.apply(event, to: &updated.state, derives: true)
-                }
+                let derived = replay.apply(inOrder: new, to: &updated.state, newIDs: Set(new.map(\.id))).derived
                 updated.appliedThrough = max(stored.appliedThrough ?? earliest, new.map(\.time).max() ?? earliest)
                 change.events += new + derived
             }

@@ -15,15 +15,84 @@ package struct ProgressReplay: Sendable {
     /// product events in the guide's step order (a view before a completion), then the end of a show; then
     /// in the order the store received them.
     package func ordered(_ events: [StoredEvent]) -> [StoredEvent] {
-        events.map { (event: $0, key: sortKey($0)) }
-            .sorted { lhs, rhs in
-                if lhs.key.time != rhs.key.time { return lhs.key.time < rhs.key.time }
-                if lhs.key.rank != rhs.key.rank { return lhs.key.rank < rhs.key.rank }
-                if lhs.key.step != rhs.key.step { return lhs.key.step < rhs.key.step }
-                if lhs.key.sub != rhs.key.sub { return lhs.key.sub < rhs.key.sub }
-                return lhs.event.sequence < rhs.event.sequence
+        events.map { (event: $0, key: sortKey($0)) }.sorted(by: Self.before).map(\.event)
+    }
+
+    private typealias Keyed = (event: StoredEvent, key: (time: Double, rank: Int, step: Int, sub: Int))
+
+    private static func before(_ lhs: Keyed, _ rhs: Keyed) -> Bool {
+        if precedes(lhs.key, rhs.key) { return true }
+        if precedes(rhs.key, lhs.key) { return false }
+        return lhs.event.sequence < rhs.event.sequence
+    }
+
+    /// Applies events in the order ``ordered(_:)`` gives them, deriving the guide events of the new `track`
+    /// events among them; each derived event takes its own place in that order (after the events stored before
+    /// it), where a replay of the stored events will apply it, so that a state built here equals the replay of
+    /// what is stored.
+    ///
+    /// - Parameters:
+    ///   - events: the events; new ones carry sequences above every stored one.
+    ///   - state: the state to update.
+    ///   - newIDs: the ids of the events not stored yet, which derive events.
+    /// - Returns: the time of the latest event applied, and the derived events in the order they are to be
+    ///   stored.
+    package func apply(
+        inOrder events: [StoredEvent],
+        to state: inout UserState,
+        newIDs: Set<String>
+    ) -> (through: Double?, derived: [StoredEvent]) {
+        var queue = events.map { (event: $0, key: sortKey($0)) }.sorted(by: Self.before)
+        var nextSequence = (events.map(\.sequence).max() ?? 0) + 1
+        var through: Double?
+        var derived: [StoredEvent] = []
+        var index = 0
+        while index < queue.count {
+            let event = queue[index].event
+            index += 1
+            through = max(through ?? event.time, event.time)
+            for var made in apply(event, to: &state, derives: newIDs.contains(event.id)) {
+                made.sequence = nextSequence
+                nextSequence += 1
+                derived.append(made)
+                let entry: Keyed = (made, sortKey(made))
+                var position = index
+                while position < queue.count, Self.before(queue[position], entry) { position += 1 }
+                queue.insert(entry, at: position)
             }
-            .map(\.event)
+        }
+        return (through, derived)
+    }
+
+    /// Whether new events, applied on top of the events already applied, keep the order of a replay.
+    ///
+    /// ``ordered(_:)`` sorts every event; applied on top, each new event at the latest applied instant must sort
+    /// after every applied event of that instant (new events are stored later, so an equal key sorts after too).
+    /// Events later than that instant always do; earlier ones never.
+    ///
+    /// - Parameters:
+    ///   - new: the new events.
+    ///   - through: the time of the latest applied event.
+    ///   - applied: the stored events at `through`.
+    /// - Returns: whether applying `new` on top gives the state a replay of all the events gives.
+    package func follow(_ new: [StoredEvent], through: Double, applied: [StoredEvent]) -> Bool {
+        let latest = applied.filter { $0.time == through }.map(sortKey).max { Self.precedes($0, $1) }
+        for event in new {
+            if event.time > through { continue }
+            if event.time < through { return false }
+            if let latest, Self.precedes(sortKey(event), latest) { return false }
+        }
+        return true
+    }
+
+    private static func precedes(
+        _ lhs: (time: Double, rank: Int, step: Int, sub: Int),
+        _ rhs: (time: Double, rank: Int, step: Int, sub: Int)
+    ) -> Bool {
+        if lhs.time != rhs.time { return lhs.time < rhs.time }
+        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+        if lhs.step != rhs.step { return lhs.step < rhs.step }
+        return lhs.sub < rhs.sub
     }
 
     private func sortKey(_ event: StoredEvent) -> (time: Double, rank: Int, step: Int, sub: Int) {
@@ -57,8 +126,8 @@ package struct ProgressReplay: Sendable {
     /// - Parameters:
     ///   - event: the event.
     ///   - state: the state to update.
-    ///   - derives: whether the event is new (then derived events are made and applied).
-    /// - Returns: the derived events, applied already.
+    ///   - derives: whether the event is new (then derived events are made).
+    /// - Returns: the derived events, not applied: ``apply(inOrder:to:newIDs:)`` applies them in their place.
     @discardableResult
     package func apply(_ event: StoredEvent, to state: inout UserState, derives: Bool = false) -> [StoredEvent] {
         let time = Date(timeIntervalSince1970: event.time)
@@ -80,12 +149,9 @@ package struct ProgressReplay: Sendable {
             }
             GuideStateMachine.count(event: name, in: &state, at: time)
         }
-        var derived: [StoredEvent] = []
-        for (offset, tracked) in emitted.enumerated() {
-            guides.machine.apply(tracked, to: &state)
-            derived.append(Self.derivedEvent(tracked, from: event, number: offset + 1))
+        return emitted.enumerated().map { offset, tracked in
+            Self.derivedEvent(tracked, from: event, number: offset + 1)
         }
-        return derived
     }
 
     /// A derived guide event as stored: the event log format, marked `"source": "server"`.
@@ -128,12 +194,7 @@ package struct ProgressReplay: Sendable {
         var state = base
         state.events = [:]
         state.guides = [:]
-        var through: Double?
-        var derived: [StoredEvent] = []
-        for event in ordered(events) {
-            derived += apply(event, to: &state, derives: newIDs.contains(event.id))
-            through = max(through ?? event.time, event.time)
-        }
+        let (through, derived) = apply(inOrder: events, to: &state, newIDs: newIDs)
         return (state, through, derived)
     }
 }

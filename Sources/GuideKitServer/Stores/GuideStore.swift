@@ -22,6 +22,9 @@ public protocol GuideStore: Sendable {
     /// Every event of a user, in the order they were stored.
     func events(of user: String) async throws -> [StoredEvent]
 
+    /// The events of a user at one instant (`time` in seconds since 1970), in the order they were stored.
+    func events(of user: String, at time: Double) async throws -> [StoredEvent]
+
     /// Appends the events and replaces the users in one transaction.
     ///
     /// - Throws: ``StoreError/duplicateEvents(_:)`` (and writes nothing) when an event id is already stored.
@@ -67,6 +70,11 @@ extension GuideStore {
             if let user = try await user(id) { found[id] = user }
         }
         return found
+    }
+
+    /// Filters every event of the user.
+    public func events(of user: String, at time: Double) async throws -> [StoredEvent] {
+        try await events(of: user).filter { $0.time == time }
     }
 
     /// A store used by one process runs `body` on itself: the server's per-user lock is enough.

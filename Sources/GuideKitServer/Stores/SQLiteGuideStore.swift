@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The default store: one SQLite file through GRDB's `DatabasePool` in WAL mode, so reads (decide, export)
 /// never wait for a write, and each commit is synced to disk before it returns (`synchronous = FULL`).
@@ -7,25 +8,43 @@ import GRDB
 /// ```swift
 /// let store = try SQLiteGuideStore(path: "guidekit.sqlite")
 /// ```
+///
+/// One server process owns the file (``GuideStore/serializing(users:_:)`` relies on its per-user locks), so the
+/// store keeps the users it read or wrote last in a bounded ``UserCache``: a `decide` for a user seen recently
+/// reads nothing from the file. Every write goes through this store and updates the cache once committed.
+/// Commits of concurrent requests are written in one transaction with one sync (``SQLiteCommitQueue``), each
+/// change under its own savepoint, so one change's duplicate ids refuse that change only.
 public final class SQLiteGuideStore: GuideStore {
+    /// How many users the cache holds by default.
+    public static let defaultCacheCapacity = 100_000
+
     private let pool: any DatabaseWriter
+    private let cache: UserCache
+    private let commits: SQLiteCommitQueue
+    private let closed = Atomic<Bool>(false)
 
     /// Opens (or creates) the database file and brings its tables up to date.
     ///
-    /// - Parameter path: the file path.
+    /// - Parameters:
+    ///   - path: the file path.
+    ///   - cacheCapacity: how many decoded users to keep in memory (0: none).
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened or is not a GuideKit store.
-    public init(path: String) throws {
+    public init(path: String, cacheCapacity: Int = SQLiteGuideStore.defaultCacheCapacity) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
             throw StoreError.unavailable("\(path): \(error)")
         }
+        self.pool = pool
+        cache = UserCache(capacity: cacheCapacity)
+        commits = SQLiteCommitQueue(writer: pool, cache: cache)
     }
 
     /// Opens an existing store file for reading only, as `guidekit report --database` does: nothing is created,
@@ -52,6 +71,8 @@ public final class SQLiteGuideStore: GuideStore {
             )
         }
         pool = queue
+        cache = UserCache(capacity: 0)
+        commits = SQLiteCommitQueue(writer: queue, cache: cache)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -96,12 +117,62 @@ public final class SQLiteGuideStore: GuideStore {
 
     /// The stored user, or `nil`.
     public func user(_ id: String) async throws -> StoredUser? {
+        guard !closed.load(ordering: .relaxed) else { throw StoreError.unavailable("the store is closed") }
+        if let cached = cache.lookup(id) { return cached }
+        let epoch = cache.epoch
         let row = try await reading { db in
-            try Row.fetchOne(db, sql: "SELECT state, appliedThrough FROM user WHERE id = ?", arguments: [id])
+            let statement = try db.cachedStatement(sql: "SELECT state, appliedThrough FROM user WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id])
                 .map { (state: $0["state"] as String, through: $0["appliedThrough"] as Double?) }
         }
-        guard let row else { return nil }
-        return StoredUser(state: try UserStateCoding.decode(row.state, id: id), appliedThrough: row.through)
+        let user = try row.map {
+            StoredUser(state: try UserStateCoding.decode($0.state, id: id), appliedThrough: $0.through)
+        }
+        cache.fill(id, user, since: epoch)
+        return user
+    }
+
+    /// The stored users among `ids`: cached ones from memory, the others in one query.
+    public func users(_ ids: [String]) async throws -> [String: StoredUser] {
+        guard !closed.load(ordering: .relaxed) else { throw StoreError.unavailable("the store is closed") }
+        var found: [String: StoredUser] = [:]
+        var missing: [String] = []
+        for id in Set(ids) {
+            switch cache.lookup(id) {
+            case .some(.some(let user)): found[id] = user
+            case .some(.none): break
+            case .none: missing.append(id)
+            }
+        }
+        guard !missing.isEmpty else { return found }
+        let epoch = cache.epoch
+        let wanted = missing
+        let rows = try await reading { db in
+            var rows: [(id: String, state: String, through: Double?)] = []
+            for chunk in stride(from: 0, to: wanted.count, by: 500) {
+                let part = Array(wanted[chunk..<min(chunk + 500, wanted.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                rows += try Row.fetchAll(
+                    db,
+                    sql: "SELECT id, state, appliedThrough FROM user WHERE id IN (\(marks))",
+                    arguments: StatementArguments(part)
+                )
+                .map { (id: $0["id"], state: $0["state"], through: $0["appliedThrough"]) }
+            }
+            return rows
+        }
+        var read: [String: StoredUser] = [:]
+        for row in rows {
+            read[row.id] = StoredUser(
+                state: try UserStateCoding.decode(row.state, id: row.id),
+                appliedThrough: row.through
+            )
+        }
+        for id in missing {
+            cache.fill(id, read[id], since: epoch)
+            found[id] = read[id]
+        }
+        return found
     }
 
     /// The ids among `ids` that are already stored.
@@ -131,43 +202,21 @@ public final class SQLiteGuideStore: GuideStore {
         }
     }
 
-    /// Appends the events and replaces the users in one transaction, or writes nothing.
+    /// The events of a user at one instant, in storage order.
+    public func events(of user: String, at time: Double) async throws -> [StoredEvent] {
+        try await reading { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT * FROM event WHERE user = ? AND time = ? ORDER BY sequence"
+            )
+            return try Row.fetchAll(statement, arguments: [user, time]).map(Self.event)
+        }
+    }
+
+    /// Appends the events and replaces the users in one transaction, or writes nothing; concurrent commits share
+    /// one transaction and one sync.
     public func commit(_ change: StoreChange) async throws {
         guard !change.isEmpty else { return }
-        let states = change.users.map {
-            (id: $0.id, state: UserStateCoding.encode($0.state), through: $0.appliedThrough)
-        }
-        do {
-            try await pool.write { db in
-                let insert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO event (id, user, time, type, guide, version, step, variant, name, line)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-                        """
-                )
-                var duplicates: [String] = []
-                for event in change.events {
-                    try insert.execute(arguments: [
-                        event.id, event.user, event.time, event.type, event.guide, event.version, event.step,
-                        event.variant, event.name, event.line,
-                    ])
-                    if db.changesCount == 0 { duplicates.append(event.id) }
-                }
-                // Throwing rolls the transaction back: a change with a known id writes nothing.
-                if !duplicates.isEmpty { throw StoreError.duplicateEvents(duplicates) }
-                let upsert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO user (id, state, appliedThrough) VALUES (?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET state = excluded.state, appliedThrough = excluded.appliedThrough
-                        """
-                )
-                for user in states { try upsert.execute(arguments: [user.id, user.state, user.through]) }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.unavailable("\(error)")
-        }
+        try await commits.commit(change)
     }
 
     /// Up to `limit` events after `sequence`.
@@ -184,12 +233,20 @@ public final class SQLiteGuideStore: GuideStore {
 
     /// Erases a user and their events.
     public func deleteUser(_ id: String) async throws -> (events: Int, users: Int) {
+        let cache = self.cache
         do {
-            return try await pool.write { db in
-                try db.execute(sql: "DELETE FROM event WHERE user = ?", arguments: [id])
-                let events = db.changesCount
-                try db.execute(sql: "DELETE FROM user WHERE id = ?", arguments: [id])
-                return (events, db.changesCount)
+            return try await pool.writeWithoutTransaction { db in
+                var counts = (events: 0, users: 0)
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "DELETE FROM event WHERE user = ?", arguments: [id])
+                    counts.events = db.changesCount
+                    try db.execute(sql: "DELETE FROM user WHERE id = ?", arguments: [id])
+                    counts.users = db.changesCount
+                    return .commit
+                }
+                // Committed: later reads must not see the user.
+                cache.removed(id)
+                return counts
             }
         } catch {
             throw StoreError.unavailable("\(error)")
@@ -208,6 +265,8 @@ public final class SQLiteGuideStore: GuideStore {
 
     /// Closes the database.
     public func close() async throws {
+        closed.store(true, ordering: .relaxed)
+        cache.clear()
         try pool.close()
     }
 

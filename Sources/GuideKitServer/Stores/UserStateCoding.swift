@@ -10,10 +10,16 @@ package enum UserStateCoding {
     /// Reads a stored state.
     ///
     /// - Throws: ``StoreError/unavailable(_:)`` when the stored text is not a state (a damaged store).
+    ///
+    /// The store's own lines take the engine's one-pass JSON Lines reader; anything else its general reader.
     package static func decode(_ text: String, id: String) throws(StoreError) -> UserState {
-        do {
-            return try UserState(json: text, file: "store:user/\(id)")
-        } catch {
+        var text = text
+        let result = text.withUTF8 { bytes in
+            UserState.reading(jsonLine: bytes, file: "store:user/\(id)", line: 1, catalog: nil)
+        }
+        switch result {
+        case .success(let state): return state
+        case .failure(let error):
             throw .unavailable("the stored state of '\(id)' cannot be read: \(error.description)")
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import GuideKit
 
-/// A request body is read as the engine's ``Value`` (its `Codable` conformance decodes any JSON value) before
-/// the route checks its fields: decoding keeps every field so that unknown ones can be named in an error;
+/// A request body is read as the engine's ``Value`` (by ``JSONBodyParser``, which accepts what `JSONDecoder`
+/// does) before the route checks its fields: decoding keeps every field so that unknown ones can be named in an error;
 /// ``rendered`` writes compact JSON with the keys sorted, so stored event lines are the same bytes whichever
 /// order a client used.
 extension Value {
@@ -12,9 +12,12 @@ extension Value {
     package static func parse(_ bytes: [UInt8]) throws(APIError) -> Value {
         guard !bytes.isEmpty else { throw .badJSON("the body is empty; send a JSON object") }
         do {
-            return try JSONDecoder().decode(Value.self, from: Data(bytes))
+            return try JSONBodyParser.parse(bytes)
         } catch {
-            throw .badJSON("the body is not valid JSON; send a JSON object with Content-Type: application/json")
+            throw .badJSON(
+                "the body is not valid JSON (\(error.reason) at byte \(error.offset)); "
+                    + "send a JSON object with Content-Type: application/json"
+            )
         }
     }
 
