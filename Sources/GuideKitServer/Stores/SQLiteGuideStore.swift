@@ -29,7 +29,12 @@ public final class SQLiteGuideStore: GuideStore {
     ///   - path: the file path.
     ///   - cacheCapacity: how many decoded users to keep in memory (0: none).
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened or is not a GuideKit store.
-    public init(path: String, cacheCapacity: Int = SQLiteGuideStore.defaultCacheCapacity) throws {
+    public convenience init(path: String, cacheCapacity: Int = SQLiteGuideStore.defaultCacheCapacity) throws {
+        self.init(writer: try Self.open(path), cacheCapacity: cacheCapacity)
+    }
+
+    /// The file opened for writing, its tables up to date.
+    private static func open(_ path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -42,9 +47,15 @@ public final class SQLiteGuideStore: GuideStore {
         } catch {
             throw StoreError.unavailable("\(path): \(error)")
         }
-        self.pool = pool
+        return pool
+    }
+
+    // Every throwing step is done before this initializer runs (a throwing designated initializer of this class
+    // crashed the optimizer, Swift 6.3.1, on the way out past the atomic flag).
+    private init(writer: any DatabaseWriter, cacheCapacity: Int) {
+        pool = writer
         cache = UserCache(capacity: cacheCapacity)
-        commits = SQLiteCommitQueue(writer: pool, cache: cache)
+        commits = SQLiteCommitQueue(writer: writer, cache: cache)
     }
 
     /// Opens an existing store file for reading only, as `guidekit report --database` does: nothing is created,
@@ -52,7 +63,12 @@ public final class SQLiteGuideStore: GuideStore {
     ///
     /// - Parameter path: the file path.
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened or has no GuideKit tables.
-    public init(readingFrom path: String) throws {
+    public convenience init(readingFrom path: String) throws {
+        self.init(writer: try Self.openForReading(path), cacheCapacity: 0)
+    }
+
+    /// The file opened read-only, once it is known to be a store.
+    private static func openForReading(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
@@ -70,9 +86,7 @@ public final class SQLiteGuideStore: GuideStore {
                 "\(path) is not a guidekit serve store (it has no event and user tables); give the file serve --database uses"
             )
         }
-        pool = queue
-        cache = UserCache(capacity: 0)
-        commits = SQLiteCommitQueue(writer: queue, cache: cache)
+        return queue
     }
 
     private static var migrator: DatabaseMigrator {
