@@ -289,3 +289,52 @@ struct PostgresStoreTests {
         }
     }
 }
+
+/// A NUL character in an identifier, which PostgreSQL's text cannot hold, is refused before the database, naming
+/// the field (a 400, or the event rejected in its batch's answer), on every store (PostgreSQL answered 503).
+@Suite("NUL in identifiers", .enabled(if: PostgresTestDatabase.isConfigured, PostgresTestDatabase.skipped))
+struct NULIdentifierTests {
+    @Test func aNULInAnIdentifierIsRefusedNamingTheField() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            for harness in [try ServerHarness(store: store), try ServerHarness()] {
+                try await harness.test { client in
+                    let nul = #"\u0000"#
+                    let cases: [(String, String, String)] = [
+                        (
+                            "/v1/events",
+                            eventsBody([guideEvent("guide_started", user: "u\(nul)1", at: "2026-11-23T10:00:00Z")]),
+                            "events[0].user"
+                        ),
+                        (
+                            "/v1/events",
+                            eventsBody([guideEvent("guide_started", at: "2026-11-23T10:00:00Z", id: "e\(nul)")]),
+                            "events[0].id"
+                        ),
+                        (
+                            "/v1/events",
+                            eventsBody([
+                                #"{"type":"track","event":"a\#(nul)b","user":"u_1","ts":"2026-11-23T10:00:00Z"}"#
+                            ]),
+                            "events[0].event"
+                        ),
+                        ("/v1/decide", trialAdminDecide(user: "u\(nul)"), "user.id"),
+                    ]
+                    for (path, body, field) in cases {
+                        let reply = try await client.send(.post, path, body: body)
+                        if path == "/v1/events" {
+                            // A bad event of a batch is rejected on its own, naming its field, as every bad event is.
+                            #expect(reply.status == 202, "\(field): \(reply.text)")
+                            #expect(reply.json["accepted"] as? Int == 0, "\(reply.text)")
+                            let rejected = reply.json["rejected"] as? [[String: Any]] ?? []
+                            #expect(rejected.first?["field"] as? String == field, "\(reply.text)")
+                        } else {
+                            #expect(reply.status == 400, "\(field): \(reply.text)")
+                            #expect(reply.errorField == field, "\(reply.text)")
+                        }
+                        #expect(reply.text.contains("NUL"), "\(reply.text)")
+                    }
+                }
+            }
+        }
+    }
+}

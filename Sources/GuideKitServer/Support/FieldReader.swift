@@ -38,12 +38,18 @@ package struct FieldReader: Sendable {
     }
 
     /// A string member, `nil` when absent or null.
+    ///
+    /// A NUL character (`\u0000`) is refused: these strings are ids, names and texts the stores keep in text
+    /// columns, which PostgreSQL's text cannot hold (the database would fail the request).
     package func string(_ key: String, maxLength: Int = 2_048) throws(APIError) -> String? {
         switch members[key] {
         case nil, .null?: return nil
         case .string(let text)?:
             guard text.utf8.count <= maxLength else {
                 throw .invalidField(field(key), "'\(field(key))' is longer than \(maxLength) bytes")
+            }
+            guard !text.utf8.contains(0) else {
+                throw .invalidField(field(key), "'\(field(key))' contains a NUL character (\\u0000); remove it")
             }
             return text
         case let other?: throw .invalidField(field(key), "'\(field(key))' is \(other.typeName); it must be a string")
