@@ -150,7 +150,10 @@ struct PostgresReportTests {
             try await Task.sleep(for: .milliseconds(500))
             #expect(stream.queuedBytes <= PostgresCopyOutStream.highWater + (1 << 20))
             let ended = try await PostgresTestDatabase.query(
-                "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT line%'",
+                """
+                SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity
+                WHERE datname = current_database() AND query LIKE 'COPY (SELECT line%'
+                """,
                 on: store.location
             )
             #expect(ended == ["true"])
