@@ -194,66 +194,53 @@ public struct UserStateReader: Sequence {
         }
 
         private mutating func nextJSONLine() -> Result<UserState, UserStateError>? {
-            if pendingIndex == pending.count { readBatch() }
+            if pendingIndex == pending.count {
+                pendingIndex = 0
+                pending.removeAll(keepingCapacity: true)
+                if let batch = nextBatch() { pending = batch.readAll() }
+            }
             guard pendingIndex < pending.count else { return nil }
             defer { pendingIndex += 1 }
             return pending[pendingIndex]
         }
 
-        /// One line of a batch: where its bytes are, or its result when it needs no parsing.
-        private enum Slot {
-            case parse(line: Int, range: Range<Int>)
-            case done(Result<UserState, UserStateError>)
-        }
-
-        /// Reads up to 1 MiB of lines (at least one) and reads their states, on every core when there are
-        /// many: each state is read on its own, so the order of the results is the order of the lines.
-        private mutating func readBatch() {
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
-            var text: [UInt8] = []
-            var slots: [Slot] = []
-            let file = self.file
-            let limit = maximumLineLength
-            while text.count < 1 << 20, slots.count < 8_192,
-                lines?.next({ number, line in
-                    switch line {
-                    case .tooLong(let length):
-                        slots.append(.done(.failure(Self.tooLong(length, limit: limit, file: file, line: number))))
-                    case .text(let bytes):
-                        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
-                        let start = text.count
-                        text.append(contentsOf: bytes)
-                        slots.append(.parse(line: number, range: start..<text.count))
-                    }
-                }) != nil
-            {}
-            let catalog = self.catalog
-            let work = slots
-            var results = [Result<UserState, UserStateError>?](repeating: nil, count: work.count)
-            let workers =
-                slots.count < 64 ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8))
-            text.withUnsafeBufferPointer { bytes in
-                results.withUnsafeMutableBufferPointer { output in
-                    let shared = SharedBuffers(bytes: bytes, output: output)
-                    let count = work.count
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        for index in (worker * count / workers)..<((worker + 1) * count / workers) {
-                            switch work[index] {
-                            case .done(let result): shared.output[index] = result
-                            case .parse(let line, let range):
-                                shared.output[index] = UserState.reading(
-                                    jsonLine: UnsafeBufferPointer(rebasing: shared.bytes[range]),
-                                    file: file,
-                                    line: line,
-                                    catalog: catalog
-                                )
-                            }
+        /// The next lines, not yet read as states; `nil` at the end.
+        ///
+        /// JSON Lines: up to 1 MiB of lines (at least one), so that the caller reads their states where it
+        /// likes (on every core); CSV: up to 1,024 records, read. A read error of the input ends the last
+        /// batch.
+        package mutating func nextBatch() -> UserStateBatch? {
+            guard lines != nil else { return nil }
+            var batch = UserStateBatch(file: file, catalog: catalog)
+            switch format {
+            case .jsonLines:
+                let file = self.file
+                let limit = maximumLineLength
+                var ended = false
+                while batch.text.count < 1 << 20, batch.slots.count < 8_192, !ended {
+                    let read: Void? = lines?.next { number, line in
+                        switch line {
+                        case .tooLong(let length):
+                            batch.slots.append(
+                                .done(.failure(Self.tooLong(length, limit: limit, file: file, line: number)))
+                            )
+                        case .text(let bytes):
+                            guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+                            let start = batch.text.count
+                            batch.text.append(contentsOf: bytes)
+                            batch.slots.append(.parse(line: number, range: start..<batch.text.count))
                         }
                     }
+                    ended = read == nil
                 }
+                if ended, let message = lines?.readError {
+                    lines = nil
+                    batch.slots.append(.done(.failure(UserStateError(.unreadable, "cannot read \(file): \(message)"))))
+                }
+            case .csv:
+                while batch.slots.count < 1_024, let result = next() { batch.slots.append(.done(result)) }
             }
-            pending = results.compactMap { $0 }
+            return batch.slots.isEmpty ? nil : batch
         }
 
         static func tooLong(_ length: Int, limit: Int, file: String, line: Int) -> UserStateError {
@@ -520,11 +507,4 @@ private struct CSVRow {
         object[key] = .object(child)
         return true
     }
-}
-
-/// The buffers of a batch, shared by the threads that read it: each thread reads lines of the input and
-/// writes the results of its own range of slots, so no two threads touch the same element.
-private struct SharedBuffers: @unchecked Sendable {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let output: UnsafeMutableBufferPointer<Result<UserState, UserStateError>?>
 }

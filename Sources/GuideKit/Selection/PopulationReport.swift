@@ -43,6 +43,18 @@ public struct PopulationReport: Sendable, Hashable {
             self.removedByClause = Array(repeating: 0, count: audienceClauses.count)
         }
 
+        /// Adds another count of the same guide.
+        mutating func add(_ other: GuideCounts) {
+            for (rule, count) in other.removed { removed[rule, default: 0] += count }
+            for (index, count) in other.removedByClause.enumerated() where removedByClause.indices.contains(index) {
+                removedByClause[index] += count
+            }
+            eligible += other.eligible
+            outranked += other.outranked
+            shown += other.shown
+            resumed += other.resumed
+        }
+
         mutating func count(_ verdict: Verdict, clauses: [String]) {
             switch verdict.outcome {
             case .shown:
@@ -69,6 +81,15 @@ public struct PopulationReport: Sendable, Hashable {
     public var users = 0
     /// How many users would be shown no guide.
     public var nothingShown = 0
+
+    /// Adds the counts of another part of the same population (the same guides, in the same order).
+    mutating func add(_ other: PopulationReport) {
+        users += other.users
+        nothingShown += other.nothingShown
+        for (index, counts) in other.guides.enumerated() where guides.indices.contains(index) {
+            guides[index].add(counts)
+        }
+    }
 
     /// The report as text: a summary table, then each guide's waterfall.
     ///

@@ -27,7 +27,7 @@ public struct Selector: Sendable {
     /// The compiled guides and project.
     public let guides: CompiledGuideSet
     /// The catalog's and referenced guides' defaults, prepared once for every document.
-    private let template: ConditionDocument.Template
+    let template: ConditionDocument.Template
 
     /// Creates a selector.
     ///
@@ -91,6 +91,7 @@ public struct Selector: Sendable {
         in context: SelectionContext,
         explains: Bool = false,
         resolvesStep: Bool = true,
+        describes: Bool = true,
         builder: inout ConditionDocument.Builder
     ) -> Selection {
         select(
@@ -98,18 +99,21 @@ public struct Selector: Sendable {
             in: context,
             document: document(for: state, in: context, builder: &builder),
             explains: explains,
-            resolvesStep: resolvesStep
+            resolvesStep: resolvesStep,
+            describes: describes
         )
     }
 
     /// ``select(for:in:explains:)`` over a prepared document; `resolvesStep` false leaves out
-    /// ``Decision/step``.
+    /// ``Decision/step``, `describes` false leaves every ``Verdict/Block/message`` empty (a population count
+    /// reads only each block's rule and clause, and writing the messages was a fifth of its selection time).
     package func select(
         for state: UserState,
         in context: SelectionContext,
         document: ConditionDocument,
         explains: Bool = false,
-        resolvesStep: Bool = true
+        resolvesStep: Bool = true,
+        describes: Bool = true
     ) -> Selection {
         let page = context.page ?? state.page?.path
         let lastOtherShow = Self.lastShows(state)
@@ -124,7 +128,8 @@ public struct Selector: Sendable {
                 page: page,
                 context: context,
                 lastShows: lastOtherShow,
-                explains: explains
+                explains: explains,
+                describes: describes
             )
             if verdict.block?.rule == .holdout, let variant = verdict.variant {
                 holdouts.append(Decision.Holdout(guideID: compiled.id, variant: variant))
@@ -163,15 +168,8 @@ public struct Selector: Sendable {
                 start = found
             }
             guard let stepIndex = compiled.showableStep(from: start, in: steps, document: document) else {
-                let first = steps.indices.contains(start) ? steps[start].step.id.value : "?"
-                let finished = steps.indices.contains(start) && steps[start].isFinishedChecklist(in: document)
                 verdicts[candidate.verdict].outcome = .blocked(
-                    Verdict.Block(
-                        .step,
-                        finished
-                            ? "checklist '\(first)' is finished and no step after it is shown"
-                            : "no step from '\(first)' on has a 'when' that holds"
-                    )
+                    Self.block(describes, .step, Self.noStepMessage(steps, from: start, document: document))
                 )
                 continue
             }
@@ -219,7 +217,8 @@ public struct Selector: Sendable {
         page: String?,
         context: SelectionContext,
         lastShows: (latest: (String, Date)?, second: (String, Date)?),
-        explains: Bool
+        explains: Bool,
+        describes: Bool
     ) -> Verdict {
         let guide = compiled.guide
         let id = compiled.id
@@ -231,20 +230,25 @@ public struct Selector: Sendable {
         case .published: break
         case .draft where context.includesDrafts: break
         case .draft:
-            return blocked(Verdict.Block(.status, "draft (shown only in previews)", at: guide.location))
+            return blocked(Self.block(describes, .status, "draft (shown only in previews)", at: guide.location))
         case .archived:
-            return blocked(Verdict.Block(.status, "archived", at: guide.location))
+            return blocked(Self.block(describes, .status, "archived", at: guide.location))
         }
         // 2. Schedule.
         if let schedule = guide.schedule {
             if let start = schedule.start, context.now < start.value {
                 return blocked(
-                    Verdict.Block(.schedule, "starts at \(Timestamp.string(from: start.value))", at: start.location)
+                    Self.block(
+                        describes,
+                        .schedule,
+                        "starts at \(Timestamp.string(from: start.value))",
+                        at: start.location
+                    )
                 )
             }
             if let end = schedule.end, context.now >= end.value {
                 return blocked(
-                    Verdict.Block(.schedule, "ended at \(Timestamp.string(from: end.value))", at: end.location)
+                    Self.block(describes, .schedule, "ended at \(Timestamp.string(from: end.value))", at: end.location)
                 )
             }
         }
@@ -264,7 +268,7 @@ public struct Selector: Sendable {
         }
         if let failed {
             return blocked(
-                Verdict.Block(.audience, "\(failed.text) is false", clause: failed.text, at: failed.location),
+                Self.block(describes, .audience, "\(failed.text) is false", clause: failed.text, at: failed.location),
                 trace: trace
             )
         }
@@ -278,33 +282,52 @@ public struct Selector: Sendable {
             case .page(let globs):
                 guard let page else {
                     return blocked(
-                        Verdict.Block(.trigger, "no current page (the trigger is a page)", at: trigger.location),
+                        Self.block(
+                            describes,
+                            .trigger,
+                            "no current page (the trigger is a page)",
+                            at: trigger.location
+                        ),
                         trace: trace
                     )
                 }
                 if !compiled.pageMatches(page) {
-                    let written = globs.map(\.value).joined(separator: ", ")
                     return blocked(
-                        Verdict.Block(.trigger, "page \(page) does not match \(written)", at: trigger.location),
+                        Self.block(
+                            describes,
+                            .trigger,
+                            "page \(page) does not match \(globs.map(\.value).joined(separator: ", "))",
+                            at: trigger.location
+                        ),
                         trace: trace
                     )
                 }
             case .event(let name):
                 if context.event != name.value && !resumes {
-                    let happened = context.event.map { "'\($0)' happened" } ?? "no event happened"
                     return blocked(
-                        Verdict.Block(.trigger, "waits for event '\(name.value)'; \(happened)", at: name.location),
+                        Self.block(
+                            describes,
+                            .trigger,
+                            "waits for event '\(name.value)'; "
+                                + (context.event.map { "'\($0)' happened" } ?? "no event happened"),
+                            at: name.location
+                        ),
                         trace: trace
                     )
                 }
             case .manual:
                 if context.launch != id && !resumes {
-                    return blocked(Verdict.Block(.trigger, "manual: not launched", at: trigger.location), trace: trace)
+                    return blocked(
+                        Self.block(describes, .trigger, "manual: not launched", at: trigger.location),
+                        trace: trace
+                    )
                 }
             }
         }
         // 5. Frequency (new starts only; not for a launch by hand: the user asked for the guide).
-        if !resumes, !launched, let block = frequencyBlock(compiled, progress: progress, now: context.now) {
+        if !resumes, !launched,
+            let block = frequencyBlock(compiled, progress: progress, now: context.now, describes: describes)
+        {
             return blocked(block, trace: trace)
         }
         // 6. Rollout and variants.
@@ -313,7 +336,8 @@ public struct Selector: Sendable {
             let bucket = Bucketing.hash(seed: rollout.seed ?? id, value: state.id, version: .v2)
             guard let chosen = Bucketing.variation(for: bucket, in: compiled.rolloutRanges) else {
                 return blocked(
-                    Verdict.Block(
+                    Self.block(
+                        describes,
                         .rollout,
                         "bucket \(Self.format(bucket)) is outside the \(Self.format(rollout.percent.value))% rollout",
                         at: rollout.percent.location
@@ -331,7 +355,8 @@ public struct Selector: Sendable {
                 }
                 if let variant, rollout.variants.first(where: { $0.id.value == variant })?.isHoldout ?? false {
                     return blocked(
-                        Verdict.Block(
+                        Self.block(
+                            describes,
                             .holdout,
                             "in the '\(variant)' holdout (bucket \(Self.format(bucket)))",
                             at: assigned.location
@@ -346,11 +371,12 @@ public struct Selector: Sendable {
         if !resumes, !launched, let throttle = guides.throttle {
             let other = lastShows.latest?.0 == id ? lastShows.second : lastShows.latest
             if let (otherID, shown) = other, context.now.timeIntervalSince(shown) < Double(throttle.seconds) {
-                let until = shown.addingTimeInterval(Double(throttle.seconds))
                 return blocked(
-                    Verdict.Block(
+                    Self.block(
+                        describes,
                         .throttle,
-                        "'\(otherID)' was shown at \(Timestamp.string(from: shown)); throttle \(throttle) lasts until \(Timestamp.string(from: until))",
+                        "'\(otherID)' was shown at \(Timestamp.string(from: shown)); throttle \(throttle) lasts until "
+                            + Timestamp.string(from: shown.addingTimeInterval(Double(throttle.seconds))),
                         at: guides.project?.location
                     ),
                     variant: variant,
@@ -372,37 +398,73 @@ public struct Selector: Sendable {
     private func frequencyBlock(
         _ compiled: CompiledGuide,
         progress: UserState.GuideProgress,
-        now: Date
+        now: Date,
+        describes: Bool
     ) -> Verdict.Block? {
         let frequency = compiled.guide.frequency
         let location = frequency?.location
         switch progress.status {
         case .completed where !(frequency?.repeatsAfterCompletion ?? false):
-            let when = progress.completedAt.map { " at \(Timestamp.string(from: $0))" } ?? ""
-            return Verdict.Block(.frequency, "completed\(when); repeat_after_completion is false", at: location)
+            return Self.block(
+                describes,
+                .frequency,
+                "completed" + (progress.completedAt.map { " at \(Timestamp.string(from: $0))" } ?? "")
+                    + "; repeat_after_completion is false",
+                at: location
+            )
         case .dismissed:
-            return Verdict.Block(.frequency, "dismissed by the user", at: location)
+            return Self.block(describes, .frequency, "dismissed by the user", at: location)
         case .snoozed:
             let snooze = Double((frequency?.snooze ?? GuideDuration(seconds: 86_400)).seconds)
             if let until = progress.snoozedUntil ?? progress.lastShown?.addingTimeInterval(snooze), now < until {
-                return Verdict.Block(.frequency, "snoozed until \(Timestamp.string(from: until))", at: location)
+                return Self.block(describes, .frequency, "snoozed until \(Timestamp.string(from: until))", at: location)
             }
         default: break
         }
         if let maxShows = frequency?.maxShows, progress.shows >= maxShows {
-            return Verdict.Block(.frequency, "shown \(progress.shows) times; max_shows is \(maxShows)", at: location)
+            return Self.block(
+                describes,
+                .frequency,
+                "shown \(progress.shows) times; max_shows is \(maxShows)",
+                at: location
+            )
         }
         if let cooldown = frequency?.cooldown, let shown = progress.lastShown,
             now.timeIntervalSince(shown) < Double(cooldown.seconds)
         {
-            let until = shown.addingTimeInterval(Double(cooldown.seconds))
-            return Verdict.Block(
+            return Self.block(
+                describes,
                 .frequency,
-                "last shown at \(Timestamp.string(from: shown)); cooldown \(cooldown) lasts until \(Timestamp.string(from: until))",
+                "last shown at \(Timestamp.string(from: shown)); cooldown \(cooldown) lasts until "
+                    + Timestamp.string(from: shown.addingTimeInterval(Double(cooldown.seconds))),
                 at: location
             )
         }
         return nil
+    }
+
+    /// Why no step of the winning guide is shown, from its current (or first) step on.
+    private static func noStepMessage(
+        _ steps: [CompiledGuide.CompiledStep],
+        from start: Int,
+        document: ConditionDocument
+    ) -> String {
+        let first = steps.indices.contains(start) ? steps[start].step.id.value : "?"
+        let finished = steps.indices.contains(start) && steps[start].isFinishedChecklist(in: document)
+        return finished
+            ? "checklist '\(first)' is finished and no step after it is shown"
+            : "no step from '\(first)' on has a 'when' that holds"
+    }
+
+    /// A block whose message is written only when `describes` is true.
+    private static func block(
+        _ describes: Bool,
+        _ rule: Verdict.Rule,
+        _ message: @autoclosure () -> String,
+        clause: String? = nil,
+        at location: SourceLocation? = nil
+    ) -> Verdict.Block {
+        Verdict.Block(rule, describes ? message() : "", clause: clause, at: location)
     }
 
     /// A number without a needless fraction: `50`, `0.4213`.

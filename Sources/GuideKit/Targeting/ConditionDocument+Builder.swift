@@ -67,6 +67,18 @@ extension ConditionDocument {
         mutating func key(_ text: String) -> Key {
             let start = bytes.count
             bytes.append(contentsOf: text.utf8)
+            return hashKey(start)
+        }
+
+        /// Writes a key given as bytes and hashes it (the key of ``key(_:)-(String)`` for the same UTF-8).
+        mutating func key(bytes text: UnsafeBufferPointer<UInt8>) -> Key {
+            let start = bytes.count
+            bytes.append(contentsOf: text)
+            return hashKey(start)
+        }
+
+        /// The key of the bytes from `start` to the end.
+        private func hashKey(_ start: Int) -> Key {
             let end = bytes.count
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             var check: UInt64 = 0x3c6e_f372_fe94_f82b
@@ -107,6 +119,15 @@ extension ConditionDocument {
                 )
         }
 
+        /// Adds a timestamp member `key` when there is an instant, and moves `member` on.
+        @inline(__always)
+        mutating func addTimestamp(_ member: inout Int, _ key: Key, seconds: Double?) {
+            guard let seconds else { return }
+            setKey(member, key)
+            setTimestamp(member, seconds: seconds)
+            member += 1
+        }
+
         /// Adds a timestamp member `key` when there is a date, and moves `member` on.
         @inline(__always)
         mutating func addTimestamp(_ member: inout Int, _ key: Key, _ date: Date?) {
@@ -114,6 +135,46 @@ extension ConditionDocument {
             setKey(member, key)
             setTimestamp(member, seconds: date.timeIntervalSince1970)
             member += 1
+        }
+
+        /// The text of a written key.
+        func text(of key: Key) -> String {
+            bytes.withUnsafeBufferPointer { buffer in
+                String(decoding: buffer[Int(key.offset)..<Int(key.offset + key.length)], as: UTF8.self)
+            }
+        }
+
+        /// Whether two members of the object `parent`, sorted by ``sortMembers(_:)``, have the same key
+        /// bytes.
+        func hasRepeatedKey(_ parent: Int) -> Bool {
+            let first = Int(nodes[parent].first)
+            let end = first + Int(nodes[parent].count)
+            guard end - first > 1 else { return false }
+            for position in (first + 1)..<end where hashes[position] == hashes[position - 1] {
+                let key = Key(
+                    offset: nodes[position].key,
+                    length: nodes[position].keyLength,
+                    hash: 0,
+                    check: 0,
+                    isASCII: true
+                )
+                // Equal hashes sort next to each other; a long run of them (made on purpose) is called
+                // repeated rather than compared pair by pair.
+                var other = position - 1
+                while other >= first, hashes[other] == hashes[position] {
+                    if position - other > 8 { return true }
+                    let earlier = Key(
+                        offset: nodes[other].key,
+                        length: nodes[other].keyLength,
+                        hash: 0,
+                        check: 0,
+                        isASCII: true
+                    )
+                    if sameBytes(key, earlier) { return true }
+                    other -= 1
+                }
+            }
+            return false
         }
 
         /// `true` when two written keys have the same bytes.
@@ -141,6 +202,26 @@ extension ConditionDocument {
             nodes[node].first = Int32(start)
             nodes[node].count = Int32(bytes.count - start)
             nodes[node].number = instant(start, bytes.count)
+        }
+
+        /// A string node of UTF-8 bytes as read from JSON: the node ``setString(_:_:)`` writes for the
+        /// string those bytes decode to (bytes that are not UTF-8 are repaired as decoding repairs them).
+        mutating func setString(_ node: Int, bytes text: UnsafeBufferPointer<UInt8>) {
+            var high: UInt8 = 0
+            for byte in text { high |= byte }
+            guard high < 0x80 else { return setString(node, String(decoding: text, as: UTF8.self)) }
+            let start = bytes.count
+            bytes.append(contentsOf: text)
+            nodes[node].kind = .string
+            nodes[node].first = Int32(start)
+            nodes[node].count = Int32(bytes.count - start)
+            nodes[node].number = instant(start, bytes.count)
+        }
+
+        @inline(__always)
+        mutating func setBool(_ node: Int, _ flag: Bool) {
+            nodes[node].kind = .bool
+            nodes[node].flag = flag
         }
 
         /// A string node whose bytes are already written (a constant in the prefix) and is no timestamp.

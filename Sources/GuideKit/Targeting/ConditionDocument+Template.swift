@@ -16,6 +16,12 @@ extension ConditionDocument {
                 guard key.isASCII, other.isASCII else { return name == text }
                 return other.hash == key.hash && builder.sameBytes(other, key)
             }
+
+            /// ``matches(_:_:in:)`` for a key whose text is not at hand.
+            func matches(_ other: Key, in builder: Builder) -> Bool {
+                guard key.isASCII, other.isASCII else { return builder.text(of: other) == text }
+                return other.hash == key.hash && builder.sameBytes(other, key)
+            }
         }
 
         /// The fixed keys of a state document.

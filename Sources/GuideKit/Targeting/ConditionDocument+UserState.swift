@@ -85,7 +85,7 @@ extension ConditionDocument {
         self = builder.finish(now: resolvedNow)
     }
 
-    private static func fillEvents(
+    static func fillEvents(
         _ parent: Int,
         _ events: [String: UserState.EventSummary],
         _ template: Template,
@@ -141,7 +141,7 @@ extension ConditionDocument {
         builder.sortMembers(parent)
     }
 
-    private static func fillGuides(
+    static func fillGuides(
         _ parent: Int,
         _ guides: [String: UserState.GuideProgress],
         _ template: Template,

@@ -159,14 +159,10 @@ struct Simulate: ParsableCommand {
             includesDrafts: includeDrafts
         )
         var errors = 0
-        for item in reader {
-            switch item {
-            case .success(let state): simulation.add(state)
-            case .failure(let error):
-                errors += 1
-                if errors <= 10 {
-                    Output.error("warning: skipped a user: \(error.description)\n")
-                }
+        simulation.add(contentsOf: reader) { error in
+            errors += 1
+            if errors <= 10 {
+                Output.error("warning: skipped a user: \(error.description)\n")
             }
         }
         if errors > 10 { Output.error("warning: skipped \(errors) users in all\n") }
