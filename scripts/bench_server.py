@@ -101,6 +101,7 @@ def main():
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of decide before each measured decide run")
     parser.add_argument("--database", help="postgres://… to benchmark the PostgreSQL store instead of SQLite")
     parser.add_argument("--users-big", type=int, default=1_000_000,
                         help="a second store this large for peak RSS and decide (0: skip)")
@@ -130,6 +131,7 @@ def main():
 
     # decide (random users, half of them shown a guide) against nginx serving static files of the answers' sizes.
     sizes = decide_sizes(port)
+    decide_rate([port], work, args.warmup, args.connections, args.users)  # warm-up, not counted
     (decide,) = decide_rate([port], work, args.seconds, args.connections, args.users)[1]
     reference_rate = nginx_rate(work, sizes, args.seconds, args.connections, args.users)
     rss_small = peak_rss_kib(server.pid)
@@ -143,6 +145,7 @@ def main():
         seed_sqlite(args.binary, big_database, work, args.users_big)
         seeded = time.time() - started
         big_port, big_server = start_instance(args.binary, big_database, work, "big")
+        decide_rate([big_port], work, args.warmup, args.connections, args.users_big)  # warm-up, not counted
         (big_decide,) = decide_rate([big_port], work, args.seconds, args.connections, args.users_big)[1]
         big = (seeded, big_decide, peak_rss_kib(big_server.pid))
         big_server.terminate()
@@ -153,7 +156,8 @@ def main():
           f"100 users per batch: {many_rate:,.0f}/s")
     print(f"SQLite, the same rows into the store's event table and indexes, one transaction: {sqlite_rate:,.0f} rows/s")
     print(f"events / SQLite: one user per batch {one_rate / sqlite_rate:.1%}, 100 users per batch {many_rate / sqlite_rate:.1%}")
-    print(f"decide ({args.connections} connections, a random user of {args.users:,} per request, even ids shown "
+    print(f"decide ({args.connections} connections, after a {args.warmup}s warm-up, a random user of {args.users:,} per "
+          f"request, even ids shown "
           f"{templates['shown']} in {sizes['shown']} bytes, odd ids none in {sizes['none']} bytes): "
           f"{decide[0]:,.0f} req/s, p50 {decide[1]:.2f} ms, p99 {decide[2]:.2f} ms {decide[3] or ''}")
     print(f"nginx (static files of the same two sizes, the same mix): {reference_rate[0]:,.0f} req/s, "

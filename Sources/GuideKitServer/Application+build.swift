@@ -37,7 +37,11 @@ public func buildApplication(
         )
     }
     let library = try GuideLibrary(folder: configuration.guidesFolder, logger: logger)
-    let store = try await openStore(configuration.database, logger: logger)
+    let store = try await openStore(
+        configuration.database,
+        userCacheCapacity: configuration.userCacheCapacity,
+        logger: logger
+    )
     let services = ServerServices(configuration: configuration, library: library, store: store, logger: logger)
     if configuration.isDevelopmentMode {
         logger.warning("development mode: no keys are set, every route is open; listening on loopback only")
@@ -75,11 +79,20 @@ public func runServer(_ configuration: ServerConfiguration, logger: Logger) asyn
 
 /// Opens the store a configuration names, bringing its schema up to date.
 ///
+/// - Parameters:
+///   - database: the store.
+///   - userCacheCapacity: how many users a SQLite store keeps decoded in memory.
+///   - logger: where PostgreSQL's migrations are logged.
+/// - Returns: the store.
 /// - Throws: ``StoreError`` when it cannot be opened or reached.
-public func openStore(_ database: ServerConfiguration.Database, logger: Logger) async throws -> any GuideStore {
+public func openStore(
+    _ database: ServerConfiguration.Database,
+    userCacheCapacity: Int = SQLiteGuideStore.defaultCacheCapacity,
+    logger: Logger
+) async throws -> any GuideStore {
     switch database {
     case .memory: return MemoryGuideStore()
-    case .sqlite(let path): return try SQLiteGuideStore(path: path)
+    case .sqlite(let path): return try SQLiteGuideStore(path: path, cacheCapacity: userCacheCapacity)
     case .postgres(let location):
         let store = try await PostgresGuideStore.open(location, logger: logger)
         logger.info(

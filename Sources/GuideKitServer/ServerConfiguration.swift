@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// How often the guides folder is checked for changes, in seconds; 0 turns watching off (SIGHUP still
     /// reloads).
     public var reloadInterval: Double = 2
+    /// How many users a SQLite store keeps decoded in memory for `decide` (0: none); PostgreSQL keeps none, as
+    /// other servers write the same users.
+    public var userCacheCapacity = SQLiteGuideStore.defaultCacheCapacity
     /// The clock decisions and exposures use (the system clock unless a test fixes it).
     public var clock: @Sendable () -> Date = { Date() }
 

@@ -144,4 +144,45 @@ struct IncrementalProgressTests {
         #expect(state == (try await Self.replayed("u_t", in: store)))
         #expect(state.guides["welcome-tour"]?.status == .snoozed)
     }
+
+    /// Product events that finish a checklist's items move it on (derived events), batch by batch as in one.
+    @Test func productEventsThatFinishAChecklistMoveItOn() async throws {
+        for perBatch in [1, 20] {
+            let store = MemoryGuideStore()
+            let base = UserState(id: "u_k", account: ["integrations": .array([.string("slack")])])
+            try await store.commit(StoreChange(users: [StoredUser(state: base)]))
+            var events: [StoredEvent] = []
+            func add(_ type: String, step: String? = nil, name: String? = nil) {
+                let id = "k\(events.count)"
+                events.append(
+                    StoredEvent(
+                        id: id,
+                        user: "u_k",
+                        time: 1_795_428_000 + Double(events.count),
+                        type: type,
+                        guide: name == nil ? "setup-checklist" : nil,
+                        version: name == nil ? 5 : nil,
+                        step: step,
+                        name: name,
+                        line: #"{"id":"\#(id)"}"#
+                    )
+                )
+            }
+            add("guide_started")
+            add("step_viewed", step: "checklist")
+            for name in [
+                "project_created", "task_created", "task_created", "task_created", "due_date_set", "teammate_invited",
+                "mobile_app_opened",
+            ] {
+                add("track", name: name)
+            }
+            let batches = stride(from: 0, to: events.count, by: perBatch).map {
+                Array(events[$0..<min($0 + perBatch, events.count)])
+            }
+            try await Self.ingest(batches, into: store)
+            let state = try #require(try await store.user("u_k")).state
+            #expect(state.guides["setup-checklist"]?.step == "ease", "\(perBatch) per batch")
+            #expect(state == (try await Self.replayed("u_k", in: store)))
+        }
+    }
 }

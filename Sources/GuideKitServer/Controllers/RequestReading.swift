@@ -26,6 +26,11 @@ enum RequestReading {
     /// The key of `Authorization: Bearer <key>`, else the body's `key`.
     static func key(_ request: Request, body: FieldReader?) throws(APIError) -> String? {
         if let header = request.headers[.authorization] {
+            // The usual header, "Bearer <key>", without splitting or Foundation's trimming.
+            if header.utf8.starts(with: "Bearer ".utf8) {
+                let key = header.utf8.dropFirst(7)
+                if !key.isEmpty, key.allSatisfy({ (0x21...0x7E).contains($0) }) { return String(Substring(key)) }
+            }
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw .unauthorized("the Authorization header must be 'Bearer <key>'")

@@ -143,7 +143,7 @@ package struct ProgressReplay: Sendable {
             )
             guides.machine.apply(tracked, to: &state)
         } else if event.type == "track", let name = event.name {
-            if derives {
+            if derives, mayMove(on: name, state) {
                 var scratch = state
                 emitted = (try? guides.machine.apply(.event(name), to: &scratch, at: time)) ?? []
             }
@@ -152,6 +152,23 @@ package struct ProgressReplay: Sendable {
         return emitted.enumerated().map { offset, tracked in
             Self.derivedEvent(tracked, from: event, number: offset + 1)
         }
+    }
+
+    /// Whether a product event can move a guide of the state.
+    ///
+    /// It can when a guide in progress has a step waiting for it or a checklist (whose items may count it).
+    /// Otherwise the state machine is not asked, as it would emit nothing.
+    private func mayMove(on name: String, _ state: UserState) -> Bool {
+        for (id, progress) in state.guides where progress.status == .inProgress {
+            guard let compiled = guides.compiled[id] else { continue }
+            for steps in compiled.guide.stepLists {
+                for step in steps {
+                    if step.kind.value == .checklist { return true }
+                    if case .event(let awaited)? = step.advanceOn?.kind, awaited.value == name { return true }
+                }
+            }
+        }
+        return false
     }
 
     /// A derived guide event as stored: the event log format, marked `"source": "server"`.

@@ -129,15 +129,27 @@ public final class SQLiteGuideStore: GuideStore {
         }
     }
 
+    /// A read on the calling thread (GRDB's synchronous read).
+    private func readingHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
     /// The stored user, or `nil`.
     public func user(_ id: String) async throws -> StoredUser? {
         guard !closed.load(ordering: .relaxed) else { throw StoreError.unavailable("the store is closed") }
         if let cached = cache.lookup(id) { return cached }
         let epoch = cache.epoch
-        let row = try await reading { db in
-            let statement = try db.cachedStatement(sql: "SELECT state, appliedThrough FROM user WHERE id = ?")
-            return try Row.fetchOne(statement, arguments: [id])
-                .map { (state: $0["state"] as String, through: $0["appliedThrough"] as Double?) }
+        // One row by its key, from the page cache or one page read: read on this thread, which costs less than
+        // handing it to a reader's queue and back.
+        let row: (state: String, through: Double?)?
+        do {
+            row = try readingHere { db in
+                let statement = try db.cachedStatement(sql: "SELECT state, appliedThrough FROM user WHERE id = ?")
+                return try Row.fetchOne(statement, arguments: [id])
+                    .map { (state: $0["state"] as String, through: $0["appliedThrough"] as Double?) }
+            }
+        } catch {
+            throw StoreError.unavailable("\(error)")
         }
         let user = try row.map {
             StoredUser(state: try UserStateCoding.decode($0.state, id: id), appliedThrough: $0.through)

@@ -66,6 +66,14 @@ struct Serve: AsyncParsableCommand {
     )
     var reloadInterval: Double?
 
+    @Option(
+        help: """
+            SQLite: how many users to keep decoded in memory for decide; 0 = none (GUIDEKIT_USER_CACHE; default \
+            \(SQLiteGuideStore.defaultCacheCapacity)).
+            """
+    )
+    var userCache: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (GUIDEKIT_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -128,6 +136,12 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("reload interval '\(text)' is not a number of seconds ≥ 0")
             }
             configuration.reloadInterval = value
+        }
+        if let text = setting(userCache.map(String.init), "USER_CACHE") {
+            guard let value = Int(text), value >= 0 else {
+                throw ValidationError("user cache '\(text)' is not a number of users ≥ 0")
+            }
+            configuration.userCacheCapacity = value
         }
         configuration.publicKey = environment["GUIDEKIT_PUBLIC_KEY"]
         configuration.secretKey = environment["GUIDEKIT_SECRET_KEY"]
