@@ -44,6 +44,8 @@ final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var hasHeldRead = false
     private var isFull = false
     private var context: ChannelHandlerContext?
+    /// The largest buffer kept for a message that had not fully arrived (tests check that it stays small).
+    private(set) var largestPending = 0
 
     /// A handler that runs `query` (a `COPY … TO STDOUT WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02')`
     /// of one column) once added to a pipeline.
@@ -139,7 +141,13 @@ final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandle
                 phase = .ending
             }
         }
-        if input.readableBytes > 0 { pending = input }
+        if input.readableBytes > 0 {
+            // Only the unfinished message is kept (the buffer read so far is let go), with room for the next read.
+            var rest = context.channel.allocator.buffer(capacity: input.readableBytes + 65_536)
+            rest.writeBuffer(&input)
+            largestPending = max(largestPending, rest.capacity)
+            pending = rest
+        }
         if rowsOut.readableBytes > 0, !stream.deliver(rowsOut) { isFull = true }
     }
 
