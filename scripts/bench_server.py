@@ -113,6 +113,14 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install wrk nginx")
     work = tempfile.mkdtemp(prefix="guidekit-bench-")
+    try:
+        bench_sqlite(args, work)
+    finally:
+        # A million users' store is about a gigabyte.
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_sqlite(args, work):
     print(f"command: {' '.join(sys.argv)}")
     print(f"load before: {uptime()}")
     database = os.path.join(work, "bench.sqlite")
