@@ -99,6 +99,17 @@ import Testing
         _ = try channel.finish()
     }
 
+    /// A database that never answers the COPY: the reader gives up after the store's timeout (1 s here).
+    @Test func aCopyThatNeverBeginsTimesOut() throws {
+        let (stream, _, channel) = try Self.run([], piece: 1)
+        let error = #expect(throws: StoreError.self) { try Self.readAll(stream) }
+        #expect(
+            error?.description.contains("no answer to the export's COPY within 1 s") == true,
+            "\(String(describing: error))"
+        )
+        _ = try channel.finish()
+    }
+
     @Test func aConnectionThatClosesMidCopyFailsTheStream() throws {
         let messages = Self.message("H", [0, 0, 1, 0, 0]) + Self.message("d", Array("a\n".utf8))
         let (stream, _, channel) = try Self.run(messages, piece: 64)

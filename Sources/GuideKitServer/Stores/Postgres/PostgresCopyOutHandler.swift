@@ -116,6 +116,7 @@ final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandle
                 Self.appendRow(&body, to: &rowsOut)
             case UInt8(ascii: "H"):
                 phase = .copying
+                stream.begin()
             case UInt8(ascii: "c"):
                 break
             case UInt8(ascii: "C"):

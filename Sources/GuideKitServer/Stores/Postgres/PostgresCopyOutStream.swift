@@ -26,13 +26,17 @@ final class PostgresCopyOutStream: EventByteSource, @unchecked Sendable {
     private var failure: StoreError?
     private var isPaused = false
     private var resume: (@Sendable () -> Void)?
+    private var hasBegun = false
 
-    /// Seconds the reader waits for bytes before it gives up.
+    /// Seconds the reader waits for the COPY to begin before it gives up (the store's timeout).
     let idleTimeout: Double
+    /// Seconds the reader waits for the next rows once the COPY has begun: a filtered COPY (the goal pass)
+    /// may scan for a long time between rows, so this is at least five minutes.
+    var rowTimeout: Double { max(idleTimeout, 300) }
     /// Names the database in the timeout's message.
     let location: PostgresLocation
 
-    /// A stream whose reader waits at most `idleTimeout` seconds for the next bytes.
+    /// A stream whose reader waits at most `idleTimeout` seconds for the COPY to begin.
     init(location: PostgresLocation, idleTimeout: Double) {
         self.location = location
         self.idleTimeout = idleTimeout
@@ -49,6 +53,13 @@ final class PostgresCopyOutStream: EventByteSource, @unchecked Sendable {
     func onResume(_ body: @escaping @Sendable () -> Void) {
         condition.lock()
         resume = body
+        condition.unlock()
+    }
+
+    /// The database began the COPY (`CopyOutResponse`): from now on the reader waits ``rowTimeout``.
+    func begin() {
+        condition.lock()
+        hasBegun = true
         condition.unlock()
     }
 
@@ -95,16 +106,21 @@ final class PostgresCopyOutStream: EventByteSource, @unchecked Sendable {
 
     /// Copies queued bytes into `buffer`, waiting for some.
     ///
-    /// - Throws: the stream's failure, or ``StoreError/unavailable(_:)`` when nothing came within the idle
-    ///   timeout.
+    /// - Throws: the stream's failure, or ``StoreError/unavailable(_:)`` when the COPY did not begin within
+    ///   ``idleTimeout`` or no rows came for ``rowTimeout``.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         condition.lock()
-        let deadline = Date(timeIntervalSinceNow: idleTimeout)
+        let started = Date()
         while failure == nil, !isFinished, head == chunks.count {
-            if !condition.wait(until: deadline), failure == nil, !isFinished, head == chunks.count {
+            let limit = hasBegun ? rowTimeout : idleTimeout
+            if !condition.wait(until: started + limit), failure == nil, !isFinished, head == chunks.count {
+                let limit = hasBegun ? rowTimeout : idleTimeout
+                guard Date() >= started + limit else { continue }  // the COPY began meanwhile: wait longer
+                let what = hasBegun ? "no rows" : "no answer to the export's COPY"
                 failure = .unavailable(
-                    "\(location.redacted): no data for \(idleTimeout) s while reading the events (--database-timeout)"
+                    "\(location.redacted): \(what) within \(limit.formatted()) s while reading the events "
+                        + "(--database-timeout)"
                 )
             }
         }
