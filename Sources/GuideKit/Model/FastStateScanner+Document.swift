@@ -352,8 +352,17 @@ extension FastStateScanner {
             if byte == 0x22 {
                 guard let text = scanner.rawString() else { return false }
                 let rewrites = !timestamps.isEmpty && timestamps.contains { $0.matches(key, in: builder) }
-                let seconds =
-                    rewrites || type == .timestamp ? Timestamp.seconds(parsing: UnsafeRawBufferPointer(text)) : nil
+                guard rewrites || type == .timestamp else {
+                    builder.setString(slot, bytes: text)
+                    return true
+                }
+                let raw = UnsafeRawBufferPointer(text)
+                if let instant = Timestamp.canonicalSeconds(raw) {
+                    // In UTC form already: the text is the one the rewrite writes, or the string as it is.
+                    builder.setTimestamp(slot, text: text, instant: instant)
+                    return true
+                }
+                let seconds = Timestamp.seconds(parsing: raw)
                 if type == .timestamp, seconds == nil { return false }
                 if rewrites, let seconds {
                     builder.setTimestamp(slot, seconds: seconds)
@@ -386,6 +395,38 @@ extension FastStateScanner {
         }
     }
 
+    /// A timestamp of an event as the state keeps it: the seconds its `Date` holds and, when the text is in
+    /// the UTC form the document writes, where that text is (copied instead of written again).
+    struct Stamp {
+        var seconds: Double
+        /// The instant read from the text in UTC form, and the text's place in the line.
+        var canonical: (instant: Double, range: Range<Int>)?
+    }
+
+    /// A timestamp string, as ``timestamp()`` reads it.
+    mutating func stamp() -> Stamp? {
+        guard let text = rawString() else { return nil }
+        let raw = UnsafeRawBufferPointer(text)
+        if let instant = Timestamp.canonicalSeconds(raw) {
+            let start = index - 1 - text.count
+            return Stamp(
+                seconds: Date(timeIntervalSince1970: instant).timeIntervalSince1970,
+                canonical: (instant, start..<(start + text.count))
+            )
+        }
+        guard let seconds = Timestamp.seconds(parsing: raw) else { return nil }
+        return Stamp(seconds: Date(timeIntervalSince1970: seconds).timeIntervalSince1970)
+    }
+
+    /// Writes a timestamp node for `stamp`.
+    func write(_ stamp: Stamp, at node: Int, builder: inout ConditionDocument.Builder) {
+        if let (instant, range) = stamp.canonical {
+            builder.setTimestamp(node, text: UnsafeBufferPointer(rebasing: bytes[range]), instant: instant)
+        } else {
+            builder.setTimestamp(node, seconds: stamp.seconds)
+        }
+    }
+
     /// The `events` object, completed with the template's events, as ``event()`` reads each and
     /// ``ConditionDocument`` writes them.
     private mutating func events(
@@ -397,7 +438,7 @@ extension FastStateScanner {
         let keys = template.keys
         let first = builder.open(node, .object, count: count + template.events.count)
         var slot = first
-        var times: [Double] = []
+        var times: [Stamp] = []
         if !take(0x7D) {
             repeat {
                 guard slot < first + count, let name = rawString(), take(0x3A) else { return false }
@@ -410,13 +451,17 @@ extension FastStateScanner {
                 builder.setKey(member, keys.count)
                 builder.setNumber(member, Double(event.count))
                 member += 1
-                builder.addTimestamp(&member, keys.first, seconds: event.first)
-                builder.addTimestamp(&member, keys.last, seconds: event.last)
+                for (key, stamp) in [(keys.first, event.first), (keys.last, event.last)] {
+                    guard let stamp else { continue }
+                    builder.setKey(member, key)
+                    write(stamp, at: member, builder: &builder)
+                    member += 1
+                }
                 if event.hasTimes {
                     builder.setKey(member, keys.times)
                     let element = builder.open(member, .array, count: times.count)
                     for (offset, time) in times.enumerated() {
-                        builder.setTimestamp(element + offset, seconds: time)
+                        write(time, at: element + offset, builder: &builder)
                     }
                 }
                 builder.sortMembers(slot)
@@ -439,46 +484,62 @@ extension FastStateScanner {
         return !builder.hasRepeatedKey(node)
     }
 
-    /// One event summary as ``event()`` resolves it, its times (as instants, newest first) in `times`.
-    private mutating func event(times: inout [Double]) -> (count: Int, first: Double?, last: Double?, hasTimes: Bool)? {
+    /// An event field's name from its bytes: 0 `count`, 1 `first`, 2 `last`, 3 `times`.
+    private static func eventField(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        func equals(_ word: StaticString) -> Bool {
+            word.utf8CodeUnitCount == key.count && (0..<key.count).allSatisfy { key[$0] == word.utf8Start[$0] }
+        }
+        switch key.count {
+        case 4: return equals("last") ? 2 : nil
+        case 5: return equals("count") ? 0 : equals("first") ? 1 : equals("times") ? 3 : nil
+        default: return nil
+        }
+    }
+
+    /// One event summary as ``event()`` resolves it, its times (newest first) in `times`.
+    private mutating func event(times: inout [Stamp]) -> (count: Int, first: Stamp?, last: Stamp?, hasTimes: Bool)? {
         var count: Int?
-        var first: Double?
-        var last: Double?
+        var first: Stamp?
+        var last: Stamp?
         var hasTimes = false
+        var seenMask = 0
         times.removeAll(keepingCapacity: true)
-        // The instant a `Date` keeps of a timestamp (the state holds dates; the document their instants).
-        func instant(_ scanner: inout FastStateScanner) -> Double? {
-            scanner.timestamp()?.timeIntervalSince1970
-        }
-        let complete = members { key, scanner in
-            switch key {
-            case "count" where count == nil:
-                count = scanner.count()
-                return count != nil
-            case "first" where first == nil:
-                first = instant(&scanner)
-                return first != nil
-            case "last" where last == nil:
-                last = instant(&scanner)
-                return last != nil
-            case "times" where !hasTimes:
-                hasTimes = true
-                guard scanner.take(0x5B) else { return false }
-                if !scanner.take(0x5D) {
-                    repeat {
-                        guard let time = instant(&scanner) else { return false }
-                        times.append(time)
-                    } while scanner.take(0x2C)
-                    guard scanner.take(0x5D) else { return false }
+        guard take(0x7B) else { return nil }
+        if !take(0x7D) {
+            repeat {
+                guard let key = rawString(), take(0x3A), let field = Self.eventField(key), seenMask & (1 << field) == 0
+                else { return nil }
+                seenMask |= 1 << field
+                switch field {
+                case 0:
+                    count = self.count()
+                    guard count != nil else { return nil }
+                case 1:
+                    first = stamp()
+                    guard first != nil else { return nil }
+                case 2:
+                    last = stamp()
+                    guard last != nil else { return nil }
+                default:
+                    hasTimes = true
+                    guard take(0x5B) else { return nil }
+                    if !take(0x5D) {
+                        repeat {
+                            guard let time = stamp() else { return nil }
+                            times.append(time)
+                        } while take(0x2C)
+                        guard take(0x5D) else { return nil }
+                    }
                 }
-                return true
-            default: return false
-            }
+            } while take(0x2C)
+            guard take(0x7D) else { return nil }
         }
-        guard complete else { return nil }
         let resolved = count ?? (hasTimes ? times.count : nil) ?? (first != nil || last != nil ? 1 : 0)
         if hasTimes, times.count > resolved { return nil }
-        times.sort(by: >)
+        // Newest first (exports usually write them so); equal instants have equal texts.
+        if !times.indices.dropFirst().allSatisfy({ times[$0 - 1].seconds >= times[$0].seconds }) {
+            times.sort { $0.seconds > $1.seconds }
+        }
         let single = resolved == 1 ? first ?? last : nil
         return (
             resolved,

@@ -58,6 +58,8 @@ public struct CompiledGuide: Sendable {
     /// (into verdicts and loops), so a copy is one reference count rather than one per field.
     private final class Storage: Sendable {
         let guide: Guide
+        /// The guide's id, read for every user.
+        let id: String
         let audience: [AudienceClause]
         let pageGlobs: [GlobPattern]
         let steps: [CompiledStep]
@@ -73,6 +75,7 @@ public struct CompiledGuide: Sendable {
             rolloutRanges: [Bucketing.Range]
         ) {
             self.guide = guide
+            self.id = guide.id.value
             self.audience = audience
             self.pageGlobs = pageGlobs
             self.steps = steps
@@ -84,7 +87,11 @@ public struct CompiledGuide: Sendable {
     private let storage: Storage
 
     /// The guide as written.
-    public var guide: Guide { storage.guide }
+    public var guide: Guide {
+        // Lent, not copied: selection reads a few fields of every guide for every user, and a copy of the
+        // whole guide costs a reference count per field.
+        _read { yield storage.guide }
+    }
     /// The audience's top-level clauses; empty means everyone.
     public var audience: [AudienceClause] { storage.audience }
     /// The trigger's page globs, compiled (empty unless the trigger is a page trigger).
@@ -168,7 +175,7 @@ public struct CompiledGuide: Sendable {
     }
 
     /// The guide's id.
-    public var id: String { guide.id.value }
+    public var id: String { storage.id }
 
     /// The steps a user in `variant` goes through: the variant's own, else the guide's.
     ///

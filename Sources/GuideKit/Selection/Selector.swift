@@ -118,6 +118,7 @@ public struct Selector: Sendable {
         let page = context.page ?? state.page?.path
         let lastOtherShow = Self.lastShows(state)
         var verdicts: [Verdict] = []
+        verdicts.reserveCapacity(guides.guides.count)
         var candidates: [(index: Int, verdict: Int, resumes: Bool, launched: Bool, variant: String?)] = []
         var holdouts: [Decision.Holdout] = []
         for (index, compiled) in guides.guides.enumerated() {
@@ -140,13 +141,16 @@ public struct Selector: Sendable {
             }
             verdicts.append(verdict)
         }
-        candidates.sort { lhs, rhs in
-            if lhs.launched != rhs.launched { return lhs.launched }
-            if lhs.resumes != rhs.resumes { return lhs.resumes }
-            let left = guides.guides[lhs.index].guide
-            let right = guides.guides[rhs.index].guide
-            if left.priority != right.priority { return left.priority > right.priority }
-            return left.id.value < right.id.value
+        if candidates.count > 1 {
+            let all = guides.guides
+            candidates.sort { lhs, rhs in
+                if lhs.launched != rhs.launched { return lhs.launched }
+                if lhs.resumes != rhs.resumes { return lhs.resumes }
+                let left = all[lhs.index].guide.priority
+                let right = all[rhs.index].guide.priority
+                if left != right { return left > right }
+                return all[lhs.index].id < all[rhs.index].id
+            }
         }
         var decision = Decision.nothing
         decision.holdouts = holdouts
@@ -220,22 +224,23 @@ public struct Selector: Sendable {
         explains: Bool,
         describes: Bool
     ) -> Verdict {
-        let guide = compiled.guide
         let id = compiled.id
         func blocked(_ block: Verdict.Block, variant: String? = nil, trace: [Verdict.ClauseResult] = []) -> Verdict {
             Verdict(guideID: id, outcome: .blocked(block), variant: variant, trace: trace)
         }
         // 1. Status.
-        switch guide.status {
+        switch compiled.guide.status {
         case .published: break
         case .draft where context.includesDrafts: break
         case .draft:
-            return blocked(Self.block(describes, .status, "draft (shown only in previews)", at: guide.location))
+            return blocked(
+                Self.block(describes, .status, "draft (shown only in previews)", at: compiled.guide.location)
+            )
         case .archived:
-            return blocked(Self.block(describes, .status, "archived", at: guide.location))
+            return blocked(Self.block(describes, .status, "archived", at: compiled.guide.location))
         }
         // 2. Schedule.
-        if let schedule = guide.schedule {
+        if let schedule = compiled.guide.schedule {
             if let start = schedule.start, context.now < start.value {
                 return blocked(
                     Self.block(
@@ -254,19 +259,22 @@ public struct Selector: Sendable {
         }
         // 3. Audience.
         var trace: [Verdict.ClauseResult] = []
-        var failed: CompiledGuide.AudienceClause?
-        for clause in compiled.audience {
-            let holds = clause.condition.isSatisfied(by: document)
+        let audience = compiled.audience
+        var failedIndex: Int?
+        // By index: a clause is read in place, not copied (with its text and location) for every user.
+        for index in audience.indices {
+            let holds = audience[index].condition.isSatisfied(by: document)
             if explains {
-                let explanation = clause.condition.explain(document)
-                trace.append(Verdict.ClauseResult(text: clause.text, holds: holds, explanation: explanation))
+                let explanation = audience[index].condition.explain(document)
+                trace.append(Verdict.ClauseResult(text: audience[index].text, holds: holds, explanation: explanation))
             }
-            if !holds, failed == nil {
-                failed = clause
+            if !holds, failedIndex == nil {
+                failedIndex = index
                 if !explains { break }
             }
         }
-        if let failed {
+        if let failedIndex {
+            let failed = audience[failedIndex]
             return blocked(
                 Self.block(describes, .audience, "\(failed.text) is false", clause: failed.text, at: failed.location),
                 trace: trace
@@ -277,7 +285,7 @@ public struct Selector: Sendable {
         let progress = state.guides[id] ?? UserState.GuideProgress()
         let resumes = progress.status == .inProgress
         let launched = context.launch == id
-        if let trigger = guide.trigger, !launched {
+        if let trigger = compiled.guide.trigger, !launched {
             switch trigger.kind {
             case .page(let globs):
                 guard let page else {
@@ -332,7 +340,7 @@ public struct Selector: Sendable {
         }
         // 6. Rollout and variants.
         var variant: String?
-        if let rollout = guide.rollout {
+        if let rollout = compiled.guide.rollout {
             let bucket = Bucketing.hash(seed: rollout.seed ?? id, value: state.id, version: .v2)
             guard let chosen = Bucketing.variation(for: bucket, in: compiled.rolloutRanges) else {
                 return blocked(

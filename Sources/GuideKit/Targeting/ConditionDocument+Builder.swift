@@ -301,6 +301,18 @@ extension ConditionDocument {
             nodes[node].number = instant
         }
 
+        /// A timestamp node of text in the form ``setTimestamp(_:seconds:)`` writes, copied
+        /// (``Timestamp/canonicalSeconds(_:)`` read `instant` from it; writing the instant again gives the
+        /// same text).
+        mutating func setTimestamp(_ node: Int, text: UnsafeBufferPointer<UInt8>, instant: Double) {
+            let start = bytes.count
+            bytes.append(contentsOf: text)
+            nodes[node].kind = .string
+            nodes[node].first = Int32(start)
+            nodes[node].count = Int32(text.count)
+            nodes[node].number = instant
+        }
+
         /// The instant of the bytes `start..<end` when they are a timestamp, or NaN (cheap rejection first).
         func instant(_ start: Int, _ end: Int) -> Double {
             guard end - start >= 10, bytes[start] >= 0x30, bytes[start] <= 0x39 else { return .nan }
