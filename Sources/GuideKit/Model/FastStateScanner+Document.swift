@@ -238,11 +238,12 @@ extension FastStateScanner {
             let byte = bytes[position]
             switch byte {
             case 0x22:
-                position += 1
-                while position < bytes.count, bytes[position] != 0x22 {
-                    if bytes[position] == 0x5C || bytes[position] < 0x20 { return nil }
-                    position += 1
-                }
+                // To the next quote: a string with an escape or a control character is refused when it is
+                // read, so only strings without them need counting right.
+                guard let base = bytes.baseAddress, position + 1 < bytes.count,
+                    let found = memchr(base + position + 1, 0x22, bytes.count - position - 1)
+                else { return nil }
+                position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
                 if depth == 1 { sawValue = true }
             case 0x7B, 0x5B:
                 if depth == 1 { sawValue = true }
