@@ -9,7 +9,8 @@ import Synchronization
 /// let store = try SQLiteGuideStore(path: "guidekit.sqlite")
 /// ```
 ///
-/// One server process owns the file (``GuideStore/serializing(users:_:)`` relies on its per-user locks), so the
+/// One server process owns the file, and claims it with an exclusive lock (a second writer is refused at start;
+/// read-only readers are not) (``GuideStore/serializing(users:_:)`` relies on its per-user locks), so the
 /// store keeps the users it read or wrote last in a bounded ``UserCache``: a `decide` for a user seen recently
 /// reads nothing from the file. Every write goes through this store and updates the cache once committed.
 /// Commits of concurrent requests are written in one transaction with one sync (``SQLiteCommitQueue``), each
@@ -22,15 +23,21 @@ public final class SQLiteGuideStore: GuideStore {
     private let cache: UserCache
     private let commits: SQLiteCommitQueue
     private let closed = Atomic<Bool>(false)
+    /// The writer's claim on the file (`nil` for a read-only store).
+    private let claim: SQLiteOwnerLock?
 
     /// Opens (or creates) the database file and brings its tables up to date.
     ///
     /// - Parameters:
     ///   - path: the file path.
     ///   - cacheCapacity: how many decoded users to keep in memory (0: none).
-    /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened or is not a GuideKit store.
+    /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened, is not a GuideKit store, or is in
+    ///   use by another store (another `guidekit serve`).
     public convenience init(path: String, cacheCapacity: Int = SQLiteGuideStore.defaultCacheCapacity) throws {
-        self.init(writer: try Self.open(path), cacheCapacity: cacheCapacity)
+        // Claimed before anything is read or migrated, so a second instance changes nothing.
+        let claim = try SQLiteOwnerLock(path: path)
+        let writer = try Self.open(path)
+        self.init(writer: writer, cacheCapacity: cacheCapacity, claim: claim)
     }
 
     /// The file opened for writing, its tables up to date.
@@ -52,8 +59,9 @@ public final class SQLiteGuideStore: GuideStore {
 
     // Every throwing step is done before this initializer runs (a throwing designated initializer of this class
     // crashed the optimizer, Swift 6.3.1, on the way out past the atomic flag).
-    private init(writer: any DatabaseWriter, cacheCapacity: Int) {
+    private init(writer: any DatabaseWriter, cacheCapacity: Int, claim: SQLiteOwnerLock? = nil) {
         pool = writer
+        self.claim = claim
         cache = UserCache(capacity: cacheCapacity)
         commits = SQLiteCommitQueue(writer: writer, cache: cache)
     }
@@ -293,6 +301,7 @@ public final class SQLiteGuideStore: GuideStore {
     public func close() async throws {
         closed.store(true, ordering: .relaxed)
         cache.clear()
+        defer { claim?.release() }
         try pool.close()
     }
 
