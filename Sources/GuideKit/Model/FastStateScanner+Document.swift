@@ -174,34 +174,14 @@ extension FastStateScanner {
         template: ConditionDocument.Template,
         builder: inout ConditionDocument.Builder
     ) -> ConditionDocument {
-        let keys = template.keys
-        var slot = RootSlot.rest
-        if let page = page.map({ UserState.Page(path: $0, url: state.page?.url) }) ?? state.page {
-            builder.setKey(slot, keys.page)
-            var member = builder.open(slot, .object, count: (page.path == nil ? 0 : 1) + (page.url == nil ? 0 : 1))
-            if let path = page.path {
-                builder.setKey(member, keys.path)
-                builder.setString(member, path)
-                member += 1
-            }
-            if let url = page.url {
-                builder.setKey(member, keys.url)
-                builder.setString(member, url)
-            }
-            builder.sortMembers(slot)
-            slot += 1
-        }
-        if let locale = state.locale {
-            builder.setKey(slot, keys.locale)
-            builder.setString(slot, locale)
-            slot += 1
-        }
-        builder.setKey(slot, keys.now)
-        builder.setTimestamp(slot, seconds: now.timeIntervalSince1970)
-        let resolvedNow = builder.nodes[slot].number
-        builder.nodes[0].count = Int32(slot)
-        builder.sortMembers(0)
-        return builder.finish(now: resolvedNow)
+        ConditionDocument.finishRoot(
+            from: RootSlot.rest,
+            page: page.map { UserState.Page(path: $0, url: state.page?.url) } ?? state.page,
+            locale: state.locale,
+            now: now,
+            template: template,
+            builder: &builder
+        )
     }
 
     /// A root key's position in ``UserState/fields``, from its bytes.

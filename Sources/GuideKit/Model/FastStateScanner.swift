@@ -211,17 +211,7 @@ struct FastStateScanner {
             }
         }
         guard complete else { return nil }
-        // As the general reader resolves them.
-        let resolved = count ?? times?.count ?? (first != nil || last != nil ? 1 : 0)
-        if let times, times.count > resolved { return nil }
-        let sorted = times?.sorted(by: >)
-        let single = resolved == 1 ? first ?? last : nil
-        return UserState.EventSummary(
-            count: resolved,
-            first: first ?? sorted?.last ?? single,
-            last: last ?? sorted?.first ?? single,
-            times: sorted
-        )
+        return UserState.EventSummary.completing(count: count, first: first, last: last, times: times)
     }
 
     mutating func guide() -> UserState.GuideProgress? {

@@ -320,24 +320,16 @@ private struct StateReader {
                 )
             }
         }
-        let resolved = count ?? times?.count ?? (first != nil || last != nil ? 1 : 0)
-        if let times, times.count > resolved {
+        guard let summary = UserState.EventSummary.completing(count: count, first: first, last: last, times: times)
+        else {
             throw error(
                 .invalidValue,
-                "'\(path).count' is \(resolved) but \(times.count) times are listed",
+                "'\(path).count' is \(count ?? 0) but \(times?.count ?? 0) times are listed",
                 "\(path).count",
                 node
             )
         }
-        let sorted = times?.sorted(by: >)
-        // With a single occurrence, first and last are the same time.
-        let single = resolved == 1 ? first ?? last : nil
-        return UserState.EventSummary(
-            count: resolved,
-            first: first ?? sorted?.last ?? single,
-            last: last ?? sorted?.first ?? single,
-            times: sorted
-        )
+        return summary
     }
 
     func guide(_ node: SourceNode, _ path: String) throws(UserStateError) -> UserState.GuideProgress {
@@ -380,5 +372,26 @@ private struct StateReader {
             }
         }
         return progress
+    }
+}
+
+extension UserState.EventSummary {
+    /// The summary a state's `events.<name>` fields give, completed as both state readers complete it.
+    ///
+    /// The count is `count`, else how many `times`, else one when `first` or `last` is there; a missing `first`
+    /// or `last` comes from the times, or, for a single occurrence, from the other. `nil` when more times are
+    /// listed than the count says (only possible when `count` is given).
+    static func completing(count: Int?, first: Date?, last: Date?, times: [Date]?) -> Self? {
+        let resolved = count ?? times?.count ?? (first != nil || last != nil ? 1 : 0)
+        if let times, times.count > resolved { return nil }
+        let sorted = times?.sorted(by: >)
+        // With a single occurrence, first and last are the same time.
+        let single = resolved == 1 ? first ?? last : nil
+        return Self(
+            count: resolved,
+            first: first ?? sorted?.last ?? single,
+            last: last ?? sorted?.first ?? single,
+            times: sorted
+        )
     }
 }

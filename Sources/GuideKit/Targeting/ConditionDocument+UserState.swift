@@ -58,7 +58,29 @@ extension ConditionDocument {
         builder.setKey(slot, keys.guides)
         Self.fillGuides(slot, state.guides, template, &builder)
         slot += 1
-        if let page = state.page {
+        self = Self.finishRoot(
+            from: slot,
+            page: state.page,
+            locale: state.locale,
+            now: state.now ?? now,
+            template: template,
+            builder: &builder
+        )
+    }
+
+    /// Writes the root's last members from `slot` on (the page when there is one, the locale when there is one,
+    /// then `now`) and finishes the document; the root's children are those up to `now`.
+    static func finishRoot(
+        from slot: Int,
+        page: UserState.Page?,
+        locale: String?,
+        now: Date,
+        template: Template,
+        builder: inout Builder
+    ) -> ConditionDocument {
+        let keys = template.keys
+        var slot = slot
+        if let page {
             builder.setKey(slot, keys.page)
             var member = builder.open(slot, .object, count: (page.path == nil ? 0 : 1) + (page.url == nil ? 0 : 1))
             if let path = page.path {
@@ -73,16 +95,17 @@ extension ConditionDocument {
             builder.sortMembers(slot)
             slot += 1
         }
-        if let locale = state.locale {
+        if let locale {
             builder.setKey(slot, keys.locale)
             builder.setString(slot, locale)
             slot += 1
         }
         builder.setKey(slot, keys.now)
-        builder.setTimestamp(slot, seconds: (state.now ?? now).timeIntervalSince1970)
+        builder.setTimestamp(slot, seconds: now.timeIntervalSince1970)
         let resolvedNow = builder.nodes[slot].number
+        builder.nodes[0].count = Int32(slot)
         builder.sortMembers(0)
-        self = builder.finish(now: resolvedNow)
+        return builder.finish(now: resolvedNow)
     }
 
     static func fillEvents(
