@@ -166,37 +166,8 @@ struct JSONBodyParser {
                 }
                 return text
             case 0x5C:
-                index += 1
-                guard index < bytes.count else { throw failure("the text ends inside a string") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case 0x22: scalars.append(0x22)
-                case 0x5C: scalars.append(0x5C)
-                case 0x2F: scalars.append(0x2F)
-                case 0x62: scalars.append(0x08)
-                case 0x66: scalars.append(0x0C)
-                case 0x6E: scalars.append(0x0A)
-                case 0x72: scalars.append(0x0D)
-                case 0x74: scalars.append(0x09)
-                case 0x75:
-                    var code = try hex4()
-                    if (0xD800...0xDBFF).contains(code) {
-                        guard bytes.count - index >= 6, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
-                            throw failure("a \\u escape of a high surrogate must be followed by a low one")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else {
-                            throw failure("a \\u escape of a high surrogate must be followed by a low one")
-                        }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00...0xDFFF).contains(code) {
-                        throw failure("a \\u escape of a low surrogate without a high one")
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw failure("an invalid \\u escape") }
-                    UTF8.encode(scalar) { scalars.append($0) }
-                default: throw failure("an invalid escape in a string")
+                if let problem = JSONEscape.decode(bytes, at: &index, into: &scalars) {
+                    throw failure(reason(problem))
                 }
             default:
                 guard byte >= 0x20 else { throw failure("a control character inside a string must be escaped") }
@@ -207,22 +178,17 @@ struct JSONBodyParser {
         throw failure("the text ends inside a string")
     }
 
-    private mutating func hex4() throws(Failure) -> UInt32 {
-        guard bytes.count - index >= 4 else { throw failure("the text ends inside a \\u escape") }
-        var code: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            default: throw failure("a \\u escape needs four hex digits")
-            }
-            code = code << 4 | UInt32(digit)
-            index += 1
+    /// Why an escape at `index` is refused, in the API's words.
+    private func reason(_ problem: JSONEscape.Failure) -> String {
+        switch problem {
+        case .truncated: "the text ends inside a string"
+        case .unknownEscape: "an invalid escape in a string"
+        case .badHex, .badLowHex:
+            index < bytes.count && JSONEscape.hexValue(bytes[index]) == nil
+                ? "a \\u escape needs four hex digits" : "the text ends inside a \\u escape"
+        case .loneSurrogate, .badLowSurrogate:
+            "a \\u escape of a surrogate must be a high one followed by a low one"
         }
-        return code
     }
 
     private mutating func number() throws(Failure) -> Double {
