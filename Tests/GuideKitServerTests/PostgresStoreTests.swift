@@ -18,6 +18,10 @@ struct PostgresStoreTests {
         try await PostgresTestDatabase.withStore { try await StoreConformanceTests.usersRoundTripTheirState($0) }
     }
 
+    @Test func pingAnswersWhileTheStoreIsOpen() async throws {
+        try await PostgresTestDatabase.withStore { try await StoreConformanceTests.pingAnswersWhileTheStoreIsOpen($0) }
+    }
+
     @Test func deletingAUserErasesTheirEventsOnly() async throws {
         try await PostgresTestDatabase.withStore {
             try await StoreConformanceTests.deletingAUserErasesTheirEventsOnly($0)

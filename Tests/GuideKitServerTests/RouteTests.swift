@@ -413,6 +413,22 @@ struct RouteTests {
         }
     }
 
+    @Test func healthAsksTheStoreOneTrivialQueryAndAnswers503WhenItCannot() async throws {
+        let harness = try ServerHarness()
+        try await harness.test { client in
+            _ = try await client.send(.post, "/v1/decide", body: trialAdminDecide())
+            let health = try await client.send(.get, "/healthz")
+            #expect(health.status == 200)
+            // No counts: they scan every table on each call of an open route, and tell anyone the number of users.
+            #expect((health.json["store"] as? [String: Any])?.keys.sorted() == ["reachable"])
+            try await harness.store.close()
+            let down = try await client.send(.get, "/healthz")
+            #expect(down.status == 503)
+            #expect(down.json["status"] as? String == "unavailable")
+            #expect((down.json["store"] as? [String: Any])?["reachable"] as? Bool == false)
+        }
+    }
+
     @Test func browsersOfAllowedOriginsGetCORSHeadersAndPreflightAnswers() async throws {
         let harness = try ServerHarness(origins: ["https://app.example.com"])
         try await harness.test { client in

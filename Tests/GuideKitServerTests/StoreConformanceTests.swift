@@ -97,6 +97,23 @@ struct StoreConformanceTests {
         #expect(again.events == 0 && again.users == 0)
     }
 
+    /// `ping` answers on an open store (and inside a serialized body), whatever it holds, and fails once it is
+    /// closed.
+    @Test(arguments: Kind.allCases)
+    func pingAnswersWhileTheStoreIsOpen(kind: Kind) async throws {
+        let store = try kind.make().store
+        try await Self.pingAnswersWhileTheStoreIsOpen(store)
+        try await store.close()
+        await #expect(throws: StoreError.self) { try await store.ping() }
+    }
+
+    static func pingAnswersWhileTheStoreIsOpen(_ store: any GuideStore) async throws {
+        try await store.ping()
+        try await store.commit(StoreChange(events: [Self.event("a")]))
+        try await store.serializing(users: ["u_1"]) { try await $0.ping() }
+        try await store.ping()
+    }
+
     /// A read-modify-write inside ``GuideStore/serializing(users:_:)`` sees its own writes, and a change refused
     /// for a duplicate id writes nothing but leaves the rest of the work possible.
     @Test(arguments: Kind.allCases)

@@ -38,8 +38,13 @@ public protocol GuideStore: Sendable {
     /// - Returns: the number of rows deleted: events, and 1 for the user when there was one.
     func deleteUser(_ id: String) async throws -> (events: Int, users: Int)
 
-    /// The number of stored users and events.
+    /// The number of stored users and events: a scan of both tables, for tools and tests, never for a route
+    /// anyone may call.
     func counts() async throws -> (users: Int, events: Int)
+
+    /// Answers when the store is reachable and open (one trivial query, whatever the store holds); throws
+    /// ``StoreError`` when it is not. `/healthz` asks it.
+    func ping() async throws
 
     /// Closes the store; later calls fail.
     func close() async throws

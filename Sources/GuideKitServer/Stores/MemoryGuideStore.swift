@@ -80,6 +80,11 @@ public final class MemoryGuideStore: GuideStore {
         try read { ($0.users.count, $0.events.count) }
     }
 
+    /// Answers while the store is open.
+    public func ping() async throws {
+        try read { _ in () }
+    }
+
     /// Closes the store.
     public func close() async throws {
         contents.withLock { $0.isClosed = true }

@@ -297,6 +297,12 @@ public final class SQLiteGuideStore: GuideStore {
         }
     }
 
+    /// Answers when the database is open and readable: one `SELECT 1` on a reader.
+    public func ping() async throws {
+        guard !closed.load(ordering: .relaxed) else { throw StoreError.unavailable("the store is closed") }
+        try await reading { db in try db.execute(sql: "SELECT 1") }
+    }
+
     /// Closes the database.
     public func close() async throws {
         closed.store(true, ordering: .relaxed)

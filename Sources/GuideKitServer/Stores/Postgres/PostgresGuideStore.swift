@@ -143,6 +143,11 @@ public final class PostgresGuideStore: GuideStore {
         try await run { try await PostgresStatements.counts(on: $0) }
     }
 
+    /// Answers when a pooled connection runs `SELECT 1`.
+    public func ping() async throws {
+        try await run { try await PostgresStatements.ping(on: $0) }
+    }
+
     /// Runs `body` in one transaction that holds the advisory lock of each user until it commits.
     public func serializing<T: Sendable>(
         users: [String],

@@ -157,6 +157,11 @@ package enum PostgresStatements {
         return (events, users)
     }
 
+    static func ping(on connection: PostgresConnection) async throws {
+        let rows = try await connection.query("SELECT 1", logger: logger)
+        for try await _ in rows {}
+    }
+
     static func counts(on connection: PostgresConnection) async throws -> (users: Int, events: Int) {
         let rows = try await connection.query(
             "SELECT (SELECT count(*) FROM guidekit_user), (SELECT count(*) FROM guidekit_event)",

@@ -51,6 +51,11 @@ struct PostgresTransactionStore: GuideStore {
         try await PostgresStatements.counts(on: connection)
     }
 
+    /// Answers when the transaction's connection runs `SELECT 1`.
+    func ping() async throws {
+        try await PostgresStatements.ping(on: connection)
+    }
+
     /// The transaction is the pooled store's; closing the view closes nothing.
     func close() async throws {}
 
