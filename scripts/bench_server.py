@@ -14,6 +14,9 @@
             process in one transaction (the store's limit), with the ratio.
   memory    the server's peak RSS with --users stored users after all of the above, and with --users-big
             (default 1,000,000) after a decide run over them.
+  ceiling   with --ceiling, also the framework alone: scripts/bench/hummingbird-ceiling (Hummingbird, the
+            version the server uses, answering the same decide requests with constant bodies of the two
+            sizes; no store, no middleware), built in release the first time (minutes), run like decide.
 
 With --database postgres://… (a server and a database to connect to first; the benchmark creates and
 drops a database of its own there), the store is PostgreSQL and it measures instead, with one and with two
@@ -106,6 +109,8 @@ def main():
     parser.add_argument("--users-big", type=int, default=1_000_000,
                         help="a second store this large for peak RSS and decide (0: skip)")
     parser.add_argument("--report-events", type=int, default=1_000_000)
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also measure Hummingbird alone on the same requests (scripts/bench/hummingbird-ceiling)")
     args = parser.parse_args()
     if args.database:
         return bench_postgres(args)
@@ -142,6 +147,7 @@ def bench_sqlite(args, work):
     decide_rate([port], work, args.warmup, args.connections, args.users)  # warm-up, not counted
     (decide,) = decide_rate([port], work, args.seconds, args.connections, args.users)[1]
     reference_rate = nginx_rate(work, sizes, args.seconds, args.connections, args.users)
+    ceiling = ceiling_rate(work, sizes, args) if args.ceiling else None
     rss_small = peak_rss_kib(server.pid)
     server.terminate()
     server.wait()
@@ -171,6 +177,10 @@ def bench_sqlite(args, work):
     print(f"nginx (static files of the same two sizes, the same mix): {reference_rate[0]:,.0f} req/s, "
           f"p50 {reference_rate[1]:.2f} ms, p99 {reference_rate[2]:.2f} ms")
     print(f"decide / nginx: {decide[0] / reference_rate[0]:.1%}")
+    if ceiling:
+        print(f"Hummingbird alone (the same requests, constant answers of the two sizes, no store, no middleware): "
+              f"{ceiling[0]:,.0f} req/s, p50 {ceiling[1]:.2f} ms, p99 {ceiling[2]:.2f} ms "
+              f"({ceiling[0] / reference_rate[0]:.1%} of nginx); decide / Hummingbird alone: {decide[0] / ceiling[0]:.1%}")
     print(f"peak RSS with {args.users:,} users (after every run above): {rss_small / 1024:.0f} MiB")
     if big:
         seeded, big_decide, rss = big
@@ -262,6 +272,33 @@ def decide_sizes(port):
     if sizes["shown"] <= sizes["none"]:
         sys.exit(f"the even users should be shown a guide: answers of {sizes} bytes")
     return sizes
+
+
+def ceiling_rate(work, sizes, args):
+    """The framework's ceiling: scripts/bench/hummingbird-ceiling answering the same decide requests (same wrk
+    script, warm-up, time and connections) with constant bodies of the answers' sizes."""
+    package = os.path.join(ROOT, "scripts", "bench", "hummingbird-ceiling")
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", package], check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = os.path.join(package, ".build", "release", "HummingbirdCeiling")
+    port = free_port()
+    process = subprocess.Popen([binary, str(port), str(sizes["shown"]), str(sizes["none"])],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        decide_rate([port], work, args.warmup, args.connections, args.users)  # warm-up, not counted
+        (result,) = decide_rate([port], work, args.seconds, args.connections, args.users)[1]
+        if result[3]:
+            sys.exit(f"the ceiling server refused requests: {result[3]}")
+        return result
+    finally:
+        process.terminate()
+        process.wait()
 
 
 def nginx_rate(work, sizes, seconds, connections, users):

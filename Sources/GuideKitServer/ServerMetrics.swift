@@ -60,9 +60,12 @@ public final class ServerMetrics: Sendable {
         return (counter, histogram)
     }
 
-    /// Counts the outcome of an events request.
-    public func events(accepted: Int, duplicates: Int, rejected: Int) {
-        for (outcome, count) in [("accepted", accepted), ("duplicate", duplicates), ("rejected", rejected)]
+    /// Counts the outcome of an events request; `late` accepted events were applied on top of a long history
+    /// instead of replayed in time order (they are among the accepted too).
+    public func events(accepted: Int, duplicates: Int, rejected: Int, late: Int = 0) {
+        for (outcome, count) in [
+            ("accepted", accepted), ("duplicate", duplicates), ("rejected", rejected), ("late", late),
+        ]
         where count > 0 {
             registry.makeCounter(
                 descriptor: .init(

@@ -44,6 +44,11 @@ struct StoreConformanceTests {
         #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
         #expect(try await store.storedEventIDs(["a", "d", "c", "zz"]) == ["a", "c"])
         #expect(try await store.events(of: "u_1").map(\.id) == ["a", "c"])
+        // The ingestor reads a user's history with a limit: the first events in storage order.
+        #expect(try await store.events(of: "u_1", limit: 1).map(\.id) == ["a"])
+        try await store.commit(StoreChange(events: [Self.event("e", time: 100), Self.event("f", time: 200)]))
+        #expect(try await store.events(of: "u_1", at: 100, limit: 2).map(\.id) == ["a", "c"])
+        #expect(try await store.events(of: "u_1", at: 100, limit: 10).map(\.id) == ["a", "c", "e"])
         let page = try await store.events(after: all[0].sequence, limit: 1)
         #expect(page.map(\.id) == ["b"])
         #expect(page[0].line == #"{"id":"b"}"#)

@@ -47,10 +47,13 @@ struct EventsController<Context: RequestContext> {
         services.metrics.events(
             accepted: outcome.accepted,
             duplicates: outcome.duplicates.count,
-            rejected: rejected.count
+            rejected: rejected.count,
+            late: outcome.late
         )
+        // `late` only when some were: the usual answer keeps its three fields.
+        let late = outcome.late > 0 ? #","late":\#(outcome.late)"# : ""
         let json =
-            #"{"accepted":\#(outcome.accepted),"duplicates":\#(outcome.duplicates.count),"rejected":[\#(rejected.joined(separator: ","))]}"#
+            #"{"accepted":\#(outcome.accepted),"duplicates":\#(outcome.duplicates.count)\#(late),"rejected":[\#(rejected.joined(separator: ","))]}"#
         return JSONResponse.ok(json, status: .accepted)
     }
 

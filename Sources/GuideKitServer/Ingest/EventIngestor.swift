@@ -3,6 +3,12 @@ import GuideKit
 
 /// Stores batches of events and brings the users' states up to date, one user at a time, so that many
 /// concurrent requests for one user end in the state of their events applied in time order.
+///
+/// Events that arrive in time order are applied on top of the stored state. Events that sort before an applied
+/// one are replayed with every stored event of the user, in time order, as long as the user has at most
+/// ``replayLimit`` stored events; beyond that they are stored and applied on top all the same, and counted as
+/// late, so that no user's history, however long or however out of order it arrives, costs more than
+/// ``replayLimit`` events per request.
 package struct EventIngestor: Sendable {
     /// What became of a batch.
     package struct Outcome: Sendable, Equatable {
@@ -10,19 +16,33 @@ package struct EventIngestor: Sendable {
         package var accepted = 0
         /// The indexes of events whose id was already stored (or repeated in the batch).
         package var duplicates: [Int] = []
+        /// Accepted events at or before the user's latest applied event that were applied on top of the state
+        /// instead of replayed in time order, because the user has more than ``replayLimit`` stored events.
+        package var late = 0
     }
+
+    /// How many stored events of one user an out-of-order batch replays at most.
+    package static let defaultReplayLimit = 10_000
 
     package let store: any GuideStore
     package let library: GuideLibrary
     package let locks: KeyedLock
+    /// How many stored events of one user an out-of-order batch replays at most.
+    package let replayLimit: Int
 
     /// The sequence of a batch's first event until the store gives it one: above any a store assigns.
     static let firstNewSequence = Int64(1) << 62
 
-    package init(store: any GuideStore, library: GuideLibrary, locks: KeyedLock) {
+    package init(
+        store: any GuideStore,
+        library: GuideLibrary,
+        locks: KeyedLock,
+        replayLimit: Int = EventIngestor.defaultReplayLimit
+    ) {
         self.store = store
         self.library = library
         self.locks = locks
+        self.replayLimit = max(1, replayLimit)
     }
 
     /// Stores the events (each already checked) and updates their users, in one commit.
@@ -88,19 +108,28 @@ package struct EventIngestor: Sendable {
             var updated = stored
             let earliest = new.map(\.time).min() ?? .infinity
             var inOrder = true
+            // Out of order, the stored events to replay with the new ones; nil when there are too many.
+            var history: [StoredEvent]?
             if let through = stored.appliedThrough, earliest <= through {
                 // At the latest applied instant the new events may still come after the applied ones (a
                 // product event beside a step's events, a retry): then they are applied on top too.
                 inOrder = false
                 if earliest == through {
-                    let applied = try await store.events(of: user, at: through)
-                    inOrder = replay.follow(new, through: through, applied: applied)
+                    let applied = try await store.events(of: user, at: through, limit: replayLimit + 1)
+                    inOrder = applied.count <= replayLimit && replay.follow(new, through: through, applied: applied)
+                }
+                if !inOrder {
+                    let all = try await store.events(of: user, limit: replayLimit + 1)
+                    if all.count <= replayLimit {
+                        history = all
+                    } else {
+                        outcome.late += new.count { $0.time <= through }
+                    }
                 }
             }
-            if !inOrder {
+            if !inOrder, let history {
                 // Out of order: rebuild from every event of the user, old and new.
-                let all = try await store.events(of: user) + new
-                let rebuilt = replay.replay(all, onto: stored.state, newIDs: Set(new.map(\.id)))
+                let rebuilt = replay.replay(history + new, onto: stored.state, newIDs: Set(new.map(\.id)))
                 updated.state = rebuilt.state
                 updated.appliedThrough = rebuilt.through
                 change.events += new + rebuilt.derived

@@ -19,11 +19,12 @@ public protocol GuideStore: Sendable {
     /// The ids among `ids` that are already stored.
     func storedEventIDs(_ ids: [String]) async throws -> Set<String>
 
-    /// Every event of a user, in the order they were stored.
-    func events(of user: String) async throws -> [StoredEvent]
+    /// The first `limit` events of a user, in the order they were stored.
+    func events(of user: String, limit: Int) async throws -> [StoredEvent]
 
-    /// The events of a user at one instant (`time` in seconds since 1970), in the order they were stored.
-    func events(of user: String, at time: Double) async throws -> [StoredEvent]
+    /// The first `limit` events of a user at one instant (`time` in seconds since 1970), in the order they were
+    /// stored.
+    func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent]
 
     /// Appends the events and replaces the users in one transaction.
     ///
@@ -77,9 +78,14 @@ extension GuideStore {
         return found
     }
 
+    /// Every event of a user, in the order they were stored (tools and tests; the server reads with a limit).
+    public func events(of user: String) async throws -> [StoredEvent] {
+        try await events(of: user, limit: .max)
+    }
+
     /// Filters every event of the user.
-    public func events(of user: String, at time: Double) async throws -> [StoredEvent] {
-        try await events(of: user).filter { $0.time == time }
+    public func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
+        Array(try await events(of: user, limit: .max).lazy.filter { $0.time == time }.prefix(limit))
     }
 
     /// A store used by one process runs `body` on itself: the server's per-user lock is enough.

@@ -33,8 +33,8 @@ public final class MemoryGuideStore: GuideStore {
     }
 
     /// Every event of a user, in storage order.
-    public func events(of user: String) async throws -> [StoredEvent] {
-        try read { $0.events.filter { $0.user == user } }
+    public func events(of user: String, limit: Int) async throws -> [StoredEvent] {
+        try read { Array($0.events.lazy.filter { $0.user == user }.prefix(limit)) }
     }
 
     /// Appends the events and replaces the users, or writes nothing when an event id is already stored.

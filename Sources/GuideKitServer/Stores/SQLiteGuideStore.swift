@@ -229,20 +229,24 @@ public final class SQLiteGuideStore: GuideStore {
     }
 
     /// Every event of a user, in storage order.
-    public func events(of user: String) async throws -> [StoredEvent] {
+    public func events(of user: String, limit: Int) async throws -> [StoredEvent] {
         try await reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE user = ? ORDER BY sequence", arguments: [user])
-                .map(Self.event)
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM event WHERE user = ? ORDER BY sequence LIMIT ?",
+                arguments: [user, limit]
+            )
+            .map(Self.event)
         }
     }
 
     /// The events of a user at one instant, in storage order.
-    public func events(of user: String, at time: Double) async throws -> [StoredEvent] {
+    public func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
         try await reading { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT * FROM event WHERE user = ? AND time = ? ORDER BY sequence"
+                sql: "SELECT * FROM event WHERE user = ? AND time = ? ORDER BY sequence LIMIT ?"
             )
-            return try Row.fetchAll(statement, arguments: [user, time]).map(Self.event)
+            return try Row.fetchAll(statement, arguments: [user, time, limit]).map(Self.event)
         }
     }
 

@@ -111,8 +111,13 @@ public final class PostgresGuideStore: GuideStore {
     }
 
     /// Every event of a user, in storage order.
-    public func events(of user: String) async throws -> [StoredEvent] {
-        try await run { try await PostgresStatements.events(of: user, on: $0) }
+    public func events(of user: String, limit: Int) async throws -> [StoredEvent] {
+        try await run { try await PostgresStatements.events(of: user, limit: limit, on: $0) }
+    }
+
+    /// The first `limit` events of a user at one instant.
+    public func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
+        try await run { try await PostgresStatements.events(of: user, at: time, limit: limit, on: $0) }
     }
 
     /// Appends the events and replaces the users in one transaction, or writes nothing.

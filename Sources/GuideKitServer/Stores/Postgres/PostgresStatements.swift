@@ -44,12 +44,33 @@ package enum PostgresStatements {
         return found
     }
 
-    static func events(of user: String, on connection: PostgresConnection) async throws -> [StoredEvent] {
+    static func events(of user: String, limit: Int, on connection: PostgresConnection) async throws -> [StoredEvent] {
         try await collect(
             connection.query(
                 PostgresQuery(
-                    unsafeSQL: "SELECT \(eventColumns) FROM guidekit_event WHERE user_id = $1 ORDER BY sequence",
-                    binds: try binds(user)
+                    unsafeSQL:
+                        "SELECT \(eventColumns) FROM guidekit_event WHERE user_id = $1 ORDER BY sequence LIMIT $2",
+                    binds: try binds(user, Int64(limit))
+                ),
+                logger: logger
+            )
+        )
+    }
+
+    static func events(
+        of user: String,
+        at time: Double,
+        limit: Int,
+        on connection: PostgresConnection
+    ) async throws -> [StoredEvent] {
+        try await collect(
+            connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT \(eventColumns) FROM guidekit_event WHERE user_id = $1 AND time = $2
+                        ORDER BY sequence LIMIT $3
+                        """,
+                    binds: try binds(user, time, Int64(limit))
                 ),
                 logger: logger
             )

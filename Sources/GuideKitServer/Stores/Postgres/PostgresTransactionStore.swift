@@ -19,8 +19,12 @@ struct PostgresTransactionStore: GuideStore {
         try await PostgresStatements.storedEventIDs(ids, on: connection)
     }
 
-    func events(of user: String) async throws -> [StoredEvent] {
-        try await PostgresStatements.events(of: user, on: connection)
+    func events(of user: String, limit: Int) async throws -> [StoredEvent] {
+        try await PostgresStatements.events(of: user, limit: limit, on: connection)
+    }
+
+    func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
+        try await PostgresStatements.events(of: user, at: time, limit: limit, on: connection)
     }
 
     /// Writes the change under a savepoint, so that a change refused for a duplicate id leaves the
