@@ -521,12 +521,17 @@ extension FastStateScanner {
         if !times.indices.dropFirst().allSatisfy({ times[$0 - 1].seconds >= times[$0].seconds }) {
             times.sort { $0.seconds > $1.seconds }
         }
+        // As UserState.EventSummary.completing: the oldest listed time is the first only when all are listed.
         let single = resolved == 1 ? first ?? last : nil
-        return (
+        let summary = (
             resolved,
-            first ?? (hasTimes ? times.last : nil) ?? single,
+            first ?? (hasTimes && times.count == resolved ? times.last : nil) ?? single,
             last ?? (hasTimes ? times.first : nil) ?? single,
             hasTimes
         )
+        // Only the newest are kept, as the state's summary keeps them.
+        let kept = UserState.EventSummary.keptTimes
+        if times.count > kept { times.removeLast(times.count - kept) }
+        return summary
     }
 }

@@ -378,18 +378,21 @@ private struct StateReader {
 extension UserState.EventSummary {
     /// The summary a state's `events.<name>` fields give, completed as both state readers complete it.
     ///
-    /// The count is `count`, else how many `times`, else one when `first` or `last` is there; a missing `first`
-    /// or `last` comes from the times, or, for a single occurrence, from the other. `nil` when more times are
-    /// listed than the count says (only possible when `count` is given).
+    /// The count is `count`, else how many `times`, else one when `first` or `last` is there; a missing `last`
+    /// is the newest time, a missing `first` the oldest when the times are all `count` of them (listed times
+    /// are the newest, so with fewer the first is unknown); for a single occurrence either gives the other.
+    /// The times are kept newest first and cut to the newest ``keptTimes`` (a longer list is valid data,
+    /// read as its newest). `nil` when more times are listed than the count says (only possible when `count`
+    /// is given).
     static func completing(count: Int?, first: Date?, last: Date?, times: [Date]?) -> Self? {
         let resolved = count ?? times?.count ?? (first != nil || last != nil ? 1 : 0)
         if let times, times.count > resolved { return nil }
-        let sorted = times?.sorted(by: >)
+        let sorted = times.map(newestFirst)
         // With a single occurrence, first and last are the same time.
         let single = resolved == 1 ? first ?? last : nil
         return Self(
             count: resolved,
-            first: first ?? sorted?.last ?? single,
+            first: first ?? (sorted?.count == resolved ? sorted?.last : nil) ?? single,
             last: last ?? sorted?.first ?? single,
             times: sorted
         )

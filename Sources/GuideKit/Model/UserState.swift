@@ -36,22 +36,50 @@ public struct UserState: Sendable, Hashable {
     }
 
     /// How often and when a user performed one product event.
+    ///
+    /// `count`, `first` and `last` are exact however often the event happens; `times` keeps only the newest
+    /// ``keptTimes``, so a state stays small and a new occurrence costs the same after years of use.
     public struct EventSummary: Sendable, Hashable {
+        /// How many times `times` keeps at most: the newest 1,000 of an event.
+        ///
+        /// Keeping every time would let a state grow with each occurrence, and every write of it (a server
+        /// stores the whole state after each event) cost time in proportion to the user's history, so a
+        /// long-lived user's events would take quadratic time in all. The newest 1,000 decide every
+        /// `$performed` window exactly whose `atLeast` is at most 1,000 and whose `atMost` is below 1,000
+        /// (see <doc:Targeting>); a state that lists more is read as its newest 1,000.
+        public static let keptTimes = 1_000
+
         /// How many times (0 when never).
         public var count: Int
         /// The first time.
         public var first: Date?
         /// The latest time.
         public var last: Date?
-        /// Every time, newest first, when the state keeps them (needed for exact `$performed` windows).
+        /// The newest times, newest first, at most ``keptTimes`` of them (for `$performed` windows).
+        ///
+        /// `nil` when the state keeps no times; fewer than `count` means the older times were not kept.
         public var times: [Date]?
 
-        /// Creates a summary; `times` are sorted newest first.
+        /// Creates a summary; `times` are sorted newest first and cut to the newest ``keptTimes``.
+        ///
+        /// When the cut drops times, a `first` not given is the oldest of `times` if they are all `count`
+        /// times, and a `last` not given is the newest, so both stay exact.
         public init(count: Int, first: Date? = nil, last: Date? = nil, times: [Date]? = nil) {
             self.count = count
             self.first = first
             self.last = last
-            self.times = times?.sorted(by: >)
+            guard let times else {
+                self.times = nil
+                return
+            }
+            let sorted = Self.newestFirst(times)
+            if sorted.count > Self.keptTimes {
+                if first == nil, sorted.count >= count { self.first = sorted.last }
+                if last == nil { self.last = sorted.first }
+                self.times = Array(sorted.prefix(Self.keptTimes))
+            } else {
+                self.times = sorted
+            }
         }
     }
 

@@ -280,21 +280,15 @@ public struct GuideStateMachine: Sendable {
         try apply(.event(name), to: &state, at: time)
     }
 
-    /// Counts one occurrence of an app event in `events.<name>` (count, first, last, times newest first).
+    /// Counts one occurrence of an app event in `events.<name>` (count, first, last, and the newest
+    /// ``UserState/EventSummary/keptTimes`` times newest first).
     ///
     /// It moves no guide: for a replay that applies the guide events an app event caused on their own (the
     /// server stores them beside the event), and for a decision that only reads the count. Anything else
-    /// records through ``record(event:in:at:)``.
+    /// records through ``record(event:in:at:)``. The summary is updated in place, in time independent of
+    /// how often the event happened before.
     package static func count(event name: String, in state: inout UserState, at time: Date) {
-        var summary = state.events[name] ?? UserState.EventSummary(count: 0)
-        summary.count += 1
-        if summary.first.map({ time < $0 }) ?? true { summary.first = time }
-        if summary.last.map({ time > $0 }) ?? true { summary.last = time }
-        var times = summary.times ?? []
-        let index = times.firstIndex { $0 <= time } ?? times.count
-        times.insert(time, at: index)
-        summary.times = times
-        state.events[name] = summary
+        state.events[name, default: UserState.EventSummary(count: 0)].record(at: time)
     }
 
     // MARK: - Helpers

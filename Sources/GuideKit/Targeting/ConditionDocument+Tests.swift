@@ -135,9 +135,20 @@ extension ConditionDocument {
 
     /// How many times the event at `node` (`events.<name>`) was performed, in the window when given.
     ///
-    /// Without a window: `count`. With one: the `times` in `(now − within, now]`; when the state keeps
-    /// no `times`, the estimate from `first` and `last`: all of `count` if `first` is in the window, one
-    /// if only `last` is, none otherwise. A missing event was never performed.
+    /// Without a window: `count`. With one, `(now − within, now]`:
+    /// - `times` lists all `count` times: those in the window (exact).
+    /// - `times` lists fewer (a state keeps the newest ``UserState/EventSummary/keptTimes``): the listed
+    ///   times in the window, plus the unlisted ones when they must all be in it too. The unlisted are
+    ///   older than every listed time and not older than `first`, so they are all in the window when `first`
+    ///   is after the window's start and the oldest listed time not after `now`, all outside when the oldest
+    ///   listed time is not after the start; otherwise (the window starts between `first` and the oldest
+    ///   listed time, or `first` is unknown) only the listed ones are counted: a lower bound, which still
+    ///   decides `atLeast` ≤ the number listed and `atMost` below it exactly.
+    /// - no `times` (or an empty list with a count): the estimate from `first` and `last`: all of `count`
+    ///   if `first` is in the window, one if only `last` is, none otherwise.
+    ///
+    /// A missing event was never performed. Both evaluators (``Program`` and the clause tree) and the trace
+    /// call this one function, so they agree.
     func performedCount(_ node: Int32, within: Double?) -> Int {
         guard node >= 0, nodes[Int(node)].kind == .object else { return 0 }
         let countNode = member(Self.countKey, of: node)
@@ -145,19 +156,26 @@ extension ConditionDocument {
             countNode >= 0 && nodes[Int(countNode)].kind == .number ? nodes[Int(countNode)].number.clampedInt : 0
         guard let within else { return count }
         let start = now - within
+        let first = member(Self.firstKey, of: node)
+        let firstInstant = first >= 0 ? instant(first) : .nan
         let times = member(Self.timesKey, of: node)
-        if times >= 0, nodes[Int(times)].kind == .array {
+        if times >= 0, nodes[Int(times)].kind == .array, nodes[Int(times)].count > 0 || count == 0 {
             let array = nodes[Int(times)]
             var inside = 0
+            var oldest = Double.infinity
             for element in array.first..<(array.first + array.count) {
                 let instant = instant(element)
                 if instant > start, instant <= now { inside += 1 }
+                if instant < oldest { oldest = instant }
             }
+            let unlisted = count - Int(array.count)
+            guard unlisted > 0, oldest > start else { return inside }
+            // Every unlisted time is in [first, oldest]: inside the window when that span is.
+            if firstInstant > start, oldest <= now { return inside + unlisted }
             return inside
         }
         guard count > 0 else { return 0 }
-        let first = member(Self.firstKey, of: node)
-        if first >= 0, instant(first) > start, instant(first) <= now { return count }
+        if firstInstant > start, firstInstant <= now { return count }
         let last = member(Self.lastKey, of: node)
         if last >= 0, instant(last) > start, instant(last) <= now { return 1 }
         return 0

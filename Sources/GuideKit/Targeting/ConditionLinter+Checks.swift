@@ -1,5 +1,44 @@
-/// The whole-condition checks: plain scalars YAML 1.1 reads differently, and ANDs that can never hold.
+/// The whole-condition checks: plain scalars YAML 1.1 reads differently, ANDs that can never hold, and
+/// `$performed` windows the kept times cannot decide.
 extension LintWalker {
+    // MARK: $performed windows
+
+    /// Warns on a `$performed` window whose `atLeast` is above, or whose `atMost` is at or above, the number
+    /// of times a state keeps per event (``UserState/EventSummary/keptTimes``): for a user with more events,
+    /// when the window starts between the first event and the oldest kept time, the evaluation counts only
+    /// the kept times in the window, a lower bound, so such a bound can fail (`atLeast`) or pass (`atMost`)
+    /// where the full history would not.
+    mutating func performedWindow(_ operand: SourceNode, atLeast: Int?, atMost: Int?, within: Double?) {
+        guard within != nil, case .mapping(let pairs) = operand.content else { return }
+        let kept = UserState.EventSummary.keptTimes
+        let limit = String(kept)
+        for pair in pairs {
+            let key = pair.key.scalarText ?? ""
+            let bound: Int
+            switch key {
+            case "atLeast":
+                guard let atLeast, atLeast > kept else { continue }
+                bound = atLeast
+            case "atMost":
+                guard let atMost, atMost >= kept else { continue }
+                bound = atMost
+            default: continue
+            }
+            report(
+                .warning,
+                "performed-window-over-limit",
+                "\(key) \(bound) in a window counts past the newest \(limit) times a user state keeps per event; "
+                    + "for a user with more, a window reaching past the oldest kept time counts only the kept times "
+                    + "in it (a lower bound), so \(key == "atLeast" ? "atLeast" : "atMost") \(bound) can "
+                    + (key == "atLeast" ? "fail for a user who did reach it" : "pass for a user who did more"),
+                at: pair.value.location,
+                fix: key == "atLeast"
+                    ? "use atLeast ≤ \(limit) or drop 'within' to compare the exact count"
+                    : "use atMost < \(limit) or drop 'within' to compare the exact count"
+            )
+        }
+    }
+
     // MARK: YAML 1.1 scalars
 
     /// Warns on each plain scalar value (not key) that a YAML 1.1 tool would read as another type.

@@ -443,8 +443,9 @@ struct LintWalker {
             if type != .event && type != .unknown || !path.hasPrefix("events.") {
                 mismatch("$performed applies to an event, events.<name>; \(path) is not one")
             }
-            if case .failure(let problem) = ConditionCompiler.performedBounds(operand) {
-                report(.error, problem.rule, problem.message, at: problem.location)
+            switch ConditionCompiler.performedBounds(operand) {
+            case .failure(let problem): report(.error, problem.rule, problem.message, at: problem.location)
+            case .success(let bounds): performedWindow(operand, atLeast: bounds.0, atMost: bounds.1, within: bounds.2)
             }
         default:
             report(

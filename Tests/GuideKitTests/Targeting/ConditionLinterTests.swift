@@ -160,6 +160,41 @@ struct ConditionLinterTests {
         try check("events.project_created: {$performed: {1️⃣atleast: 1}}", [("1️⃣", "invalid-operand", nil)])
     }
 
+    @Test func performedWindowsBeyondTheKeptTimesAreWarnedOn() throws {
+        try check(
+            "events.project_created: {$performed: {atLeast: 1️⃣1001, within: 7d}}",
+            [("1️⃣", "performed-window-over-limit", "use atLeast ≤ 1000 or drop 'within' to compare the exact count")]
+        )
+        try check(
+            "events.project_created: {$performed: {atMost: 1️⃣1000, within: 30d}}",
+            [("1️⃣", "performed-window-over-limit", "use atMost < 1000 or drop 'within' to compare the exact count")]
+        )
+        try check(
+            "events.project_created: {$performed: {within: 1d, atLeast: 1️⃣5000, atMost: 2️⃣9000}}",
+            [("1️⃣", "performed-window-over-limit", nil), ("2️⃣", "performed-window-over-limit", nil)]
+        )
+        // Decided exactly by the kept times, or by the exact count without a window: no warning.
+        try check("events.project_created: {$performed: {atLeast: 1000, atMost: 999, within: 7d}}", [])
+        try check("events.project_created: {$performed: {atLeast: 5000, atMost: 9000}}", [])
+    }
+
+    @Test func thePerformedWindowWarningNamesItsPlaceAndTheLimit() throws {
+        let text = MarkedText("audience:\n  events.project_created: {$performed: {atLeast: 1️⃣1500, within: 7d}}\n")
+        let place = try #require(text.markers["1️⃣"])
+        let node = try YAMLSource.parse(text.text, file: "guides/power.yaml")
+        guard case .mapping(let pairs) = node.content, let audience = pairs.first?.value else {
+            Issue.record("not a mapping")
+            return
+        }
+        let diagnostics = ConditionLinter(catalog: Self.catalog).diagnostics(for: audience)
+        #expect(diagnostics.count == 1)
+        let line = try #require(diagnostics.first?.description)
+        let prefix =
+            "guides/power.yaml:\(place.line):\(place.column): warning: [performed-window-over-limit] atLeast 1500"
+        #expect(line.hasPrefix(prefix), "\(line)")
+        #expect(line.contains("newest 1000 times a user state keeps per event"), "\(line)")
+    }
+
     @Test func unknownSegmentsAndGroups() throws {
         try check("$segment: 1️⃣trial-admin", [("1️⃣", "unknown-segment", "did you mean 'trial-admins'?")])
         try check("id: {$inGroup: 1️⃣beta-tester}", [("1️⃣", "unknown-group", "did you mean 'beta-testers'?")])
