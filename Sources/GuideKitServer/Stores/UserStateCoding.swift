@@ -2,9 +2,10 @@ import GuideKit
 
 /// How a store writes a user state: the JSON of `Schemas/user-state.schema.json`, one line.
 package enum UserStateCoding {
-    /// The state as one line of JSON.
+    /// The state as one line of JSON: the text of `Tracker.renderJSON(state, pretty: false)`, written straight
+    /// into bytes.
     package static func encode(_ state: UserState) -> String {
-        Tracker.renderJSON(state, pretty: false)
+        state.renderedJSONLine()
     }
 
     /// Reads a stored state.
