@@ -33,41 +33,10 @@ extension Value {
         }
     }
 
-    /// Compact JSON with sorted keys.
+    /// Compact JSON with sorted keys (NaN and the infinities, which no request body holds, as `null`).
     package var rendered: String {
-        var output = ""
-        render(into: &output)
-        return output
-    }
-
-    package func render(into output: inout String) {
-        switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value): output += Self.jsonNumber(value)
-        case .string(let value): output += JSONString.quoted(value)
-        case .array(let values):
-            output += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { output += "," }
-                value.render(into: &output)
-            }
-            output += "]"
-        case .object(let members):
-            output += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
-                output += JSONString.quoted(key) + ":"
-                members[key]?.render(into: &output)
-            }
-            output += "}"
-        }
-    }
-
-    /// A number as JSON: whole numbers without a fraction.
-    package static func jsonNumber(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+        var writer = JSONByteWriter(capacity: 128, nonFiniteAsNull: true)
+        writer.value(self)
+        return writer.text
     }
 }
