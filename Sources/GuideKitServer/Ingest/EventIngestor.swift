@@ -57,7 +57,10 @@ package struct EventIngestor: Sendable {
         // the users' locks reads their state and writes the result.
         return try await locks.withLocks(users) {
             try await store.serializing(users: users) { store in
-                var known = try await store.storedEventIDs(events.map(\.event.id))
+                // Events are taken to be new: the commit refuses ids stored already (writing nothing), and the
+                // change is rebuilt without them. Duplicates are retries, rare beside new events, so asking the
+                // store about every id first would cost a query on every batch to spare one on a few.
+                var known = Set<String>()
                 // Each collision makes at least one more event a duplicate, so this ends.
                 for _ in 0...events.count {
                     let (outcome, change) = try await prepare(events, known: known, in: store)
@@ -65,8 +68,8 @@ package struct EventIngestor: Sendable {
                         try await store.commit(change)
                         return outcome
                     } catch let error as StoreError where !error.duplicateIDs.isEmpty {
-                        // Another user's event took the id between the check and the commit: count it as a
-                        // duplicate and rebuild the change without it.
+                        // Stored before (a retry), or taken by another request's event meanwhile: count them as
+                        // duplicates and rebuild the change without them.
                         known.formUnion(error.duplicateIDs)
                     }
                 }

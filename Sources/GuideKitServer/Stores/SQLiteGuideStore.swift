@@ -146,6 +146,11 @@ public final class SQLiteGuideStore: GuideStore {
     public func user(_ id: String) async throws -> StoredUser? {
         guard !closed.load(ordering: .relaxed) else { throw StoreError.unavailable("the store is closed") }
         if let cached = cache.lookup(id) { return cached }
+        return try readUser(id)
+    }
+
+    /// Reads one user missing from the cache, and caches it.
+    private func readUser(_ id: String) throws -> StoredUser? {
         let epoch = cache.epoch
         // One row by its key, from the page cache or one page read: read on this thread, which costs less than
         // handing it to a reader's queue and back.
@@ -179,6 +184,11 @@ public final class SQLiteGuideStore: GuideStore {
             }
         }
         guard !missing.isEmpty else { return found }
+        if missing.count == 1, let id = missing.first {
+            // One user (a browser's batch): its row by key, on this thread.
+            found[id] = try readUser(id)
+            return found
+        }
         let epoch = cache.epoch
         let wanted = missing
         let rows = try await reading { db in
