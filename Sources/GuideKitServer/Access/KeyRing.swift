@@ -6,14 +6,15 @@ import Foundation
 ///
 /// Keys and signatures are compared in constant time and never logged.
 public struct KeyRing: Sendable {
+    /// The SHA-256 digests of the keys, made once: a request's key is hashed once and compared with both.
     private let publicKey: [UInt8]?
     private let secretKey: [UInt8]?
     private let identitySecret: SymmetricKey?
 
     /// Creates a key ring; empty strings count as absent.
     public init(publicKey: String?, secretKey: String?, identitySecret: String?) {
-        self.publicKey = publicKey.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
-        self.secretKey = secretKey.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+        self.publicKey = publicKey.flatMap { $0.isEmpty ? nil : Self.digest(Array($0.utf8)) }
+        self.secretKey = secretKey.flatMap { $0.isEmpty ? nil : Self.digest(Array($0.utf8)) }
         self.identitySecret = identitySecret.flatMap { $0.isEmpty ? nil : SymmetricKey(data: Data($0.utf8)) }
     }
 
@@ -33,10 +34,11 @@ public struct KeyRing: Sendable {
         guard let key, !key.isEmpty else {
             throw .unauthorized("no key: send 'Authorization: Bearer <key>' or \"key\" in the JSON body")
         }
-        let bytes = Array(key.utf8)
-        // Both comparisons always run, so the time does not tell which key was close.
-        let isSecret = secretKey.map { Self.constantTimeEquals($0, bytes) } ?? false
-        let isPublic = publicKey.map { Self.constantTimeEquals($0, bytes) } ?? false
+        // Digests of equal length, compared in full both times, so the time tells neither which key was close
+        // nor how long the key is.
+        let digest = Self.digest(Array(key.utf8))
+        let isSecret = secretKey.map { Self.equalDigests($0, digest) } ?? false
+        let isPublic = publicKey.map { Self.equalDigests($0, digest) } ?? false
         if isSecret { return .secret }
         if isPublic { return .browser }
         throw .unauthorized("the key is not one of this server's keys")
@@ -88,8 +90,15 @@ public struct KeyRing: Sendable {
     /// Compares two byte strings in time that depends only on their lengths.
     static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         // Hash both to fixed-length digests first, so a length difference takes the same time as any other.
-        let left = Array(SHA256.hash(data: lhs))
-        let right = Array(SHA256.hash(data: rhs))
+        equalDigests(digest(lhs), digest(rhs))
+    }
+
+    /// The SHA-256 digest of `bytes`.
+    static func digest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+
+    /// Whether two digests of the same length are equal, looking at every byte whatever the answer.
+    static func equalDigests(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        guard left.count == right.count else { return false }
         var difference: UInt8 = 0
         for index in 0..<left.count { difference |= left[index] ^ right[index] }
         return difference == 0

@@ -10,8 +10,14 @@ enum JSONResponse {
     )
         -> Response
     {
-        var headers = HTTPFields()
-        headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json + "\n")))
+        let headers = contentType == "application/json" ? jsonHeaders : [.contentType: contentType]
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(json.utf8.count + 1)
+        buffer.writeString(json)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
+
+    /// The headers of a JSON answer, made once.
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 }

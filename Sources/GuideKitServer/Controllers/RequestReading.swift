@@ -40,9 +40,12 @@ enum RequestReading {
         return try body?.string("key", maxLength: 512)
     }
 
+    /// `GuideKit-Signature`, checked once.
+    private static let signatureField = HTTPField.Name("GuideKit-Signature")
+
     /// The identity signature of `GuideKit-Signature`, else the body's `signature`.
     static func signature(_ request: Request, body: FieldReader?) throws(APIError) -> String? {
-        if let name = HTTPField.Name("GuideKit-Signature"), let header = request.headers[name] { return header }
+        if let name = signatureField, let header = request.headers[name] { return header }
         return try body?.string("signature", maxLength: 512)
     }
 

@@ -14,7 +14,7 @@ enum DecisionPayload {
 
     static func render(_ selection: Selection, user: String, explains: Bool) -> String {
         let decision = selection.decision.guideID == nil ? "null" : json(of: selection.decision)
-        var text = #"{"decision":\#(decision),"decisionId":"\#(UUID().uuidString.lowercased())""#
+        var text = #"{"decision":\#(decision),"decisionId":"\#(DecisionID.next())""#
         if explains {
             let simulated = (try? Value.parse(Array(selection.renderJSON(user: user).utf8))) ?? .null
             if case .object(let fields) = simulated {
