@@ -86,7 +86,16 @@ package struct Decider: Sendable {
         state.now = now
         if let event = request.event { GuideStateMachine.count(event: event, in: &state, at: now) }
         let context = SelectionContext(page: request.page, event: request.event, launch: request.launch, now: now)
-        let selection = set.selector.select(for: state, in: context, explains: request.explains)
+        // The answer shows why other guides were not chosen only when explained: otherwise their messages are
+        // not written (they were about a tenth of the selection).
+        var builder = ConditionDocument.Builder()
+        let selection = set.selector.select(
+            for: state,
+            in: context,
+            explains: request.explains,
+            describes: request.explains,
+            builder: &builder
+        )
         let exposures = exposureEvents(of: selection.decision, user: request.user, set: set, at: now)
         if !exposures.isEmpty {
             let known = try await store.storedEventIDs(exposures.map(\.id))
