@@ -55,15 +55,15 @@ struct LateEventsTests {
         }
     }
 
+    /// An ingestor of the example guides into `store` with a small replay limit.
+    static func ingestor(replayingAtMost limit: Int, into store: some GuideStore) throws -> EventIngestor {
+        let harness = try ServerHarness(store: store)
+        return EventIngestor(store: store, library: harness.services.library, locks: KeyedLock(), replayLimit: limit)
+    }
+
     @Test func aLongHistoryIsNotReplayedAndItsLateEventsAreCounted() async throws {
         let store = ReadCountingStore()
-        let harness = try ServerHarness(store: store)
-        let ingestor = EventIngestor(
-            store: store,
-            library: harness.services.library,
-            locks: KeyedLock(),
-            replayLimit: 20
-        )
+        let ingestor = try Self.ingestor(replayingAtMost: 20, into: store)
         // 30 events in order: applied on top, none late.
         let first = try await ingestor.ingest(Self.track("a", count: 30, from: 100))
         #expect(first == EventIngestor.Outcome(accepted: 30, duplicates: [], late: 0))
@@ -84,13 +84,7 @@ struct LateEventsTests {
 
     @Test func aShortHistoryIsReplayedAndNothingIsLate() async throws {
         let store = ReadCountingStore()
-        let harness = try ServerHarness(store: store)
-        let ingestor = EventIngestor(
-            store: store,
-            library: harness.services.library,
-            locks: KeyedLock(),
-            replayLimit: 20
-        )
+        let ingestor = try Self.ingestor(replayingAtMost: 20, into: store)
         _ = try await ingestor.ingest(Self.track("a", count: 10, from: 100))
         let outcome = try await ingestor.ingest(Self.track("b", count: 5, from: 0))
         #expect(outcome == EventIngestor.Outcome(accepted: 5, duplicates: [], late: 0))
