@@ -142,17 +142,21 @@ struct JSONBodyParser {
     private mutating func string() throws(Failure) -> String {
         index += 1
         let start = index
-        // The common case: no escape; the bytes are checked as UTF-8 once.
+        // The common case: no escape; the bytes are checked as UTF-8 once, and not at all when they are ASCII
+        // (ids, names, timestamps), which is valid UTF-8 as it is.
+        var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x22 {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let text = bits < 0x80 ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
                 guard let text else { throw Failure(reason: "a string is not valid UTF-8", offset: start) }
                 index += 1
                 return text
             }
             if byte == 0x5C { break }
             guard byte >= 0x20 else { throw failure("a control character inside a string must be escaped") }
+            bits |= byte
             index += 1
         }
         var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
