@@ -14,6 +14,10 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func everyFieldOfAnEventRoundTrips() async throws {
+        try await PostgresTestDatabase.withStore { try await StoreConformanceTests.everyFieldOfAnEventRoundTrips($0) }
+    }
+
     @Test func usersRoundTripTheirState() async throws {
         try await PostgresTestDatabase.withStore { try await StoreConformanceTests.usersRoundTripTheirState($0) }
     }

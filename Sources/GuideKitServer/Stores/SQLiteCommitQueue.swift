@@ -103,19 +103,10 @@ final class SQLiteCommitQueue: Sendable {
     /// Appends the change's events and upserts its users; throws ``StoreError/duplicateEvents(_:)`` on a known id
     /// (the savepoint is then rolled back).
     private static func write(_ pending: Pending, in db: Database) throws {
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO event (id, user, time, type, guide, version, step, variant, name, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-                """
-        )
+        let insert = try SQLiteEventInsert(db)
         var duplicates: [String] = []
         for event in pending.change.events {
-            try insert.execute(arguments: [
-                event.id, event.user, event.time, event.type, event.guide, event.version, event.step,
-                event.variant, event.name, event.line,
-            ])
-            if db.changesCount == 0 { duplicates.append(event.id) }
+            if try !insert.insert(event) { duplicates.append(event.id) }
         }
         if !duplicates.isEmpty { throw StoreError.duplicateEvents(duplicates) }
         let upsert = try db.cachedStatement(
