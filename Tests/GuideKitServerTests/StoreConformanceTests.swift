@@ -46,6 +46,9 @@ struct StoreConformanceTests {
         #expect(try await store.events(of: "u_1").map(\.id) == ["a", "c"])
         // The ingestor reads a user's history with a limit: the first events in storage order.
         #expect(try await store.events(of: "u_1", limit: 1).map(\.id) == ["a"])
+        #expect(try await store.eventCount(of: "u_1", upTo: 1) == 1)
+        #expect(try await store.eventCount(of: "u_1", upTo: 10) == 2)
+        #expect(try await store.eventCount(of: "nobody", upTo: 10) == 0)
         try await store.commit(StoreChange(events: [Self.event("e", time: 100), Self.event("f", time: 200)]))
         #expect(try await store.events(of: "u_1", at: 100, limit: 2).map(\.id) == ["a", "c"])
         #expect(try await store.events(of: "u_1", at: 100, limit: 10).map(\.id) == ["a", "c", "e"])

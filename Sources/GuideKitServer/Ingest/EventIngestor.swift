@@ -122,9 +122,9 @@ package struct EventIngestor: Sendable {
                     inOrder = applied.count <= replayLimit && replay.follow(new, through: through, applied: applied)
                 }
                 if !inOrder {
-                    let all = try await store.events(of: user, limit: replayLimit + 1)
-                    if all.count <= replayLimit {
-                        history = all
+                    // Counted first, so that a long history is not read only to be found too long.
+                    if try await store.eventCount(of: user, upTo: replayLimit + 1) <= replayLimit {
+                        history = try await store.events(of: user, limit: replayLimit)
                     } else {
                         outcome.late += new.count { $0.time <= through }
                     }

@@ -22,6 +22,10 @@ public protocol GuideStore: Sendable {
     /// The first `limit` events of a user, in the order they were stored.
     func events(of user: String, limit: Int) async throws -> [StoredEvent]
 
+    /// How many events of a user are stored, counting no further than `limit` (the ingestor asks whether a
+    /// history is short enough to replay without reading it).
+    func eventCount(of user: String, upTo limit: Int) async throws -> Int
+
     /// The first `limit` events of a user at one instant (`time` in seconds since 1970), in the order they were
     /// stored.
     func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent]

@@ -32,7 +32,12 @@ public final class MemoryGuideStore: GuideStore {
         try read { contents in Set(ids.filter { contents.eventIDs.contains($0) }) }
     }
 
-    /// Every event of a user, in storage order.
+    /// How many events of the user are stored, up to `limit`.
+    public func eventCount(of user: String, upTo limit: Int) async throws -> Int {
+        try read { $0.events.lazy.filter { $0.user == user }.prefix(limit).count }
+    }
+
+    /// The first `limit` events of the user.
     public func events(of user: String, limit: Int) async throws -> [StoredEvent] {
         try read { Array($0.events.lazy.filter { $0.user == user }.prefix(limit)) }
     }

@@ -250,6 +250,16 @@ public final class SQLiteGuideStore: GuideStore {
         }
     }
 
+    /// How many events of a user are stored, up to `limit`: index entries counted, no row read.
+    public func eventCount(of user: String, upTo limit: Int) async throws -> Int {
+        try await reading { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM event WHERE user = ? LIMIT ?)"),
+                arguments: [user, limit]
+            ) ?? 0
+        }
+    }
+
     /// The events of a user at one instant, in storage order.
     public func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
         try await reading { db in

@@ -115,6 +115,11 @@ public final class PostgresGuideStore: GuideStore {
         try await run { try await PostgresStatements.events(of: user, limit: limit, on: $0) }
     }
 
+    /// How many events of a user are stored, up to `limit`.
+    public func eventCount(of user: String, upTo limit: Int) async throws -> Int {
+        try await run { try await PostgresStatements.eventCount(of: user, upTo: limit, on: $0) }
+    }
+
     /// The first `limit` events of a user at one instant.
     public func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
         try await run { try await PostgresStatements.events(of: user, at: time, limit: limit, on: $0) }

@@ -57,6 +57,18 @@ package enum PostgresStatements {
         )
     }
 
+    static func eventCount(of user: String, upTo limit: Int, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT count(*) FROM (SELECT 1 FROM guidekit_event WHERE user_id = $1 LIMIT $2) AS e",
+                binds: try binds(user, Int64(limit))
+            ),
+            logger: logger
+        )
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
     static func events(
         of user: String,
         at time: Double,

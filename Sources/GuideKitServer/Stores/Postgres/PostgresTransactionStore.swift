@@ -23,6 +23,10 @@ struct PostgresTransactionStore: GuideStore {
         try await PostgresStatements.events(of: user, limit: limit, on: connection)
     }
 
+    func eventCount(of user: String, upTo limit: Int) async throws -> Int {
+        try await PostgresStatements.eventCount(of: user, upTo: limit, on: connection)
+    }
+
     func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
         try await PostgresStatements.events(of: user, at: time, limit: limit, on: connection)
     }
