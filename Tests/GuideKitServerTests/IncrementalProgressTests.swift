@@ -145,6 +145,47 @@ struct IncrementalProgressTests {
         #expect(state.guides["welcome-tour"]?.status == .snoozed)
     }
 
+    /// In one batch, a product event that could move no guide does not stop a later one of the same name from
+    /// moving a step that the guide events between them brought on screen (as each in its own batch does).
+    @Test func aProductEventMovesAStepReachedEarlierInItsBatch() async throws {
+        var events: [StoredEvent] = []
+        func add(_ type: String, step: String? = nil, name: String? = nil) {
+            let id = "m\(events.count)"
+            events.append(
+                StoredEvent(
+                    id: id,
+                    user: "u_m",
+                    time: 1_795_428_000 + Double(events.count),
+                    type: type,
+                    guide: name == nil ? "create-first-project" : nil,
+                    version: name == nil ? 2 : nil,
+                    step: step,
+                    name: name,
+                    line: #"{"id":"\#(id)"}"#
+                )
+            )
+        }
+        add("track", name: "project_created")
+        add("guide_started")
+        add("step_viewed", step: "click-new")
+        add("step_completed", step: "click-new")
+        add("step_viewed", step: "pick-template")
+        add("track", name: "project_created")
+        var states: [UserState] = []
+        for perBatch in [1, events.count] {
+            let store = MemoryGuideStore()
+            let batches = stride(from: 0, to: events.count, by: perBatch).map {
+                Array(events[$0..<min($0 + perBatch, events.count)])
+            }
+            try await Self.ingest(batches, into: store)
+            let state = try #require(try await store.user("u_m")).state
+            #expect(state.guides["create-first-project"]?.step == "celebrate", "\(perBatch) per batch")
+            #expect(state == (try await Self.replayed("u_m", in: store)))
+            states.append(state)
+        }
+        #expect(states[0] == states[1])
+    }
+
     /// Product events that finish a checklist's items move it on (derived events), batch by batch as in one.
     @Test func productEventsThatFinishAChecklistMoveItOn() async throws {
         for perBatch in [1, 20] {

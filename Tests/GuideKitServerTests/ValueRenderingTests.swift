@@ -90,6 +90,22 @@ struct ValueRenderingTests {
         }
     }
 
+    @Test func anObjectWithOneMemberSetIsTheObjectWithThatMember() {
+        for seed in UInt64(0)..<2_000 {
+            var random = Seeded(state: seed)
+            var members: [String: Value] = [:]
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                members[Self.string(&random)] = Self.value(&random, depth: 1)
+            }
+            let key = Bool.random(using: &random) ? members.keys.first ?? "id" : Self.string(&random)
+            let value = Self.value(&random, depth: 2)
+            var writer = JSONByteWriter(nonFiniteAsNull: true)
+            writer.object(members, setting: key, to: value)
+            members[key] = value
+            #expect(writer.text == Value.object(members).rendered, "seed \(seed)")
+        }
+    }
+
     @Test func anEventLineReadsBackAsTheEvent() throws {
         let event: Value = .object([
             "type": .string("track"), "event": .string("task \"completed\"\n"), "user": .string("u-é"),

@@ -144,6 +144,27 @@ package struct JSONByteWriter {
         bytes.append(0x7D)
     }
 
+    /// Appends an object of values with `key` set to `value` (added, or in place of the member of that name),
+    /// keys in sorted order at every level: the object `members` with the member set would give, without
+    /// copying the members.
+    package mutating func object(_ members: [String: Value], setting key: String, to value: Value) {
+        var keys = Array(members.keys)
+        if members[key] == nil { keys.append(key) }
+        keys.sort()
+        bytes.append(0x7B)
+        for (index, name) in keys.enumerated() {
+            if index > 0 { bytes.append(0x2C) }
+            string(name)
+            bytes.append(0x3A)
+            if name == key {
+                self.value(value)
+            } else if let member = members[name] {
+                self.value(member)
+            }
+        }
+        bytes.append(0x7D)
+    }
+
     /// Appends `"key":`.
     package mutating func key(_ key: StaticString) {
         bytes.append(0x22)

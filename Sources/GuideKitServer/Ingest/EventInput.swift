@@ -24,11 +24,12 @@ package enum EventInput {
     /// - Returns: the record to store.
     /// - Throws: ``APIError`` naming the field at fault.
     package static func read(_ value: Value, at index: Int, guides: GuideSet) throws(APIError) -> StoredEvent {
-        let event = try FieldReader(value, at: "events[\(index)]")
+        let event = try FieldReader(value, in: "events", at: index)
         let type = try event.requiredString("type", maxLength: 64)
         let user = try event.requiredString("user", maxLength: maxIdentifierLength)
         let tsText = try event.requiredString("ts", maxLength: 64)
-        guard let time = Timestamp.seconds(parsing: tsText), tsText.count > 10 else {
+        // A timestamp that parses is ASCII: its UTF-8 count is its length.
+        guard let time = Timestamp.seconds(parsing: tsText), tsText.utf8.count > 10 else {
             throw .invalidField(
                 event.field("ts"),
                 "'\(event.field("ts"))' is '\(tsText)', not an ISO 8601 date-time with a zone such as 2026-11-01T10:00:00Z"
@@ -36,7 +37,6 @@ package enum EventInput {
         }
         let givenID = try event.string("id", maxLength: maxIdentifierLength)
         if givenID?.isEmpty == true { throw .invalidField(event.field("id"), "'\(event.field("id"))' is empty") }
-        var members = event.members
         let stored: StoredEvent
         if type == "track" {
             let name = try event.requiredString("event", maxLength: maxIdentifierLength)
@@ -46,12 +46,11 @@ package enum EventInput {
                     "'\(name)' is a Segment guide event; send guide events as {\"type\": \"\(mapped.rawValue)\", …}"
                 )
             }
-            if let properties = members["properties"], case .object = properties {
-            } else if members["properties"] != nil {
+            if let properties = event.members["properties"], case .object = properties {
+            } else if event.members["properties"] != nil {
                 throw .invalidField(event.field("properties"), "'\(event.field("properties"))' must be an object")
             }
             let id = givenID ?? derivedID(["track", user, tsText, name])
-            members["id"] = .string(id)
             stored = StoredEvent(id: id, user: user, time: time, type: type, name: name, line: "")
         } else if GuideEventType(rawValue: type) != nil || type == Self.targetMissing {
             // step_target_missing (the web SDK found no element for a step's target) is stored and exported, and
@@ -70,7 +69,6 @@ package enum EventInput {
                 }
             }
             let id = givenID ?? derivedID([type, user, tsText, guide, String(version), step ?? ""])
-            members["id"] = .string(id)
             stored = StoredEvent(
                 id: id,
                 user: user,
@@ -96,7 +94,10 @@ package enum EventInput {
             )
         }
         var result = stored
-        result.line = Value.object(members).rendered
+        // The event as sent, with its id (given or derived), keys sorted.
+        var line = JSONByteWriter(capacity: 256, nonFiniteAsNull: true)
+        line.object(event.members, setting: "id", to: .string(stored.id))
+        result.line = line.text
         guard result.line.utf8.count <= maxEventBytes else {
             throw .invalidField(event.path, "the event is larger than \(maxEventBytes) bytes")
         }

@@ -47,11 +47,13 @@ package struct ProgressReplay: Sendable {
         var through: Double?
         var derived: [StoredEvent] = []
         var index = 0
+        // Which product events can move a guide, as long as no guide event changes the guides.
+        var movers: [String: Bool] = [:]
         while index < queue.count {
             let event = queue[index].event
             index += 1
             through = max(through ?? event.time, event.time)
-            for var made in apply(event, to: &state, derives: newIDs.contains(event.id)) {
+            for var made in apply(event, to: &state, derives: newIDs.contains(event.id), movers: &movers) {
                 made.sequence = nextSequence
                 nextSequence += 1
                 derived.append(made)
@@ -130,6 +132,18 @@ package struct ProgressReplay: Sendable {
     /// - Returns: the derived events, not applied: ``apply(inOrder:to:newIDs:)`` applies them in their place.
     @discardableResult
     package func apply(_ event: StoredEvent, to state: inout UserState, derives: Bool = false) -> [StoredEvent] {
+        var movers: [String: Bool] = [:]
+        return apply(event, to: &state, derives: derives, movers: &movers)
+    }
+
+    /// ``apply(_:to:derives:)`` remembering in `movers` which product events can move a guide of the state
+    /// (a burst of one event asks once); a guide event forgets them, as it changes the guides.
+    private func apply(
+        _ event: StoredEvent,
+        to state: inout UserState,
+        derives: Bool,
+        movers: inout [String: Bool]
+    ) -> [StoredEvent] {
         let time = Date(timeIntervalSince1970: event.time)
         var emitted: [TrackedGuideEvent] = []
         if let type = GuideEventType(rawValue: event.type), let guide = event.guide {
@@ -142,8 +156,9 @@ package struct ProgressReplay: Sendable {
                 variant: event.variant
             )
             guides.machine.apply(tracked, to: &state)
+            movers.removeAll(keepingCapacity: true)
         } else if event.type == "track", let name = event.name {
-            if derives, mayMove(on: name, state) {
+            if derives, movers[name] ?? remember(mayMove(on: name, state), for: name, in: &movers) {
                 var scratch = state
                 emitted = (try? guides.machine.apply(.event(name), to: &scratch, at: time)) ?? []
             }
@@ -152,6 +167,11 @@ package struct ProgressReplay: Sendable {
         return emitted.enumerated().map { offset, tracked in
             Self.derivedEvent(tracked, from: event, number: offset + 1)
         }
+    }
+
+    private func remember(_ moves: Bool, for name: String, in movers: inout [String: Bool]) -> Bool {
+        movers[name] = moves
+        return moves
     }
 
     /// Whether a product event can move a guide of the state.

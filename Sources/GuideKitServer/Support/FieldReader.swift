@@ -9,7 +9,11 @@ import GuideKit
 /// ```
 package struct FieldReader: Sendable {
     /// The object's path (`context`, `events[2]`); empty for the body itself.
-    package let path: String
+    package var path: String { element.map { "\(base)[\($0)]" } ?? base }
+    /// The path, or for an element of an array the array's path (then `element` is its index): the element's
+    /// path is only written when an error names it.
+    private let base: String
+    private let element: Int?
     /// The object's members.
     package let members: [String: Value]
 
@@ -21,7 +25,21 @@ package struct FieldReader: Sendable {
             if path.isEmpty { throw .badJSON("the body is \(value.typeName); send a JSON object") }
             throw .invalidField(path, "'\(path)' is \(value.typeName); it must be an object")
         }
-        self.path = path
+        base = path
+        element = nil
+        self.members = members
+    }
+
+    /// Reads one element of an array of objects (`events[2]`).
+    ///
+    /// - Throws: ``APIError`` when the value is not an object.
+    package init(_ value: Value, in array: String, at index: Int) throws(APIError) {
+        guard case .object(let members) = value else {
+            let path = "\(array)[\(index)]"
+            throw .invalidField(path, "'\(path)' is \(value.typeName); it must be an object")
+        }
+        base = array
+        element = index
         self.members = members
     }
 
