@@ -57,6 +57,22 @@ struct StoreConformanceTests {
         #expect(page[0].line == #"{"id":"b"}"#)
     }
 
+    /// A run of events at one instant longer than the SQLite store reads on the calling thread comes back whole,
+    /// in storage order, up to the limit.
+    @Test(arguments: Kind.allCases)
+    func aLongRunOfEventsAtOneInstantIsReadWhole(kind: Kind) async throws {
+        let store = try kind.make().store
+        let count = SQLiteGuideStore.rowsReadHere + 120
+        let run = (0..<count).map { Self.event("r\($0)", time: 300) }
+        try await store.commit(StoreChange(events: [Self.event("before", time: 200)] + run))
+        let ids = run.map(\.id)
+        #expect(try await store.events(of: "u_1", at: 300, limit: 10_001).map(\.id) == ids)
+        #expect(try await store.events(of: "u_1", at: 300, limit: count - 20).map(\.id) == Array(ids.prefix(count - 20)))
+        let here = SQLiteGuideStore.rowsReadHere
+        #expect(try await store.events(of: "u_1", at: 300, limit: here).map(\.id) == Array(ids.prefix(here)))
+        #expect(try await store.events(of: "u_1", at: 200, limit: 10_001).map(\.id) == ["before"])
+    }
+
     @Test(arguments: Kind.allCases)
     func everyFieldOfAnEventRoundTrips(kind: Kind) async throws {
         try await Self.everyFieldOfAnEventRoundTrips(try kind.make().store)

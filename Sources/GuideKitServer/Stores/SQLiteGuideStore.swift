@@ -261,14 +261,30 @@ public final class SQLiteGuideStore: GuideStore {
     }
 
     /// The events of a user at one instant, in storage order.
+    ///
+    /// The ingestor asks for them whenever a batch starts at the instant its user's progress was applied through
+    /// (a burst of one event sent in several requests, a retry), one user after another: up to
+    /// ``rowsReadHere`` rows are read on the calling thread, as ``user(_:)`` reads, which costs less than a
+    /// reader's queue and back; a longer run of events at one instant is read there.
     public func events(of user: String, at time: Double, limit: Int) async throws -> [StoredEvent] {
-        try await reading { db in
-            let statement = try db.cachedStatement(
-                sql: "SELECT * FROM event WHERE user = ? AND time = ? ORDER BY sequence LIMIT ?"
-            )
-            return try Row.fetchAll(statement, arguments: [user, time, limit]).map(Self.event)
+        let sql = "SELECT * FROM event WHERE user = ? AND time = ? ORDER BY sequence LIMIT ?"
+        let first = min(limit, Self.rowsReadHere)
+        let page: [StoredEvent]
+        do {
+            page = try readingHere { db in
+                try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [user, time, first]).map(Self.event)
+            }
+        } catch {
+            throw StoreError.unavailable("\(error)")
+        }
+        guard page.count == first, limit > first else { return page }
+        return try await reading { db in
+            try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [user, time, limit]).map(Self.event)
         }
     }
+
+    /// The most events at one instant read on the calling thread.
+    static let rowsReadHere = 500
 
     /// Appends the events and replaces the users in one transaction, or writes nothing; concurrent commits share
     /// one transaction and one sync.
