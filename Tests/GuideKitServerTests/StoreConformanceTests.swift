@@ -67,7 +67,9 @@ struct StoreConformanceTests {
         try await store.commit(StoreChange(events: [Self.event("before", time: 200)] + run))
         let ids = run.map(\.id)
         #expect(try await store.events(of: "u_1", at: 300, limit: 10_001).map(\.id) == ids)
-        #expect(try await store.events(of: "u_1", at: 300, limit: count - 20).map(\.id) == Array(ids.prefix(count - 20)))
+        #expect(
+            try await store.events(of: "u_1", at: 300, limit: count - 20).map(\.id) == Array(ids.prefix(count - 20))
+        )
         let here = SQLiteGuideStore.rowsReadHere
         #expect(try await store.events(of: "u_1", at: 300, limit: here).map(\.id) == Array(ids.prefix(here)))
         #expect(try await store.events(of: "u_1", at: 200, limit: 10_001).map(\.id) == ["before"])
