@@ -81,6 +81,18 @@ struct PostgresStoreTests {
         #expect(again.appliedMigrations.isEmpty)
         try await again.commit(StoreChange(events: [StoreConformanceTests.event("a")]))
         #expect(try await stores[0].counts() == (users: 0, events: 1))
+        // Migration 2 put the index by user and time in place of the one by sequence.
+        #expect(try await again.events(of: "u_1", at: 100, limit: 5).map(\.id) == ["a"])
+        let connection = try await PostgresTestDatabase.connect(location)
+        let rows = try await connection.query(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'guidekit_event' ORDER BY indexname",
+            logger: PostgresStatements.logger
+        )
+        var indexes: [String] = []
+        for try await name in rows.decode(String.self) { indexes.append(name) }
+        try await connection.close()
+        #expect(indexes.contains("guidekit_event_by_user_time"))
+        #expect(!indexes.contains("guidekit_event_by_user"))
         for store in stores + [again] { try await store.close() }
         try await PostgresTestDatabase.drop(location)
     }

@@ -61,7 +61,8 @@ enum PostgresTestDatabase {
         try await drop(location)
     }
 
-    private static func run(_ sql: String, on location: PostgresLocation) async throws {
+    /// A connection of its own to the location's database (the caller closes it).
+    static func connect(_ location: PostgresLocation) async throws -> PostgresConnection {
         let configuration = PostgresConnection.Configuration(
             host: location.host,
             port: location.port,
@@ -70,11 +71,15 @@ enum PostgresTestDatabase {
             database: location.database,
             tls: .disable
         )
-        let connection = try await PostgresConnection.connect(
+        return try await PostgresConnection.connect(
             configuration: configuration,
             id: 1,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
+    }
+
+    private static func run(_ sql: String, on location: PostgresLocation) async throws {
+        let connection = try await connect(location)
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresStatements.logger)
         } catch {

@@ -52,7 +52,19 @@ package enum PostgresMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        // A user's events by time: the read of the events at one instant (a batch at the user's latest applied
+        // instant) is a seek, where the index by sequence walked the user's whole history. It replaces that
+        // index; reads by user alone and counts use its prefix. (Built in the migration's transaction: writes to
+        // the events wait while a large table is indexed.)
+        Migration(
+            version: 2,
+            name: "events by user and time",
+            statements: [
+                "DROP INDEX guidekit_event_by_user",
+                "CREATE INDEX guidekit_event_by_user_time ON guidekit_event (user_id, time, sequence)",
+            ]
+        ),
     ]
 
     /// The latest version.
