@@ -26,18 +26,7 @@ struct ValueRenderingTests {
         }
     }
 
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
-    static func pick<T>(_ choices: [T], _ random: inout Seeded) -> T {
+    static func pick<T>(_ choices: [T], _ random: inout SplitMix64) -> T {
         choices[Int.random(in: 0..<choices.count, using: &random)]
     }
 
@@ -51,7 +40,7 @@ struct ValueRenderingTests {
         .infinity, -.infinity,
     ]
 
-    static func string(_ random: inout Seeded) -> String {
+    static func string(_ random: inout SplitMix64) -> String {
         if Bool.random(using: &random) { return pick(strings, &random) }
         return String(
             (0..<Int.random(in: 0...10, using: &random)).map { _ in
@@ -60,7 +49,7 @@ struct ValueRenderingTests {
         )
     }
 
-    static func value(_ random: inout Seeded, depth: Int = 0) -> Value {
+    static func value(_ random: inout SplitMix64, depth: Int = 0) -> Value {
         switch Int.random(in: 0...(depth < 3 ? 6 : 3), using: &random) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &random))
@@ -82,7 +71,7 @@ struct ValueRenderingTests {
 
     @Test func writesTheReferenceText() throws {
         for seed in UInt64(0)..<3_000 {
-            var random = Seeded(state: seed)
+            var random = SplitMix64(seed: seed)
             let value = Self.value(&random)
             let rendered = value.rendered
             #expect(rendered == Self.reference(value), "seed \(seed)")
@@ -92,7 +81,7 @@ struct ValueRenderingTests {
 
     @Test func anObjectWithOneMemberSetIsTheObjectWithThatMember() {
         for seed in UInt64(0)..<2_000 {
-            var random = Seeded(state: seed)
+            var random = SplitMix64(seed: seed)
             var members: [String: Value] = [:]
             for _ in 0..<Int.random(in: 0...6, using: &random) {
                 members[Self.string(&random)] = Self.value(&random, depth: 1)

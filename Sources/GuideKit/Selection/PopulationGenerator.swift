@@ -184,13 +184,14 @@ package struct PopulationGenerator: Sendable {
     private mutating func pick<T>(_ choices: [(T, Int)]) -> T { random.pick(choices) }
 }
 
-/// SplitMix64: a small, fast, seedable generator (the same sequence on every platform).
-struct SplitMix64: Sendable {
+/// SplitMix64: a small, fast, seedable generator (the same sequence on every platform); the generators and the
+/// tests' seeded inputs use it.
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

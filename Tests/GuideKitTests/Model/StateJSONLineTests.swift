@@ -8,19 +8,7 @@ import Testing
 /// equal times), and ``Timestamp/append(seconds:to:)`` writes ``Timestamp/string(fromSeconds:)``.
 @Suite("State JSON lines")
 struct StateJSONLineTests {
-    /// A reproducible generator (SplitMix64), so a failure names the seed that made it.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
-    static func pick<T>(_ choices: [T], _ random: inout Seeded) -> T {
+    static func pick<T>(_ choices: [T], _ random: inout SplitMix64) -> T {
         choices[Int.random(in: 0..<choices.count, using: &random)]
     }
 
@@ -41,7 +29,7 @@ struct StateJSONLineTests {
         951_782_400, 1_709_208_000.010,
     ]
 
-    static func text(_ random: inout Seeded) -> String {
+    static func text(_ random: inout SplitMix64) -> String {
         if Bool.random(using: &random) { return pick(texts, &random) }
         let scalars = (0..<Int.random(in: 0...12, using: &random)).map { _ -> Character in
             switch Int.random(in: 0...9, using: &random) {
@@ -55,7 +43,7 @@ struct StateJSONLineTests {
         return String(scalars)
     }
 
-    static func date(_ random: inout Seeded) -> Date {
+    static func date(_ random: inout SplitMix64) -> Date {
         if Int.random(in: 0...3, using: &random) == 0 {
             return Date(timeIntervalSince1970: pick(seconds, &random))
         }
@@ -69,7 +57,7 @@ struct StateJSONLineTests {
         return Date(timeIntervalSince1970: whole + fraction)
     }
 
-    static func value(_ random: inout Seeded, depth: Int) -> Value {
+    static func value(_ random: inout SplitMix64, depth: Int) -> Value {
         switch Int.random(in: 0...(depth < 3 ? 6 : 3), using: &random) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &random))
@@ -80,17 +68,17 @@ struct StateJSONLineTests {
         }
     }
 
-    static func attributes(_ random: inout Seeded, depth: Int = 0) -> [String: Value] {
+    static func attributes(_ random: inout SplitMix64, depth: Int = 0) -> [String: Value] {
         var members: [String: Value] = [:]
         for _ in 0..<Int.random(in: 0...5, using: &random) { members[text(&random)] = value(&random, depth: depth) }
         return members
     }
 
-    static func optional<T>(_ random: inout Seeded, _ make: (inout Seeded) -> T) -> T? {
+    static func optional<T>(_ random: inout SplitMix64, _ make: (inout SplitMix64) -> T) -> T? {
         Bool.random(using: &random) ? make(&random) : nil
     }
 
-    static func state(_ random: inout Seeded) -> UserState {
+    static func state(_ random: inout SplitMix64) -> UserState {
         var events: [String: UserState.EventSummary] = [:]
         for _ in 0..<Int.random(in: 0...4, using: &random) {
             var times: [Date]? = nil
@@ -148,7 +136,7 @@ struct StateJSONLineTests {
 
     @Test func writesTheTrackerRenderersText() {
         for seed in UInt64(0)..<3_000 {
-            var random = Seeded(state: seed)
+            var random = SplitMix64(seed: seed)
             let state = Self.state(&random)
             let expected = Tracker.renderJSON(state, pretty: false)
             let written = state.renderedJSONLine()
@@ -186,7 +174,7 @@ struct StateJSONLineTests {
     }
 
     @Test func appendsTheFormattersTimestamp() {
-        var random = Seeded(state: 14)
+        var random = SplitMix64(seed: 14)
         var cases = Self.seconds
         for _ in 0..<20_000 { cases.append(Double.random(in: -7e10...3e11, using: &random)) }
         for _ in 0..<5_000 { cases.append(Double(Int.random(in: 0...300_000_000_000, using: &random)) / 1_000) }
