@@ -5,8 +5,9 @@ extension UserState {
     /// order of `Schemas/user-state.schema.json`, sorted keys inside attributes, empty sections left out),
     /// written straight into bytes.
     ///
-    /// This is how a store writes a state on every event batch; a state keeps every time of each product
-    /// event, so equal times (a burst of one event) are formatted once.
+    /// This is how a store writes a state on every event batch; a state keeps up to
+    /// ``EventSummary/keptTimes`` times of each product event, so equal times (a burst of one event) are
+    /// formatted once.
     ///
     /// - Returns: the JSON text, without a final newline.
     public func renderedJSONLine() -> String {
@@ -45,30 +46,8 @@ private struct StateLineWriter {
             output.key("account")
             output.object(state.account)
         }
-        if !state.events.isEmpty {
-            output.byte(0x2C)
-            output.key("events")
-            output.byte(0x7B)
-            for (index, name) in state.events.keys.sorted().enumerated() {
-                if index > 0 { output.byte(0x2C) }
-                output.string(name)
-                output.byte(0x3A)
-                if let summary = state.events[name] { write(summary) }
-            }
-            output.byte(0x7D)
-        }
-        if !state.guides.isEmpty {
-            output.byte(0x2C)
-            output.key("guides")
-            output.byte(0x7B)
-            for (index, id) in state.guides.keys.sorted().enumerated() {
-                if index > 0 { output.byte(0x2C) }
-                output.string(id)
-                output.byte(0x3A)
-                if let progress = state.guides[id] { write(progress) }
-            }
-            output.byte(0x7D)
-        }
+        section("events", state.events) { $0.write($1) }
+        section("guides", state.guides) { $0.write($1) }
         if let page = state.page, page.path != nil || page.url != nil {
             output.byte(0x2C)
             output.key("page")
@@ -98,6 +77,25 @@ private struct StateLineWriter {
             output.byte(0x2C)
             output.key("now")
             time(now)
+        }
+        output.byte(0x7D)
+    }
+
+    /// `,"key":{…}`: the members in key order, each value written by `member`; nothing when there are none.
+    private mutating func section<Member>(
+        _ key: StaticString,
+        _ members: [String: Member],
+        _ member: (inout Self, Member) -> Void
+    ) {
+        guard !members.isEmpty else { return }
+        output.byte(0x2C)
+        output.key(key)
+        output.byte(0x7B)
+        for (index, name) in members.keys.sorted().enumerated() {
+            if index > 0 { output.byte(0x2C) }
+            output.string(name)
+            output.byte(0x3A)
+            if let value = members[name] { member(&self, value) }
         }
         output.byte(0x7D)
     }
