@@ -113,10 +113,12 @@ extension ConditionDocument {
         @inline(__always)
         func nodeHasKey(_ node: Int, _ key: Key) -> Bool {
             hashes[node] == key.hash
-                && sameBytes(
-                    Key(offset: nodes[node].key, length: nodes[node].keyLength, hash: 0, check: 0, isASCII: true),
-                    key
-                )
+                && sameBytes(storedKey(of: node), key)
+        }
+
+        /// The key a member was given, as a ``Key`` to compare bytes with (``sameBytes(_:_:)``).
+        private func storedKey(of node: Int) -> Key {
+            Key(offset: nodes[node].key, length: nodes[node].keyLength, hash: 0, check: 0, isASCII: true)
         }
 
         /// Adds a timestamp member `key` when there is an instant, and moves `member` on.
@@ -151,26 +153,13 @@ extension ConditionDocument {
             let end = first + Int(nodes[parent].count)
             guard end - first > 1 else { return false }
             for position in (first + 1)..<end where hashes[position] == hashes[position - 1] {
-                let key = Key(
-                    offset: nodes[position].key,
-                    length: nodes[position].keyLength,
-                    hash: 0,
-                    check: 0,
-                    isASCII: true
-                )
+                let key = storedKey(of: position)
                 // Equal hashes sort next to each other; a long run of them (made on purpose) is called
                 // repeated rather than compared pair by pair.
                 var other = position - 1
                 while other >= first, hashes[other] == hashes[position] {
                     if position - other > 8 { return true }
-                    let earlier = Key(
-                        offset: nodes[other].key,
-                        length: nodes[other].keyLength,
-                        hash: 0,
-                        check: 0,
-                        isASCII: true
-                    )
-                    if sameBytes(key, earlier) { return true }
+                    if sameBytes(key, storedKey(of: other)) { return true }
                     other -= 1
                 }
             }
