@@ -295,24 +295,39 @@ extension FastStateScanner {
         builder: inout ConditionDocument.Builder,
         _ member: (inout FastStateScanner, Int, ConditionDocument.Key, inout ConditionDocument.Builder) -> Bool
     ) -> Bool {
-        guard depth < Self.maximumDepth, let count = countItems(), take(0x7B) else { return false }
-        let first = builder.open(node, .object, count: count)
-        var slot = first
-        if !take(0x7D) {
-            repeat {
-                guard slot < first + count, let name = rawString(), take(0x3A) else { return false }
-                let key = builder.key(bytes: name)
-                guard key.isASCII else { return false }
-                builder.setKey(slot, key)
-                guard member(&self, slot, key, &builder) else { return false }
-                slot += 1
-            } while take(0x2C)
-            guard take(0x7D) else { return false }
-        }
-        guard slot == first + count else { return false }
+        guard depth < Self.maximumDepth, members(of: node, builder: &builder, member) != nil else { return false }
         builder.sortMembers(node)
         // A repeated key is left to the general reader, which keeps the first.
         return !builder.hasRepeatedKey(node)
+    }
+
+    /// Reads an object's members into `node`, opened with `extra` slots more than the object has: each
+    /// member's key (ASCII) is written, then `member` reads its value into its slot.
+    ///
+    /// - Returns: the first slot and the number of members read, or nil when the object is not one this
+    ///   reader takes.
+    private mutating func members(
+        of node: Int,
+        extra: Int = 0,
+        builder: inout ConditionDocument.Builder,
+        _ member: (inout FastStateScanner, Int, ConditionDocument.Key, inout ConditionDocument.Builder) -> Bool
+    ) -> (first: Int, count: Int)? {
+        guard let count = countItems(), take(0x7B) else { return nil }
+        let first = builder.open(node, .object, count: count + extra)
+        var slot = first
+        if !take(0x7D) {
+            repeat {
+                guard slot < first + count, let name = rawString(), take(0x3A) else { return nil }
+                let key = builder.key(bytes: name)
+                guard key.isASCII else { return nil }
+                builder.setKey(slot, key)
+                guard member(&self, slot, key, &builder) else { return nil }
+                slot += 1
+            } while take(0x2C)
+            guard take(0x7D) else { return nil }
+        }
+        guard slot == first + count else { return nil }
+        return (first, count)
     }
 
     /// A `user` or `account` object: each attribute the catalog declares must have its declared type (as
@@ -415,42 +430,33 @@ extension FastStateScanner {
         template: ConditionDocument.Template,
         builder: inout ConditionDocument.Builder
     ) -> Bool {
-        guard let count = countItems(), take(0x7B) else { return false }
         let keys = template.keys
-        let first = builder.open(node, .object, count: count + template.events.count)
-        var slot = first
         var times: [Stamp] = []
-        if !take(0x7D) {
-            repeat {
-                guard slot < first + count, let name = rawString(), take(0x3A) else { return false }
-                let key = builder.key(bytes: name)
-                guard key.isASCII else { return false }
-                builder.setKey(slot, key)
-                guard let event = event(times: &times) else { return false }
-                let members = 1 + (event.first == nil ? 0 : 1) + (event.last == nil ? 0 : 1) + (event.hasTimes ? 1 : 0)
-                var member = builder.open(slot, .object, count: members)
-                builder.setKey(member, keys.count)
-                builder.setNumber(member, Double(event.count))
+        let read = members(of: node, extra: template.events.count, builder: &builder) { scanner, slot, _, builder in
+            guard let event = scanner.event(times: &times) else { return false }
+            let members = 1 + (event.first == nil ? 0 : 1) + (event.last == nil ? 0 : 1) + (event.hasTimes ? 1 : 0)
+            var member = builder.open(slot, .object, count: members)
+            builder.setKey(member, keys.count)
+            builder.setNumber(member, Double(event.count))
+            member += 1
+            for (key, stamp) in [(keys.first, event.first), (keys.last, event.last)] {
+                guard let stamp else { continue }
+                builder.setKey(member, key)
+                scanner.write(stamp, at: member, builder: &builder)
                 member += 1
-                for (key, stamp) in [(keys.first, event.first), (keys.last, event.last)] {
-                    guard let stamp else { continue }
-                    builder.setKey(member, key)
-                    write(stamp, at: member, builder: &builder)
-                    member += 1
+            }
+            if event.hasTimes {
+                builder.setKey(member, keys.times)
+                let element = builder.open(member, .array, count: times.count)
+                for (offset, time) in times.enumerated() {
+                    scanner.write(time, at: element + offset, builder: &builder)
                 }
-                if event.hasTimes {
-                    builder.setKey(member, keys.times)
-                    let element = builder.open(member, .array, count: times.count)
-                    for (offset, time) in times.enumerated() {
-                        write(time, at: element + offset, builder: &builder)
-                    }
-                }
-                builder.sortMembers(slot)
-                slot += 1
-            } while take(0x2C)
-            guard take(0x7D) else { return false }
+            }
+            builder.sortMembers(slot)
+            return true
         }
-        guard slot == first + count else { return false }
+        guard let (first, count) = read else { return false }
+        var slot = first + count
         for name in template.events {
             guard name.key.isASCII else { return false }
             guard !(first..<(first + count)).contains(where: { builder.nodeHasKey($0, name.key) }) else { continue }
